@@ -1,0 +1,17 @@
+/* calque-record-private.h — for the store, which builds records from rows */
+#pragma once
+
+#include "calque-record.h"
+
+G_BEGIN_DECLS
+
+/* Replaces the fields with @fields (transfer full) without marking them
+ * dirty: the record is as it was stored. */
+void _calque_record_take_fields (CalqueRecord *self,
+                                 JsonObject   *fields);
+/* The clocks as a JSON object text {"field": "clock", …}, or "{}". */
+char *_calque_record_dup_clocks_json (CalqueRecord *self);
+/* The greatest clock, or NULL if there is none. */
+const char *_calque_record_get_max_clock (CalqueRecord *self);
+
+G_END_DECLS
