@@ -1,0 +1,829 @@
+/* calque-store.c — the local SQLite store of a workspace */
+#define G_LOG_DOMAIN "calque-store"
+
+#include "calque-store.h"
+#include "calque-store-private.h"
+#include "calque-hlc.h"
+#include "calque-record-private.h"
+#include "calque-json-writer.h"
+
+#include <glib/gi18n-lib.h>
+#include <sqlite3.h>
+#include <string.h>
+
+G_DEFINE_QUARK (calque-store-error-quark, calque_store_error)
+
+/* Statements prepared once per store: every save and every list goes
+ * through them, and preparing is a large part of a small query's cost. */
+typedef enum {
+  STMT_PUT,
+  STMT_OUTBOX_ADD,
+  STMT_GET,
+  STMT_LIST_KIND,
+  STMT_LIST_PROJECTS,
+  STMT_LIST_KIND_PROJECT,
+  STMT_LIST_PROJECT,
+  STMT_COUNT_KIND,
+  STMT_COUNT_KIND_PROJECT,
+  STMT_FIND_SHA256,
+  STMT_FIND_SOURCE,
+  STMT_OUTBOX_SIZE,
+  N_STMTS
+} StmtId;
+
+static const char * const stmt_sql[N_STMTS] = {
+  [STMT_PUT] =
+    "INSERT INTO records (id, kind, project, deleted, fields, clocks, updated, blob)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+    " ON CONFLICT (id) DO UPDATE SET kind = ?2, project = ?3, deleted = ?4,"
+    "   fields = ?5, clocks = ?6, updated = ?7, blob = ?8",
+  [STMT_OUTBOX_ADD] =
+    "INSERT INTO outbox (record_id, fields, base_seq) VALUES (?1, ?2, ?3)",
+  [STMT_GET] =
+    "SELECT id, kind, project, deleted, fields, clocks FROM records WHERE id = ?1",
+  [STMT_LIST_KIND] =
+    "SELECT id, kind, project, deleted, fields, clocks FROM records"
+    " WHERE kind = ?1 AND deleted = 0 ORDER BY id",
+  [STMT_LIST_PROJECTS] =
+    "SELECT id, kind, project, deleted, fields, clocks FROM records"
+    " WHERE kind = 'project' AND deleted = 0 ORDER BY id",
+  [STMT_LIST_KIND_PROJECT] =
+    "SELECT id, kind, project, deleted, fields, clocks FROM records"
+    " WHERE project = ?2 AND kind = ?1 AND deleted = 0 ORDER BY id",
+  [STMT_LIST_PROJECT] =
+    "SELECT id, kind, project, deleted, fields, clocks FROM records"
+    " WHERE project = ?1 ORDER BY CASE kind"
+    "   WHEN 'project' THEN 0 WHEN 'member' THEN 1 WHEN 'label' THEN 2"
+    "   WHEN 'item' THEN 3 WHEN 'task' THEN 4 WHEN 'annotation' THEN 5"
+    "   WHEN 'comment' THEN 6 WHEN 'review' THEN 7 ELSE 8 END, id",
+  [STMT_COUNT_KIND] =
+    "SELECT count(*) FROM records WHERE kind = ?1 AND deleted = 0",
+  [STMT_COUNT_KIND_PROJECT] =
+    "SELECT count(*) FROM records WHERE project = ?2 AND kind = ?1 AND deleted = 0",
+  [STMT_FIND_SHA256] =
+    "SELECT id, kind, project, deleted, fields, clocks FROM records"
+    " WHERE project = ?1 AND blob = ?2 AND kind = 'item' AND deleted = 0 LIMIT 1",
+  [STMT_FIND_SOURCE] =
+    "SELECT id, kind, project, deleted, fields, clocks FROM records"
+    " WHERE kind = 'item' AND project = ?1 AND json_extract (fields, '$.source_sha256') = ?2"
+    " AND deleted = 0 LIMIT 1",
+  [STMT_OUTBOX_SIZE] =
+    "SELECT count(*) FROM outbox",
+};
+
+struct _CalqueStore {
+  GObject parent_instance;
+
+  char *filename;
+  sqlite3 *db;
+  sqlite3_stmt *stmts[N_STMTS];
+  CalqueHlcClock *clock;
+  char *node_id;
+  JsonParser *parser;   /* reused to decode rows */
+
+  guint depth;          /* nesting of calque_store_begin() */
+
+  /* The greatest clock written, and the one recorded in meta: the clock
+   * restarts after it, without scanning every record at start-up. */
+  char last_clock[CALQUE_HLC_STRING_LENGTH + 1];
+  char saved_clock[CALQUE_HLC_STRING_LENGTH + 1];
+};
+
+G_DEFINE_FINAL_TYPE (CalqueStore, calque_store, G_TYPE_OBJECT)
+
+/* --- helpers ------------------------------------------------------------- */
+
+static sqlite3_stmt *
+get_stmt (CalqueStore  *self,
+          StmtId        id,
+          GError      **error)
+{
+  if (self->stmts[id] == NULL
+      && sqlite3_prepare_v3 (self->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                             &self->stmts[id], NULL) != SQLITE_OK)
+    {
+      _calque_store_set_sqlite_error (error, self->db, _("preparing a query"));
+      return NULL;
+    }
+  sqlite3_reset (self->stmts[id]);
+  sqlite3_clear_bindings (self->stmts[id]);
+  return self->stmts[id];
+}
+
+static gboolean
+exec_sql (CalqueStore  *self,
+          const char   *sql,
+          GError      **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    {
+      _calque_store_set_sqlite_error (error, self->db, sql);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+meta_get (CalqueStore *self,
+          const char  *key)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT value FROM meta WHERE key = ?1", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    }
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+static gboolean
+meta_set (CalqueStore  *self,
+          const char   *key,
+          const char   *value,
+          GError      **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  if (sqlite3_prepare_v2 (self->db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      _calque_store_set_sqlite_error (error, self->db, _("writing workspace settings"));
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  if (!ok)
+    _calque_store_set_sqlite_error (error, self->db, _("writing workspace settings"));
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/* Builds a record from the current row of a SELECT id, kind, project,
+ * deleted, fields, clocks. */
+static CalqueRecord *
+record_from_row (CalqueStore   *self,
+                 sqlite3_stmt  *stmt,
+                 GError       **error)
+{
+  const char *id = (const char *) sqlite3_column_text (stmt, 0);
+  const char *kind_name = (const char *) sqlite3_column_text (stmt, 1);
+  const char *project = (const char *) sqlite3_column_text (stmt, 2);
+  gboolean deleted = sqlite3_column_int (stmt, 3) != 0;
+  const char *fields = (const char *) sqlite3_column_text (stmt, 4);
+  int fields_len = sqlite3_column_bytes (stmt, 4);
+  const char *clocks = (const char *) sqlite3_column_text (stmt, 5);
+  int clocks_len = sqlite3_column_bytes (stmt, 5);
+  CalqueKind kind;
+  g_autoptr(CalqueRecord) record = NULL;
+  JsonNode *root;
+
+  if (id == NULL || strlen (id) != 36 || project == NULL
+      || !calque_kind_from_string (kind_name, &kind)
+      || !json_parser_load_from_data (self->parser, fields, fields_len, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (self->parser)))
+    {
+      g_set_error (error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_CORRUPT,
+                   _("%s: stored record “%s” is damaged"), self->filename, id ? id : "");
+      return NULL;
+    }
+
+  record = calque_record_new_with_id (kind, id, project);
+  _calque_record_take_fields (record, json_object_ref (json_node_get_object (json_parser_get_root (self->parser))));
+  if (deleted)
+    {
+      calque_record_set_deleted (record, TRUE);
+      calque_record_mark_clean (record);
+    }
+
+  if (clocks_len > 2)
+    {
+      if (!json_parser_load_from_data (self->parser, clocks, clocks_len, NULL)
+          || !JSON_NODE_HOLDS_OBJECT ((root = json_parser_get_root (self->parser))))
+        {
+          g_set_error (error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_CORRUPT,
+                       _("%s: the clocks of stored record “%s” are damaged"), self->filename, id);
+          return NULL;
+        }
+      {
+        JsonObject *obj = json_node_get_object (root);
+        g_autoptr(GList) names = json_object_get_members (obj);
+
+        for (GList *l = names; l; l = l->next)
+          calque_record_set_clock (record, l->data,
+                                   json_object_get_string_member_with_default (obj, l->data, NULL));
+      }
+    }
+
+  return g_steal_pointer (&record);
+}
+
+static GPtrArray *
+collect_rows (CalqueStore   *self,
+              sqlite3_stmt  *stmt,
+              GError       **error)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CalqueRecord *record = record_from_row (self, stmt, error);
+
+      if (record == NULL)
+        {
+          sqlite3_reset (stmt);
+          return NULL;
+        }
+      g_ptr_array_add (records, record);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _calque_store_set_sqlite_error (error, self->db, _("reading records"));
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  sqlite3_reset (stmt);
+  return g_steal_pointer (&records);
+}
+
+/* --- GObject ------------------------------------------------------------- */
+
+static void
+calque_store_finalize (GObject *object)
+{
+  CalqueStore *self = (CalqueStore *) object;
+
+  for (guint i = 0; i < N_STMTS; i++)
+    sqlite3_finalize (self->stmts[i]);
+  if (self->db)
+    sqlite3_close (self->db);
+  g_clear_pointer (&self->clock, calque_hlc_clock_free);
+  g_clear_object (&self->parser);
+  g_free (self->filename);
+  g_free (self->node_id);
+
+  G_OBJECT_CLASS (calque_store_parent_class)->finalize (object);
+}
+
+static void
+calque_store_class_init (CalqueStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = calque_store_finalize;
+}
+
+static void
+calque_store_init (CalqueStore *self)
+{
+  self->parser = json_parser_new ();
+}
+
+/* --- public API ---------------------------------------------------------- */
+
+static gboolean
+restore_clock (CalqueStore  *self,
+               GError      **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  guint64 node;
+
+  self->node_id = meta_get (self, "node_id");
+  if (self->node_id == NULL || !calque_hlc_node_from_string (self->node_id, &node))
+    {
+      g_free (self->node_id);
+      node = calque_hlc_node_random ();
+      self->node_id = calque_hlc_node_to_string (node);
+      if (!meta_set (self, "node_id", self->node_id, error))
+        return FALSE;
+    }
+  self->clock = calque_hlc_clock_new (node);
+
+  /* Clocks must never go backwards, even if the wall clock did while the
+   * workspace was closed: start after the last clock written here. It is
+   * kept in meta; a file without it (just migrated) is scanned once. */
+  {
+    g_autofree char *last = meta_get (self, "last_clock");
+    CalqueHlc hlc;
+
+    if (last == NULL
+        && sqlite3_prepare_v2 (self->db, "SELECT max(updated) FROM records", -1, &stmt, NULL) == SQLITE_OK
+        && sqlite3_step (stmt) == SQLITE_ROW
+        && sqlite3_column_type (stmt, 0) == SQLITE_TEXT)
+      last = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    sqlite3_finalize (stmt);
+
+    if (last && calque_hlc_from_string (last, &hlc, NULL))
+      {
+        calque_hlc_clock_restore (self->clock, &hlc);
+        g_strlcpy (self->last_clock, last, sizeof self->last_clock);
+        g_strlcpy (self->saved_clock, last, sizeof self->saved_clock);
+      }
+  }
+  return TRUE;
+}
+
+CalqueStore *
+calque_store_open (const char  *filename,
+                   GError     **error)
+{
+  g_autoptr(CalqueStore) self = NULL;
+
+  g_return_val_if_fail (filename != NULL, NULL);
+
+  self = g_object_new (CALQUE_TYPE_STORE, NULL);
+  self->filename = g_strdup (filename);
+
+  if (sqlite3_open_v2 (filename, &self->db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                       NULL) != SQLITE_OK)
+    {
+      g_set_error (error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_SQLITE,
+                   _("%s: cannot open the database: %s"), filename,
+                   self->db ? sqlite3_errmsg (self->db) : "out of memory");
+      return NULL;
+    }
+  sqlite3_extended_result_codes (self->db, 1);
+  sqlite3_busy_timeout (self->db, 5000);
+
+  /* WAL lets the app read while the sync engine writes. synchronous=FULL
+   * makes each commit durable before it returns: an edit the UI shows as
+   * saved survives a power cut, not only a crash of the program. */
+  if (!exec_sql (self, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", error))
+    {
+      g_prefix_error (error, "%s: ", filename);
+      return NULL;
+    }
+
+  if (!_calque_store_schema_migrate (self->db, CALQUE_STORE_SCHEMA_VERSION, error))
+    {
+      g_prefix_error (error, "%s: ", filename);
+      return NULL;
+    }
+
+  if (!restore_clock (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+calque_store_get_filename (CalqueStore *self)
+{
+  g_return_val_if_fail (CALQUE_IS_STORE (self), NULL);
+  return self->filename;
+}
+
+int
+calque_store_get_schema_version (CalqueStore *self)
+{
+  g_return_val_if_fail (CALQUE_IS_STORE (self), -1);
+  return _calque_store_schema_get_version (self->db);
+}
+
+const char *
+calque_store_get_node_id (CalqueStore *self)
+{
+  g_return_val_if_fail (CALQUE_IS_STORE (self), NULL);
+  return self->node_id;
+}
+
+gboolean
+calque_store_begin (CalqueStore  *self,
+                    GError      **error)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (self), FALSE);
+
+  /* The outer level takes the write lock at once (IMMEDIATE) so that a
+   * transaction never fails half-way because another connection wrote;
+   * inner levels are savepoints, so an inner rollback undoes only its part. */
+  sql = self->depth == 0
+        ? g_strdup ("BEGIN IMMEDIATE")
+        : g_strdup_printf ("SAVEPOINT level%u", self->depth);
+  if (!exec_sql (self, sql, error))
+    return FALSE;
+  self->depth++;
+  return TRUE;
+}
+
+gboolean
+calque_store_commit (CalqueStore  *self,
+                     GError      **error)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->depth > 0, FALSE);
+
+  if (self->depth == 1 && strcmp (self->last_clock, self->saved_clock) != 0)
+    {
+      if (!meta_set (self, "last_clock", self->last_clock, error))
+        return FALSE;
+    }
+
+  sql = self->depth == 1
+        ? g_strdup ("COMMIT")
+        : g_strdup_printf ("RELEASE level%u", self->depth - 1);
+  if (!exec_sql (self, sql, error))
+    return FALSE;
+  self->depth--;
+  if (self->depth == 0)
+    memcpy (self->saved_clock, self->last_clock, sizeof self->saved_clock);
+  return TRUE;
+}
+
+void
+calque_store_rollback (CalqueStore *self)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_if_fail (CALQUE_IS_STORE (self));
+  g_return_if_fail (self->depth > 0);
+
+  sql = self->depth == 1
+        ? g_strdup ("ROLLBACK")
+        : g_strdup_printf ("ROLLBACK TO level%u; RELEASE level%u", self->depth - 1, self->depth - 1);
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    g_debug ("rollback: %s", sqlite3_errmsg (self->db));
+  self->depth--;
+  /* The in-memory clock stays ahead (harmless: clocks only need to grow);
+   * what meta records is only ever what was committed. */
+}
+
+static gboolean
+write_record (CalqueStore   *self,
+              CalqueRecord  *record,
+              GError       **error)
+{
+  sqlite3_stmt *stmt;
+  g_autoptr(JsonNode) fields_node = NULL;
+  g_autofree char *fields = NULL;
+  g_autofree char *clocks = NULL;
+  const char *updated;
+  const char *blob;
+
+  if (!(stmt = get_stmt (self, STMT_PUT, error)))
+    return FALSE;
+
+  fields_node = json_node_init_object (json_node_alloc (), calque_record_get_fields (record));
+  fields = calque_json_node_to_string (fields_node, NULL);
+  clocks = _calque_record_dup_clocks_json (record);
+  updated = _calque_record_get_max_clock (record);
+  blob = calque_record_get_kind (record) == CALQUE_KIND_ITEM
+         ? calque_record_get_string (record, "sha256") : NULL;
+
+  sqlite3_bind_text (stmt, 1, calque_record_get_id (record), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, calque_kind_to_string (calque_record_get_kind (record)), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, calque_record_get_project (record), -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 4, calque_record_get_deleted (record));
+  sqlite3_bind_text (stmt, 5, fields, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, clocks, -1, SQLITE_STATIC);
+  if (updated)
+    sqlite3_bind_text (stmt, 7, updated, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 7);
+  if (blob)
+    sqlite3_bind_text (stmt, 8, blob, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 8);
+
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      _calque_store_set_sqlite_error (error, self->db, _("writing a record"));
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+
+  if (updated && strcmp (updated, self->last_clock) > 0)
+    g_strlcpy (self->last_clock, updated, sizeof self->last_clock);
+  return TRUE;
+}
+
+gboolean
+calque_store_save (CalqueStore   *self,
+                   CalqueRecord  *record,
+                   GError       **error)
+{
+  g_auto(GStrv) dirty = NULL;
+  g_autofree char *dirty_json = NULL;
+  GString *json;
+  char hlc[CALQUE_HLC_STRING_LENGTH + 1];
+  CalqueHlc now;
+  sqlite3_stmt *stmt;
+  gboolean nested;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (CALQUE_IS_RECORD (record), FALSE);
+
+  if (!calque_record_validate (record, &local_error))
+    {
+      g_set_error_literal (error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_INVALID,
+                           local_error->message);
+      return FALSE;
+    }
+
+  dirty = calque_record_dup_dirty_fields (record);
+  if (dirty[0] == NULL)
+    return TRUE;
+
+  /* One save is one event: all the fields it changed share one clock. */
+  now = calque_hlc_clock_now (self->clock);
+  calque_hlc_to_string (&now, hlc);
+
+  json = g_string_sized_new (128);
+  g_string_append_c (json, '[');
+  for (guint i = 0; dirty[i]; i++)
+    {
+      calque_record_set_clock (record, dirty[i], hlc);
+      if (i)
+        g_string_append_c (json, ',');
+      /* Field names are the schema's plain ASCII: no escaping needed. */
+      g_string_append_c (json, '"');
+      g_string_append (json, dirty[i]);
+      g_string_append_c (json, '"');
+    }
+  g_string_append_c (json, ']');
+  dirty_json = g_string_free (json, FALSE);
+
+  /* Inside a caller's transaction (an import), the caller's rollback
+   * undoes a failed save; a savepoint per record would only cost time. */
+  nested = self->depth > 0;
+  if (!nested && !calque_store_begin (self, error))
+    return FALSE;
+
+  if (!write_record (self, record, error))
+    goto fail;
+
+  if (!(stmt = get_stmt (self, STMT_OUTBOX_ADD, error)))
+    goto fail;
+  sqlite3_bind_text (stmt, 1, calque_record_get_id (record), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, dirty_json, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, 0);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      _calque_store_set_sqlite_error (error, self->db, _("writing the outbox"));
+      sqlite3_reset (stmt);
+      goto fail;
+    }
+  sqlite3_reset (stmt);
+
+  if (!nested && !calque_store_commit (self, error))
+    goto fail;
+
+  calque_record_mark_clean (record);
+  return TRUE;
+
+fail:
+  if (!nested)
+    calque_store_rollback (self);
+  return FALSE;
+}
+
+gboolean
+calque_store_put_merged (CalqueStore   *self,
+                         CalqueRecord  *record,
+                         GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (CALQUE_IS_RECORD (record), FALSE);
+
+  if (!calque_record_validate (record, &local_error))
+    {
+      g_set_error_literal (error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_INVALID,
+                           local_error->message);
+      return FALSE;
+    }
+  if (!calque_store_begin (self, error))
+    return FALSE;
+  if (!write_record (self, record, error) || !calque_store_commit (self, error))
+    {
+      calque_store_rollback (self);
+      return FALSE;
+    }
+
+  /* Later local clocks must be greater than any clock stored here. */
+  if (_calque_record_get_max_clock (record))
+    {
+      CalqueHlc last;
+
+      if (calque_hlc_from_string (_calque_record_get_max_clock (record), &last, NULL))
+        calque_hlc_clock_restore (self->clock, &last);
+    }
+  calque_record_mark_clean (record);
+  return TRUE;
+}
+
+CalqueRecord *
+calque_store_get (CalqueStore  *self,
+                  const char   *id,
+                  GError      **error)
+{
+  sqlite3_stmt *stmt;
+  CalqueRecord *record;
+  int rc;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  if (!(stmt = get_stmt (self, STMT_GET, error)))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_NOT_FOUND,
+                   _("no record with id “%s”"), id);
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      _calque_store_set_sqlite_error (error, self->db, _("reading a record"));
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  record = record_from_row (self, stmt, error);
+  sqlite3_reset (stmt);
+  return record;
+}
+
+GPtrArray *
+calque_store_list (CalqueStore  *self,
+                   CalqueKind    kind,
+                   const char   *project_id,
+                   GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (self), NULL);
+  g_return_val_if_fail (kind < CALQUE_N_KINDS, NULL);
+
+  if (kind == CALQUE_KIND_PROJECT && project_id == NULL)
+    {
+      /* A literal kind, so that SQLite can use the partial index. */
+      if (!(stmt = get_stmt (self, STMT_LIST_PROJECTS, error)))
+        return NULL;
+      return collect_rows (self, stmt, error);
+    }
+
+  if (!(stmt = get_stmt (self, project_id ? STMT_LIST_KIND_PROJECT : STMT_LIST_KIND, error)))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, calque_kind_to_string (kind), -1, SQLITE_STATIC);
+  if (project_id)
+    sqlite3_bind_text (stmt, 2, project_id, -1, SQLITE_TRANSIENT);
+  return collect_rows (self, stmt, error);
+}
+
+GPtrArray *
+calque_store_list_project (CalqueStore  *self,
+                           const char   *project_id,
+                           GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+
+  if (!(stmt = get_stmt (self, STMT_LIST_PROJECT, error)))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, project_id, -1, SQLITE_TRANSIENT);
+  return collect_rows (self, stmt, error);
+}
+
+gboolean
+calque_store_foreach_project (CalqueStore      *self,
+                              const char       *project_id,
+                              CalqueRecordFunc  func,
+                              gpointer          user_data,
+                              GError          **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+  int rc;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (project_id != NULL && func != NULL, FALSE);
+
+  /* A statement of its own rather than the cached one: @func may use the
+   * store while this one is stepping. */
+  if (sqlite3_prepare_v2 (self->db, stmt_sql[STMT_LIST_PROJECT], -1, &stmt, NULL) != SQLITE_OK)
+    {
+      _calque_store_set_sqlite_error (error, self->db, _("preparing a query"));
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, project_id, -1, SQLITE_TRANSIENT);
+
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(CalqueRecord) record = record_from_row (self, stmt, error);
+
+      ok = record != NULL && func (record, user_data, error);
+    }
+  if (ok && rc != SQLITE_DONE)
+    {
+      _calque_store_set_sqlite_error (error, self->db, _("reading records"));
+      ok = FALSE;
+    }
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+static gint64
+count_query (CalqueStore  *self,
+             sqlite3_stmt *stmt,
+             GError      **error)
+{
+  gint64 count = -1;
+
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    count = sqlite3_column_int64 (stmt, 0);
+  else
+    _calque_store_set_sqlite_error (error, self->db, _("counting records"));
+  sqlite3_reset (stmt);
+  return count;
+}
+
+gint64
+calque_store_count (CalqueStore  *self,
+                    CalqueKind    kind,
+                    const char   *project_id,
+                    GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (self), -1);
+
+  if (!(stmt = get_stmt (self, project_id ? STMT_COUNT_KIND_PROJECT : STMT_COUNT_KIND, error)))
+    return -1;
+  sqlite3_bind_text (stmt, 1, calque_kind_to_string (kind), -1, SQLITE_STATIC);
+  if (project_id)
+    sqlite3_bind_text (stmt, 2, project_id, -1, SQLITE_TRANSIENT);
+  return count_query (self, stmt, error);
+}
+
+static CalqueRecord *
+find_one (CalqueStore  *self,
+          StmtId        query,
+          const char   *project_id,
+          const char   *sha256,
+          GError      **error)
+{
+  sqlite3_stmt *stmt;
+  CalqueRecord *record = NULL;
+  int rc;
+
+  if (!(stmt = get_stmt (self, query, error)))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, project_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, sha256, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    record = record_from_row (self, stmt, error);
+  else if (rc != SQLITE_DONE)
+    _calque_store_set_sqlite_error (error, self->db, _("looking up an item by hash"));
+  sqlite3_reset (stmt);
+  return record;
+}
+
+CalqueRecord *
+calque_store_find_item_by_sha256 (CalqueStore  *self,
+                                  const char   *project_id,
+                                  const char   *sha256,
+                                  GError      **error)
+{
+  g_return_val_if_fail (CALQUE_IS_STORE (self), NULL);
+  return find_one (self, STMT_FIND_SHA256, project_id, sha256, error);
+}
+
+CalqueRecord *
+calque_store_find_item_by_source (CalqueStore  *self,
+                                  const char   *project_id,
+                                  const char   *sha256,
+                                  GError      **error)
+{
+  g_return_val_if_fail (CALQUE_IS_STORE (self), NULL);
+  return find_one (self, STMT_FIND_SOURCE, project_id, sha256, error);
+}
+
+gint64
+calque_store_get_outbox_size (CalqueStore  *self,
+                              GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (self), -1);
+
+  if (!(stmt = get_stmt (self, STMT_OUTBOX_SIZE, error)))
+    return -1;
+  return count_query (self, stmt, error);
+}
