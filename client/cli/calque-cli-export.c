@@ -1,0 +1,91 @@
+/* calque-cli-export.c — calque-cli export --format json */
+#define G_LOG_DOMAIN "calque-cli"
+
+#include "calque-cli-private.h"
+#include "calque-exporter.h"
+
+#include <gio/gunixoutputstream.h>
+#include <glib/gi18n-lib.h>
+#include <unistd.h>
+
+int
+cli_cmd_export (CliContext  *cli,
+                int          argc,
+                char       **argv)
+{
+  g_autofree char *format = NULL;
+  g_autofree char *project_name = NULL;
+  g_autofree char *output = NULL;
+  gboolean no_media = FALSE;
+  g_autoptr(CalqueWorkspace) workspace = NULL;
+  g_autoptr(CalqueRecord) project = NULL;
+  g_autoptr(GOutputStream) out = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *media_dir = NULL;
+  g_autoptr(GError) error = NULL;
+  guint records = 0;
+  const GOptionEntry entries[] = {
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("The format: json (native, lossless)"), N_("FORMAT") },
+    { "project", 'p', 0, G_OPTION_ARG_STRING, &project_name,
+      N_("The project (needed when there are several)"), N_("NAME|ID") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      N_("Where to write (default: standard output); media go to a “media” folder beside it"), N_("FILE") },
+    { "no-media", 0, 0, G_OPTION_ARG_NONE, &no_media, N_("Do not copy the media files"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!cli_parse ("export", NULL,
+                  _("Export a project. The native JSON format keeps everything: importing it\n"
+                    "with “calque-cli import FILE” gives back identical records."),
+                  entries, &argc, &argv))
+    return CLI_EXIT_USAGE;
+  if (argc > 1)
+    return cli_fail (CLI_EXIT_USAGE, _("export: unexpected argument “%s”"), argv[1]);
+  if (format == NULL)
+    return cli_fail (CLI_EXIT_USAGE, _("export: --format is required (json)"));
+  if (!g_str_equal (format, "json"))
+    return cli_fail (CLI_EXIT_USAGE, _("export: format “%s” is not supported; supported: json"), format);
+
+  workspace = cli_open_workspace (cli, &error);
+  if (workspace == NULL)
+    return cli_fail (CLI_EXIT_FAILURE, "%s", error->message);
+  project = calque_workspace_find_project (workspace, project_name, &error);
+  if (project == NULL)
+    return cli_fail (project_name ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE, "%s", error->message);
+
+  if (output == NULL || g_str_equal (output, "-"))
+    out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+  else
+    {
+      g_autofree char *dir = g_path_get_dirname (output);
+
+      file = g_file_new_for_path (output);
+      /* Replace atomically: a failed export never leaves half a file
+       * where a good one was. */
+      out = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                             NULL, &error));
+      if (out == NULL)
+        return cli_fail (CLI_EXIT_FAILURE, "%s: %s", output, error->message);
+      if (!no_media)
+        media_dir = g_build_filename (dir, "media", NULL);
+    }
+
+  if (!calque_export_native (workspace, project, out, media_dir, &records, NULL, &error))
+    {
+      /* Closing with a cancelled cancellable drops the temporary file
+       * instead of putting it in place. */
+      g_autoptr(GCancellable) abandon = g_cancellable_new ();
+
+      g_cancellable_cancel (abandon);
+      g_output_stream_close (out, abandon, NULL);
+      return cli_fail (CLI_EXIT_FAILURE, "%s", error->message);
+    }
+  if (!g_output_stream_close (out, NULL, &error))
+    return cli_fail (CLI_EXIT_FAILURE, "%s: %s", output ? output : "-", error->message);
+
+  if (file)
+    g_printerr (_("Exported %u records of “%s” to %s%s\n"), records,
+                calque_record_get_string (project, "name"), output,
+                media_dir ? _(" (media in the “media” folder beside it)") : "");
+  return CLI_EXIT_OK;
+}

@@ -1,0 +1,149 @@
+/* calque-cli-import.c — calque-cli import PATH… */
+#define G_LOG_DOMAIN "calque-cli"
+
+#include "calque-cli-private.h"
+#include "calque-importer.h"
+
+#include <glib/gi18n-lib.h>
+#include <unistd.h>
+
+typedef struct {
+  gboolean tty;
+  gint64 last_draw;
+} Progress;
+
+/* A one-line progress display on a terminal, redrawn at most 10 times a
+ * second; nothing when stderr is a file or a pipe (logs stay clean). */
+static void
+import_progress_cb (guint       files_done,
+                    guint       files_total,
+                    guint       items,
+                    const char *current_path,
+                    gpointer    user_data)
+{
+  Progress *progress = user_data;
+  gint64 now = g_get_monotonic_time ();
+  guint percent;
+
+  if (!progress->tty || (now - progress->last_draw < 100000 && files_done < files_total))
+    return;
+  progress->last_draw = now;
+  percent = files_total ? files_done * 100 / files_total : 100;
+  g_printerr ("\r\033[K");
+  g_printerr (_("Importing… %u/%u files (%u%%), %u items"), files_done, files_total, percent, items);
+}
+
+static void
+print_problems (CalqueImportReport *report)
+{
+  if (report->problems->len == 0)
+    return;
+  g_printerr (g_dngettext (GETTEXT_PACKAGE, "Left out %u input:\n", "Left out %u inputs:\n",
+                           report->problems->len),
+              report->problems->len);
+  for (guint i = 0; i < report->problems->len; i++)
+    {
+      CalqueImportProblem *problem = g_ptr_array_index (report->problems, i);
+      g_printerr ("  %s\n", problem->message);
+    }
+}
+
+static int
+import_native (CalqueWorkspace  *workspace,
+               char            **paths)
+{
+  for (guint i = 0; paths[i]; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CalqueImportReport) report = calque_import_native (workspace, paths[i], &error);
+      g_autoptr(CalqueRecord) project = NULL;
+
+      if (report == NULL)
+        return cli_fail (CLI_EXIT_FAILURE, "%s", error->message);
+      project = calque_store_get (calque_workspace_get_store (workspace), report->project_id, NULL);
+      g_print (_("Restored project “%s” from %s: %u records\n"),
+               project ? calque_record_get_string (project, "name") : report->project_id,
+               paths[i], report->records);
+    }
+  return CLI_EXIT_OK;
+}
+
+int
+cli_cmd_import (CliContext  *cli,
+                int          argc,
+                char       **argv)
+{
+  g_autofree char *project_name = NULL;
+  g_autofree char *text_column = NULL;
+  g_autofree char *text_field = NULL;
+  gboolean skip_bad = FALSE;
+  g_autoptr(CalqueWorkspace) workspace = NULL;
+  g_autoptr(CalqueRecord) project = NULL;
+  g_autoptr(CalqueImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  guint native = 0;
+  Progress progress = { .tty = isatty (STDERR_FILENO) };
+  CalqueImportOptions options = { 0 };
+  const GOptionEntry entries[] = {
+    { "project", 'p', 0, G_OPTION_ARG_STRING, &project_name,
+      N_("The project to import into (needed when there are several)"), N_("NAME|ID") },
+    { "skip-bad", 0, 0, G_OPTION_ARG_NONE, &skip_bad,
+      N_("Import the good files and list the bad ones, instead of importing nothing"), NULL },
+    { "text-column", 0, 0, G_OPTION_ARG_STRING, &text_column,
+      N_("The CSV column that holds the text (default: text)"), N_("COLUMN") },
+    { "text-field", 0, 0, G_OPTION_ARG_STRING, &text_field,
+      N_("The JSONL field that holds the text (default: text)"), N_("FIELD") },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!cli_parse ("import", _("PATH…"),
+                  _("Import files or folders into a project:\n"
+                    "  images (PNG, JPEG, WebP, TIFF, BMP) and audio (WAV, FLAC, Ogg, MP3) become one item each;\n"
+                    "  .txt files one item per line, .csv files one per row, .jsonl files one per line.\n"
+                    "A native export (calque-cli export --format json) restores its whole project.\n"
+                    "An import is all or nothing unless --skip-bad is given."),
+                  entries, &argc, &argv))
+    return CLI_EXIT_USAGE;
+  if (argc < 2)
+    return cli_fail (CLI_EXIT_USAGE, _("import: name at least one file or folder"));
+
+  workspace = cli_open_workspace (cli, &error);
+  if (workspace == NULL)
+    return cli_fail (CLI_EXIT_FAILURE, "%s", error->message);
+
+  for (int i = 1; i < argc; i++)
+    native += calque_import_is_native_export (argv[i]);
+  if (native == (guint) argc - 1)
+    return import_native (workspace, argv + 1);
+  if (native > 0)
+    return cli_fail (CLI_EXIT_USAGE, _("import: import native exports on their own, not with other files"));
+
+  project = calque_workspace_find_project (workspace, project_name, &error);
+  if (project == NULL)
+    return cli_fail (project_name ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE, "%s", error->message);
+
+  options.csv_column = text_column;
+  options.jsonl_field = text_field;
+  options.skip_bad = skip_bad;
+
+  report = calque_import_files (workspace, project, (const char * const *) argv + 1, &options,
+                                import_progress_cb, &progress, NULL, &error);
+  if (progress.tty)
+    g_printerr ("\r\033[K");
+  if (report == NULL)
+    {
+      cli_fail (CLI_EXIT_FAILURE, "%s", error->message);
+      g_printerr (_("Nothing was imported.\n"));
+      return CLI_EXIT_FAILURE;
+    }
+
+  g_print (_("Imported %u items from %u files into “%s”\n"), report->items, report->files,
+           calque_record_get_string (project, "name"));
+  if (report->ignored > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "Ignored %u file of a kind Calque does not import\n",
+                          "Ignored %u files of a kind Calque does not import\n", report->ignored),
+             report->ignored);
+  print_problems (report);
+  return report->problems->len > 0 ? CLI_EXIT_PARTIAL : CLI_EXIT_OK;
+}

@@ -1,0 +1,48 @@
+/* calque-cli-private.h — what the commands of calque-cli share */
+#pragma once
+
+#include <glib.h>
+#include "calque-workspace.h"
+
+G_BEGIN_DECLS
+
+/* Exit codes, documented in `calque-cli --help` and docs/cli.md. */
+typedef enum {
+  CLI_EXIT_OK = 0,
+  CLI_EXIT_FAILURE = 1,   /* the command failed; nothing was changed */
+  CLI_EXIT_USAGE = 2,     /* the command line is wrong */
+  CLI_EXIT_PARTIAL = 3,   /* done, but --skip-bad left some inputs out */
+} CliExit;
+
+typedef struct {
+  const char *workspace_path;   /* --workspace, else $CALQUE_WORKSPACE, else default */
+} CliContext;
+
+typedef int (*CliCommandFunc) (CliContext *cli,
+                               int         argc,
+                               char      **argv);
+
+int cli_cmd_init    (CliContext *cli, int argc, char **argv);
+int cli_cmd_project (CliContext *cli, int argc, char **argv);
+int cli_cmd_import  (CliContext *cli, int argc, char **argv);
+int cli_cmd_items   (CliContext *cli, int argc, char **argv);
+int cli_cmd_export  (CliContext *cli, int argc, char **argv);
+
+/* Prints "calque-cli: MESSAGE" on stderr and returns @code. */
+int  cli_fail               (int          code,
+                             const char  *format,
+                             ...) G_GNUC_PRINTF (2, 3);
+/* Parses @argv with @entries; prints the error and returns FALSE on a
+ * usage error. @summary is shown by --help. */
+gboolean cli_parse          (const char   *command,
+                             const char   *parameters,
+                             const char   *summary,
+                             const GOptionEntry *entries,
+                             int          *argc,
+                             char       ***argv);
+CalqueWorkspace *cli_open_workspace (CliContext *cli,
+                                     GError    **error);
+/* Human-readable size: "87 KB". */
+char *cli_format_size       (guint64      bytes);
+
+G_END_DECLS
