@@ -1,0 +1,26 @@
+/* calque-http.h: the HTTP transport of calque-server
+ *
+ * Copyright Calque developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+#include "calque-listen-address.h"
+
+G_BEGIN_DECLS
+
+#define CALQUE_TYPE_HTTP (calque_http_get_type ())
+
+G_DECLARE_FINAL_TYPE (CalqueHttp, calque_http, CALQUE, HTTP, GObject)
+
+CalqueHttp *calque_http_new        (void);
+gboolean    calque_http_listen     (CalqueHttp                 *self,
+                                    const CalqueListenAddress  *address,
+                                    GError                    **error);
+guint16     calque_http_get_port   (CalqueHttp                 *self);
+void        calque_http_disconnect (CalqueHttp                 *self);
+
+G_END_DECLS
