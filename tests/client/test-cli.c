@@ -364,12 +364,13 @@ test_import_images (Fixture       *f,
   write_image (f, "photos/b.jpg", "jpeg", 100, 50, 0x00ff00ff);
   write_image (f, "photos/sub/c.bmp", "bmp", 7, 9, 0x0000ffff);
   write_image (f, "photos/sub/d.tiff", "tiff", 33, 21, 0x123456ff);
+  write_image (f, "photos/e.webp", "webp", 17, 13, 0x654321ff);
   write_file (f, "photos/notes.md", "not an image", -1);
   write_file (f, "photos/.hidden.png", "hidden files are not data", -1);
 
   run = cli (f, "import", folder);
   g_assert_cmpint (run->status, ==, 0);
-  assert_says (run->out, "Imported 4 items from 4 files into “Photos”");
+  assert_says (run->out, "Imported 5 items from 5 files into “Photos”");
   assert_says (run->out, "Ignored 1 file");
 
   list = cli (f, "items", "list");
@@ -380,15 +381,16 @@ test_import_images (Fixture       *f,
   assert_says (list->out, "photos/sub/c.bmp");
   assert_says (list->out, "7×9");
   assert_says (list->out, "33×21");
-  g_assert_cmpint (count_items (f), ==, 4);
-  g_assert_cmpuint (workspace_blobs (f), ==, 4);
+  assert_says (list->out, "17×13");
+  g_assert_cmpint (count_items (f), ==, 5);
+  g_assert_cmpuint (workspace_blobs (f), ==, 5);
 
   /* The same files again: already there, and nothing changes. */
   twice = cli (f, "import", folder);
   g_assert_cmpint (twice->status, ==, 1);
   assert_says (twice->err, "photos/a.png: already in project “Photos” (as “photos/a.png”)");
   assert_says (twice->err, "Nothing was imported");
-  g_assert_cmpint (count_items (f), ==, 4);
+  g_assert_cmpint (count_items (f), ==, 5);
 }
 
 static void
