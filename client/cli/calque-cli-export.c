@@ -23,6 +23,7 @@ cli_cmd_export (CliContext  *cli,
   g_autoptr(GFile) file = NULL;
   g_autofree char *media_dir = NULL;
   g_autoptr(GError) error = NULL;
+  int status;
   guint records = 0;
   const GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("The format: json (native, lossless)"), N_("FORMAT") },
@@ -46,12 +47,9 @@ cli_cmd_export (CliContext  *cli,
   if (!g_str_equal (format, "json"))
     return cli_fail (CLI_EXIT_USAGE, _("export: format “%s” is not supported; supported: json"), format);
 
-  workspace = cli_open_workspace (cli, &error);
-  if (workspace == NULL)
-    return cli_fail (CLI_EXIT_FAILURE, "%s", error->message);
-  project = calque_workspace_find_project (workspace, project_name, &error);
-  if (project == NULL)
-    return cli_fail (project_name ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE, "%s", error->message);
+  status = cli_open_project (cli, project_name, &workspace, &project);
+  if (status != CLI_EXIT_OK)
+    return status;
 
   if (output == NULL || g_str_equal (output, "-"))
     out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);

@@ -120,7 +120,7 @@ cli_cmd_import (CliContext  *cli,
 
   project = calque_workspace_find_project (workspace, project_name, &error);
   if (project == NULL)
-    return cli_fail (project_name ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE, "%s", error->message);
+    return cli_find_project_failed (project_name, error);
 
   options.csv_column = text_column;
   options.jsonl_field = text_field;

@@ -47,6 +47,7 @@ items_list (CliContext  *cli,
   g_autoptr(CalqueRecord) project = NULL;
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GError) error = NULL;
+  int status;
   const GOptionEntry entries[] = {
     { "project", 'p', 0, G_OPTION_ARG_STRING, &project_name,
       N_("The project (needed when there are several)"), N_("NAME|ID") },
@@ -58,12 +59,9 @@ items_list (CliContext  *cli,
                   entries, &argc, &argv))
     return CLI_EXIT_USAGE;
 
-  workspace = cli_open_workspace (cli, &error);
-  if (workspace == NULL)
-    return cli_fail (CLI_EXIT_FAILURE, "%s", error->message);
-  project = calque_workspace_find_project (workspace, project_name, &error);
-  if (project == NULL)
-    return cli_fail (project_name ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE, "%s", error->message);
+  status = cli_open_project (cli, project_name, &workspace, &project);
+  if (status != CLI_EXIT_OK)
+    return status;
 
   items = calque_store_list (calque_workspace_get_store (workspace), CALQUE_KIND_ITEM,
                              calque_record_get_id (project), &error);

@@ -42,6 +42,16 @@ gboolean cli_parse          (const char   *command,
                              char       ***argv);
 CalqueWorkspace *cli_open_workspace (CliContext *cli,
                                      GError    **error);
+/* Opens the workspace and finds the project (NULL: the only one). Returns
+ * CLI_EXIT_OK, or prints why not and returns the exit code to use. */
+int  cli_open_project       (CliContext       *cli,
+                             const char       *project_name,
+                             CalqueWorkspace **out_workspace,
+                             CalqueRecord    **out_project);
+/* The exit code for a failed calque_workspace_find_project(): without
+ * --project, the user has to name one (a usage error). */
+int  cli_find_project_failed (const char *project_name,
+                              GError     *error);
 /* Human-readable size: "87 KB". */
 char *cli_format_size       (guint64      bytes);
 

@@ -70,6 +70,34 @@ cli_open_workspace (CliContext  *cli,
   return calque_workspace_open (cli->workspace_path, error);
 }
 
+int
+cli_find_project_failed (const char *project_name,
+                         GError     *error)
+{
+  return cli_fail (project_name ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE, "%s", error->message);
+}
+
+int
+cli_open_project (CliContext       *cli,
+                  const char       *project_name,
+                  CalqueWorkspace **out_workspace,
+                  CalqueRecord    **out_project)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CalqueWorkspace) workspace = cli_open_workspace (cli, &error);
+  CalqueRecord *project;
+
+  if (workspace == NULL)
+    return cli_fail (CLI_EXIT_FAILURE, "%s", error->message);
+  project = calque_workspace_find_project (workspace, project_name, &error);
+  if (project == NULL)
+    return cli_find_project_failed (project_name, error);
+
+  *out_workspace = g_steal_pointer (&workspace);
+  *out_project = project;
+  return CLI_EXIT_OK;
+}
+
 char *
 cli_format_size (guint64 bytes)
 {

@@ -456,6 +456,19 @@ calque_store_rollback (CalqueStore *self)
    * what meta records is only ever what was committed. */
 }
 
+/* Nothing invalid is ever stored, whichever way it comes in. */
+static gboolean
+validate_for_store (CalqueRecord  *record,
+                    GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (calque_record_validate (record, &local_error))
+    return TRUE;
+  g_set_error_literal (error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_INVALID, local_error->message);
+  return FALSE;
+}
+
 static gboolean
 write_record (CalqueStore   *self,
               CalqueRecord  *record,
@@ -518,17 +531,12 @@ calque_store_save (CalqueStore   *self,
   CalqueHlc now;
   sqlite3_stmt *stmt;
   gboolean nested;
-  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (CALQUE_IS_STORE (self), FALSE);
   g_return_val_if_fail (CALQUE_IS_RECORD (record), FALSE);
 
-  if (!calque_record_validate (record, &local_error))
-    {
-      g_set_error_literal (error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_INVALID,
-                           local_error->message);
-      return FALSE;
-    }
+  if (!validate_for_store (record, error))
+    return FALSE;
 
   dirty = calque_record_dup_dirty_fields (record);
   if (dirty[0] == NULL)
@@ -592,17 +600,12 @@ calque_store_put_merged (CalqueStore   *self,
                          CalqueRecord  *record,
                          GError       **error)
 {
-  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (CALQUE_IS_STORE (self), FALSE);
   g_return_val_if_fail (CALQUE_IS_RECORD (record), FALSE);
 
-  if (!calque_record_validate (record, &local_error))
-    {
-      g_set_error_literal (error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_INVALID,
-                           local_error->message);
-      return FALSE;
-    }
+  if (!validate_for_store (record, error))
+    return FALSE;
   if (!calque_store_begin (self, error))
     return FALSE;
   if (!write_record (self, record, error) || !calque_store_commit (self, error))

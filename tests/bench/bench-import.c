@@ -15,6 +15,8 @@
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
+
+#include "calque-test-util.h"
 #include <sqlite3.h>
 
 static int n_images = 10000;
@@ -26,23 +28,6 @@ now_s (void)
   return g_get_monotonic_time () / 1e6;
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *child = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (dir);
-}
 
 /* Small PNGs, each different, written once; PNG is what datasets ship. */
 static void
@@ -373,6 +358,6 @@ main (int argc, char **argv)
 
   g_clear_object (&workspace);
   if (!keep)
-    remove_tree (dir);
+    calque_test_remove_tree (dir);
   return 0;
 }

@@ -11,6 +11,8 @@
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
+
+#include "calque-test-util.h"
 #include <math.h>
 #include <sndfile.h>
 #include <string.h>
@@ -138,25 +140,6 @@ write_wav (Fixture    *f,
   sf_close (file);
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = NULL;
-  const char *name;
-
-  g_chmod (dir, 0755);  /* a test may have closed it */
-  d = g_dir_open (dir, 0, NULL);
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *child = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (dir);
-}
 
 static void
 fixture_set_up (Fixture       *f,
@@ -180,7 +163,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  remove_tree (f->dir);
+  calque_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->workspace);
   g_free (f->files);

@@ -4,6 +4,8 @@
 #include "calque-hlc.h"
 
 #include <glib/gstdio.h>
+
+#include "calque-test-util.h"
 #include <sqlite3.h>
 #include <string.h>
 
@@ -33,23 +35,6 @@ fixture_set_up (Fixture       *f,
   g_assert_no_error (error);
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *child = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (dir);
-}
 
 static void
 fixture_tear_down (Fixture       *f,
@@ -57,7 +42,7 @@ fixture_tear_down (Fixture       *f,
 {
   g_clear_object (&f->project);
   g_clear_object (&f->store);
-  remove_tree (f->dir);
+  calque_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }

@@ -14,6 +14,7 @@
 
 #include "calque-application.h"
 #include "calque-format.h"
+#include "calque-test-util.h"
 #include "calque-window.h"
 #include "calque-workspace.h"
 
@@ -106,26 +107,6 @@ add_text (CalqueStore *store,
   g_assert_no_error (error);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
-          else
-            g_unlink (child);
-        }
-    }
-  g_rmdir (path);
-}
 
 /* Helpers for the UI */
 
@@ -372,7 +353,7 @@ fixture_tear_down (Fixture       *fixture,
 {
   destroy_window (&fixture->window);
   g_clear_object (&fixture->workspace);
-  remove_tree (fixture->tmpdir);
+  calque_test_remove_tree (fixture->tmpdir);
   g_free (fixture->tmpdir);
   g_free (fixture->path);
   g_free (fixture->image_project);
@@ -750,7 +731,7 @@ test_empty_workspace (void)
 
   destroy_window (&window);
   g_clear_object (&workspace);
-  remove_tree (tmpdir);
+  calque_test_remove_tree (tmpdir);
 }
 
 static void
@@ -855,7 +836,7 @@ test_choose_workspace (void)
   g_assert_true (is_default);
 
   g_settings_reset (settings, "workspace");
-  remove_tree (tmpdir);
+  calque_test_remove_tree (tmpdir);
 }
 
 static void
