@@ -16,6 +16,7 @@ calque_record_to_json_node (CalqueRecord *record)
 {
   JsonObject *obj = json_object_new ();
   JsonObject *fields;
+  JsonNode *node;
   g_autoptr(GList) names = NULL;
 
   g_return_val_if_fail (CALQUE_IS_RECORD (record), NULL);
@@ -30,7 +31,9 @@ calque_record_to_json_node (CalqueRecord *record)
   for (GList *l = names; l; l = l->next)
     json_object_set_member (obj, l->data, calque_json_node_deep_copy (json_object_get_member (fields, l->data)));
 
-  return json_node_init_object (json_node_alloc (), obj);
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, obj);  /* init_object would add a reference */
+  return node;
 }
 
 char *

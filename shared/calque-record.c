@@ -310,21 +310,26 @@ calque_record_new (CalqueKind  kind,
 JsonNode *
 calque_json_node_deep_copy (JsonNode *node)
 {
+  JsonNode *result;
+
   g_return_val_if_fail (node != NULL, NULL);
 
+  /* json_node_take_*() rather than json_node_init_*(): init adds a
+   * reference of its own, and the new object or array would leak. */
   if (JSON_NODE_HOLDS_OBJECT (node))
     {
-      JsonObject *source = json_node_get_object (node);
       JsonObject *copy = json_object_new ();
       JsonObjectIter iter;
       const char *name;
       JsonNode *member;
 
       /* In order: a copy must write out exactly as the original does. */
-      json_object_iter_init_ordered (&iter, source);
+      json_object_iter_init_ordered (&iter, json_node_get_object (node));
       while (json_object_iter_next_ordered (&iter, &name, &member))
         json_object_set_member (copy, name, calque_json_node_deep_copy (member));
-      return json_node_init_object (json_node_alloc (), copy);
+      result = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (result, copy);
+      return result;
     }
   if (JSON_NODE_HOLDS_ARRAY (node))
     {
@@ -333,7 +338,9 @@ calque_json_node_deep_copy (JsonNode *node)
 
       for (guint i = 0; i < json_array_get_length (source); i++)
         json_array_add_element (copy, calque_json_node_deep_copy (json_array_get_element (source, i)));
-      return json_node_init_array (json_node_alloc (), copy);
+      result = json_node_new (JSON_NODE_ARRAY);
+      json_node_take_array (result, copy);
+      return result;
     }
   return json_node_copy (node);  /* values and null are copied by value */
 }

@@ -452,7 +452,10 @@ coords_to_json (GArray *coords)
 
   for (guint i = 0; i < coords->len; i++)
     json_array_add_double_element (array, g_array_index (coords, double, i));
-  return json_node_init_array (json_node_alloc (), array);
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_take_array (node, array);  /* init_array would add a reference */
+  return node;
 }
 
 JsonNode *

@@ -6,6 +6,7 @@
 
 #include <gio/gunixoutputstream.h>
 #include <glib/gi18n-lib.h>
+#include <errno.h>
 #include <unistd.h>
 
 int
@@ -57,13 +58,17 @@ cli_cmd_export (CliContext  *cli,
     {
       g_autofree char *dir = g_path_get_dirname (output);
 
+      /* An export often goes to a folder of its own: make it. */
+      if (g_mkdir_with_parents (dir, 0755) != 0)
+        return cli_fail (CLI_EXIT_FAILURE, _("%s: cannot create the folder: %s"), dir, g_strerror (errno));
+
       file = g_file_new_for_path (output);
       /* Replace atomically: a failed export never leaves half a file
        * where a good one was. */
       out = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
                                              NULL, &error));
       if (out == NULL)
-        return cli_fail (CLI_EXIT_FAILURE, "%s: %s", output, error->message);
+        return cli_fail (CLI_EXIT_FAILURE, "%s", error->message);
       if (!no_media)
         media_dir = g_build_filename (dir, "media", NULL);
     }

@@ -123,8 +123,10 @@ test_v1_to_v2 (void)
         {
           JsonObject *meta = json_object_new ();
           json_object_set_string_member (meta, "comment", texts[i % G_N_ELEMENTS (texts)]);
-          calque_record_set_field (item, "metadata", json_node_init_object (json_node_alloc (), meta));
-          json_object_unref (meta);
+          JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+          json_node_take_object (node, meta);
+          calque_record_set_field (item, "metadata", node);
         }
       insert_v1 (db, item, c1);
       if (i == 17)
@@ -136,6 +138,7 @@ test_v1_to_v2 (void)
       calque_record_set_shape (annotation, box);
       calque_record_set_double (annotation, "confidence", (i % 10) / 10.0);
       insert_v1 (db, annotation, c2);
+      g_free (last_clock);
       last_clock = g_strdup (c2);
 
       g_ptr_array_add (originals, item);

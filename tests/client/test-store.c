@@ -58,6 +58,15 @@ new_label (Fixture    *f,
   return label;
 }
 
+static gboolean
+store_has (Fixture      *f,
+           CalqueRecord *record)
+{
+  g_autoptr(CalqueRecord) found = calque_store_get (f->store, calque_record_get_id (record), NULL);
+
+  return found != NULL;
+}
+
 static sqlite3 *
 open_raw (const char *path)
 {
@@ -203,13 +212,13 @@ test_nested_rollback (Fixture       *f,
   g_assert_true (calque_store_commit (f->store, &error));
   g_assert_no_error (error);
 
-  g_assert_nonnull (calque_store_get (f->store, calque_record_get_id (kept), NULL));
-  g_assert_null (calque_store_get (f->store, calque_record_get_id (dropped), NULL));
+  g_assert_true (store_has (f, kept));
+  g_assert_false (store_has (f, dropped));
 
   g_assert_true (calque_store_begin (f->store, &error));
   g_assert_true (calque_store_save (f->store, all_gone, &error));
   calque_store_rollback (f->store);
-  g_assert_null (calque_store_get (f->store, calque_record_get_id (all_gone), NULL));
+  g_assert_false (store_has (f, all_gone));
   g_assert_cmpint (calque_store_count (f->store, CALQUE_KIND_LABEL, NULL, NULL), ==, 1);
 }
 
