@@ -294,7 +294,7 @@ compare_inserts (const char *what,
   g_print ("  %-34s %10.0f rows/s\n", "CalqueStore save", records->len / calque);
   g_print ("  %-34s %10.0f rows/s\n", "plain SQLite, bare table", records->len / plain);
   g_print ("  %-34s %10.0f rows/s\n", "plain SQLite, Calque's schema", records->len / same);
-  g_print ("  %-34s %10.2f   (goal ≥ 0.50)\n", "ratio Calque / bare table", plain / calque);
+  g_print ("  %-34s %10.2f   (goal >= 0.50)\n", "ratio Calque / bare table", plain / calque);
   g_print ("  %-34s %10.2f\n", "ratio Calque / same schema", same / calque);
 }
 
@@ -327,7 +327,7 @@ main (int argc, char **argv)
   lines = g_build_filename (dir, "lines.txt", NULL);
   ws_path = g_build_filename (dir, "workspace", NULL);
 
-  g_print ("bench-import: %d images (32×24 PNG), %d text lines\n", n_images, n_lines);
+  g_print ("bench-import: %d images (32x24 PNG), %d text lines\n", n_images, n_lines);
   t0 = now_s ();
   make_images (images);
   make_lines (lines);
