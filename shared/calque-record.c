@@ -706,8 +706,7 @@ validate_string (CalqueRecord *self,
     return field_error (error, self, field, CALQUE_RECORD_ERROR_VALUE, _("is not valid UTF-8"));
   if (len > max)
     return field_error (error, self, field, CALQUE_RECORD_ERROR_VALUE,
-                        _("is %" G_GSIZE_FORMAT " bytes long; at most %" G_GSIZE_FORMAT " are allowed"),
-                        len, max);
+                        _("is %zu bytes long; at most %zu are allowed"), len, max);
   return TRUE;
 }
 
@@ -832,8 +831,8 @@ validate_field (CalqueRecord    *self,
                               _("must be a whole number"));
         if ((double) json_node_get_int (node) < min || (double) json_node_get_int (node) > max)
           return field_error (error, self, field, CALQUE_RECORD_ERROR_VALUE,
-                              _("%" G_GINT64_FORMAT " is outside %g…%g"),
-                              json_node_get_int (node), min, max);
+                              _("%lld is outside %g…%g"),
+                              (long long) json_node_get_int (node), min, max);
         return TRUE;
       }
 

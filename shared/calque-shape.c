@@ -254,14 +254,16 @@ coords_from_json (JsonNode    *node,
   if (len % 2 != 0)
     {
       g_set_error (error, CALQUE_SHAPE_ERROR, CALQUE_SHAPE_ERROR_SYNTAX,
-                   _("%s has %u numbers; x and y come in pairs"), what, len);
+                   g_dngettext (GETTEXT_PACKAGE, "%s has %u number; x and y come in pairs",
+                                "%s has %u numbers; x and y come in pairs", len), what, len);
       return NULL;
     }
   /* Refuse before allocating: a hostile peer can send a huge array. */
   if (len / 2 > CALQUE_SHAPE_MAX_POINTS)
     {
       g_set_error (error, CALQUE_SHAPE_ERROR, CALQUE_SHAPE_ERROR_TOO_LARGE,
-                   _("%s has %u points; at most %u are allowed"),
+                   g_dngettext (GETTEXT_PACKAGE, "%s has %u point; at most %u are allowed",
+                                "%s has %u points; at most %u are allowed", len / 2),
                    what, len / 2, (guint) CALQUE_SHAPE_MAX_POINTS);
       return NULL;
     }
@@ -386,7 +388,9 @@ calque_shape_from_json (JsonNode  *node,
           if (json_array_get_length (array) > CALQUE_SHAPE_MAX_HOLES)
             {
               g_set_error (error, CALQUE_SHAPE_ERROR, CALQUE_SHAPE_ERROR_TOO_LARGE,
-                           _("polygon has %u holes; at most %u are allowed"),
+                           g_dngettext (GETTEXT_PACKAGE, "polygon has %u hole; at most %u are allowed",
+                                        "polygon has %u holes; at most %u are allowed",
+                                        json_array_get_length (array)),
                            json_array_get_length (array), (guint) CALQUE_SHAPE_MAX_HOLES);
               return NULL;
             }
@@ -585,7 +589,9 @@ check_ring (GArray                  *coords,
   if (n < min_points)
     {
       g_set_error (error, CALQUE_SHAPE_ERROR, CALQUE_SHAPE_ERROR_GEOMETRY,
-                   _("%s has %u points; at least %u are needed"), what, n, min_points);
+                   g_dngettext (GETTEXT_PACKAGE, "%s has %u point; at least %u are needed",
+                                "%s has %u points; at least %u are needed", n),
+                   what, n, min_points);
       return FALSE;
     }
 
@@ -683,7 +689,9 @@ calque_shape_validate (const CalqueShape       *self,
         if (calque_shape_get_n_points (self) > CALQUE_SHAPE_MAX_POINTS)
           {
             g_set_error (error, CALQUE_SHAPE_ERROR, CALQUE_SHAPE_ERROR_TOO_LARGE,
-                         _("%s has %u points; at most %u are allowed"),
+                         g_dngettext (GETTEXT_PACKAGE, "%s has %u point; at most %u are allowed",
+                                      "%s has %u points; at most %u are allowed",
+                                      calque_shape_get_n_points (self)),
                          calque_shape_kind_to_string (self->kind),
                          calque_shape_get_n_points (self), (guint) CALQUE_SHAPE_MAX_POINTS);
             return FALSE;
@@ -714,15 +722,16 @@ calque_shape_validate (const CalqueShape       *self,
       if (self->span_start < 0 || self->span_end <= self->span_start)
         {
           g_set_error (error, CALQUE_SHAPE_ERROR, CALQUE_SHAPE_ERROR_GEOMETRY,
-                       _("span %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT " is empty or reversed"),
-                       self->span_start, self->span_end);
+                       _("span %lld–%lld is empty or reversed"),
+                       (long long) self->span_start, (long long) self->span_end);
           return FALSE;
         }
       if (bounds && bounds->text_length > 0 && self->span_end > bounds->text_length)
         {
           g_set_error (error, CALQUE_SHAPE_ERROR, CALQUE_SHAPE_ERROR_BOUNDS,
-                       _("span %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT " ends after the text, which has %" G_GINT64_FORMAT " characters"),
-                       self->span_start, self->span_end, bounds->text_length);
+                       _("span %lld–%lld ends after the text, which has %lld characters"),
+                       (long long) self->span_start, (long long) self->span_end,
+                       (long long) bounds->text_length);
           return FALSE;
         }
       return TRUE;
@@ -747,7 +756,9 @@ calque_shape_validate (const CalqueShape       *self,
       if (bounds && bounds->channels > 0 && self->channel >= bounds->channels)
         {
           g_set_error (error, CALQUE_SHAPE_ERROR, CALQUE_SHAPE_ERROR_BOUNDS,
-                       _("segment channel %d does not exist; the audio has %d channels"),
+                       g_dngettext (GETTEXT_PACKAGE, "segment channel %d does not exist; the audio has %d channel",
+                                    "segment channel %d does not exist; the audio has %d channels",
+                                    (gulong) bounds->channels),
                        self->channel, bounds->channels);
           return FALSE;
         }

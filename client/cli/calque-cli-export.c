@@ -87,7 +87,8 @@ cli_cmd_export (CliContext  *cli,
     return cli_fail (CLI_EXIT_FAILURE, "%s: %s", output ? output : "-", error->message);
 
   if (file)
-    g_printerr (_("Exported %u records of “%s” to %s%s\n"), records,
+    g_printerr (g_dngettext (GETTEXT_PACKAGE, "Exported %u record of “%s” to %s%s\n",
+                             "Exported %u records of “%s” to %s%s\n", records), records,
                 calque_record_get_string (project, "name"), output,
                 media_dir ? _(" (media in the “media” folder beside it)") : "");
   return CLI_EXIT_OK;

@@ -30,7 +30,9 @@ import_progress_cb (guint       files_done,
   progress->last_draw = now;
   percent = files_total ? files_done * 100 / files_total : 100;
   g_printerr ("\r\033[K");
-  g_printerr (_("Importing… %u/%u files (%u%%), %u items"), files_done, files_total, percent, items);
+  g_printerr (g_dngettext (GETTEXT_PACKAGE, "Importing… %u/%u files (%u%%), %u item",
+                           "Importing… %u/%u files (%u%%), %u items", items),
+              files_done, files_total, percent, items);
 }
 
 static void
@@ -61,7 +63,8 @@ import_native (CalqueWorkspace  *workspace,
       if (report == NULL)
         return cli_fail (CLI_EXIT_FAILURE, "%s", error->message);
       project = calque_store_get (calque_workspace_get_store (workspace), report->project_id, NULL);
-      g_print (_("Restored project “%s” from %s: %u records\n"),
+      g_print (g_dngettext (GETTEXT_PACKAGE, "Restored project “%s” from %s: %u record\n",
+                            "Restored project “%s” from %s: %u records\n", report->records),
                project ? calque_record_get_string (project, "name") : report->project_id,
                paths[i], report->records);
     }
@@ -137,8 +140,16 @@ cli_cmd_import (CliContext  *cli,
       return CLI_EXIT_FAILURE;
     }
 
-  g_print (_("Imported %u items from %u files into “%s”\n"), report->items, report->files,
-           calque_record_get_string (project, "name"));
+  {
+    /* Two counts, each with its plural, in one sentence. */
+    g_autofree char *items = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u item", "%u items", report->items),
+                                              report->items);
+    g_autofree char *files = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u file", "%u files", report->files),
+                                              report->files);
+
+    /* Translators: "Imported 3 items from 2 files into “Birds”" */
+    g_print (_("Imported %s from %s into “%s”\n"), items, files, calque_record_get_string (project, "name"));
+  }
   if (report->ignored > 0)
     g_print (g_dngettext (GETTEXT_PACKAGE,
                           "Ignored %u file of a kind Calque does not import\n",

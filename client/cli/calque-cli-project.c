@@ -148,7 +148,8 @@ project_create (CliContext  *cli,
   if (!calque_store_commit (store, &error))
     goto fail;
 
-  g_print (_("Created %s project “%s” with %u labels (id %s)\n"),
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Created %s project “%s” with %u label (id %s)\n",
+                        "Created %s project “%s” with %u labels (id %s)\n", label_records->len),
            calque_media_type_to_string (media), calque_record_get_string (project, "name"),
            label_records->len, calque_record_get_id (project));
   return CLI_EXIT_OK;
@@ -184,9 +185,12 @@ project_list (CliContext  *cli,
       CalqueRecord *project = g_ptr_array_index (projects, i);
       gint64 items = calque_store_count (store, CALQUE_KIND_ITEM, calque_record_get_id (project), NULL);
       gint64 labels = calque_store_count (store, CALQUE_KIND_LABEL, calque_record_get_id (project), NULL);
-      /* Translators: the counts of a project in `calque-cli project list` */
-      g_autofree char *counts = g_strdup_printf (_("%" G_GINT64_FORMAT " items, %" G_GINT64_FORMAT " labels"),
-                                                 items, labels);
+      g_autofree char *item_count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lld item", "%lld items", (gulong) items),
+                                                     (long long) items);
+      g_autofree char *label_count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lld label", "%lld labels", (gulong) labels),
+                                                      (long long) labels);
+      /* Translators: the counts of a project in `calque-cli project list`, "3 items, 2 labels" */
+      g_autofree char *counts = g_strdup_printf (_("%s, %s"), item_count, label_count);
 
       g_print ("%s\t%s\t%s\t%s\n", calque_record_get_id (project),
                calque_record_get_string (project, "type"),

@@ -136,8 +136,8 @@ calque_import_native (CalqueWorkspace  *workspace,
     }
   if (json_node_get_int (version) != CALQUE_NATIVE_FORMAT_VERSION)
     {
-      export_error (error, path, _("export format version %" G_GINT64_FORMAT " is not one this Calque reads (%d)"),
-                    json_node_get_int (version), CALQUE_NATIVE_FORMAT_VERSION);
+      export_error (error, path, _("export format version %lld is not one this Calque reads (%d)"),
+                    (long long) json_node_get_int (version), CALQUE_NATIVE_FORMAT_VERSION);
       return NULL;
     }
   array_node = json_object_get_member (obj, "records");

@@ -160,7 +160,8 @@ calque_workspace_find_project (CalqueWorkspace  *self,
                      self->path);
       else
         g_set_error (error, CALQUE_WORKSPACE_ERROR, CALQUE_WORKSPACE_ERROR_AMBIGUOUS,
-                     _("the workspace has %u projects; choose one with --project"),
+                     g_dngettext (GETTEXT_PACKAGE, "the workspace has %u project; choose one with --project",
+                                  "the workspace has %u projects; choose one with --project", projects->len),
                      projects->len);
       return NULL;
     }
@@ -184,7 +185,9 @@ calque_workspace_find_project (CalqueWorkspace  *self,
     if (matches > 1)
       {
         g_set_error (error, CALQUE_WORKSPACE_ERROR, CALQUE_WORKSPACE_ERROR_AMBIGUOUS,
-                     _("%u projects are named “%s”; choose one by its id"), matches, name_or_id);
+                     g_dngettext (GETTEXT_PACKAGE, "%u project is named “%s”; choose one by its id",
+                                  "%u projects are named “%s”; choose one by its id", matches),
+                     matches, name_or_id);
         return NULL;
       }
   }
