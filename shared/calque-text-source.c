@@ -365,15 +365,15 @@ handle_json_line (const Source  *src,
   member = json_object_get_member (object, field);
   if (member == NULL)
     return set_line_error (src, error, CALQUE_TEXT_SOURCE_ERROR_TYPE, line_no,
-                           _("no field \"%s\""), field);
+                           _("no field “%s”"), field);
   if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
     return set_line_error (src, error, CALQUE_TEXT_SOURCE_ERROR_TYPE, line_no,
-                           _("field \"%s\" is %s, expected a string"), field, describe_node (member));
+                           _("field “%s” is %s, expected a string"), field, describe_node (member));
 
   text = json_node_get_string (member);
   if (is_too_long (text, strlen (text)))
     return set_line_error (src, error, CALQUE_TEXT_SOURCE_ERROR_TOO_LONG, line_no,
-                           _("field \"%s\" is longer than %d characters"), field,
+                           _("field “%s” is longer than %d characters"), field,
                            CALQUE_TEXT_SOURCE_MAX_CHARS);
 
   /* The metadata is the object without its text; take the text out of the
@@ -479,7 +479,7 @@ read_csv (const Source  *src,
           return FALSE;
         }
       g_set_error (error, CALQUE_TEXT_SOURCE_ERROR, CALQUE_TEXT_SOURCE_ERROR_NO_COLUMN,
-                   _("%s: no column named \"%s\" (the file is empty)"), src->path, column);
+                   _("%s: no column named “%s” (the file is empty)"), src->path, column);
       return FALSE;
     }
 
@@ -492,7 +492,7 @@ read_csv (const Source  *src,
 
       if (header[i][0] != '\0' && g_hash_table_lookup_extended (seen, header[i], NULL, &first))
         return set_line_error (src, error, CALQUE_TEXT_SOURCE_ERROR_SYNTAX, line,
-                               _("two columns named \"%s\" (columns %u and %u)"),
+                               _("two columns named “%s” (columns %u and %u)"),
                                header[i], GPOINTER_TO_UINT (first) + 1, i + 1);
       g_hash_table_insert (seen, header[i], GUINT_TO_POINTER (i));
 
@@ -511,7 +511,7 @@ read_csv (const Source  *src,
       g_autofree char *names = g_strjoinv (", ", header);
 
       g_set_error (error, CALQUE_TEXT_SOURCE_ERROR, CALQUE_TEXT_SOURCE_ERROR_NO_COLUMN,
-                   _("%s: no column named \"%s\" (columns: %s)"), src->path, column, names);
+                   _("%s: no column named “%s” (columns: %s)"), src->path, column, names);
       return FALSE;
     }
 
@@ -532,7 +532,7 @@ read_csv (const Source  *src,
       text = fields[text_index];
       if (is_too_long (text, strlen (text)))
         return set_line_error (src, error, CALQUE_TEXT_SOURCE_ERROR_TOO_LONG, line,
-                               _("column \"%s\" is longer than %d characters"), column,
+                               _("column “%s” is longer than %d characters"), column,
                                CALQUE_TEXT_SOURCE_MAX_CHARS);
 
       metadata = json_object_new ();

@@ -498,7 +498,7 @@ test_bad_texts (Fixture       *f,
   assert_says (r1->err, "UTF-8");
 
   r2 = cli (f, "import", csv);
-  assert_refused_whole (f, r2, "survey.csv: no column named \"text\"");
+  assert_refused_whole (f, r2, "survey.csv: no column named “text”");
   assert_says (r2->err, "id, body");
 
   r3 = cli (f, "import", jsonl);

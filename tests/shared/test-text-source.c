@@ -214,7 +214,7 @@ test_csv_no_column (void)
 
   g_assert_false (read_fixture ("reviews.csv", NULL, c, &error));
   g_assert_error (error, CALQUE_TEXT_SOURCE_ERROR, CALQUE_TEXT_SOURCE_ERROR_NO_COLUMN);
-  g_assert_cmpstr (error->message, ==, "reviews.csv: no column named \"text\" (columns: id, body)");
+  g_assert_cmpstr (error->message, ==, "reviews.csv: no column named “text” (columns: id, body)");
   g_assert_cmpuint (c->texts->len, ==, 0);
 }
 
@@ -238,7 +238,7 @@ assert_csv_fails (const char *contents,
 static void
 test_csv_empty_file (void)
 {
-  assert_csv_fails ("", CALQUE_TEXT_SOURCE_ERROR_NO_COLUMN, "no column named \"text\" (the file is empty)");
+  assert_csv_fails ("", CALQUE_TEXT_SOURCE_ERROR_NO_COLUMN, "no column named “text” (the file is empty)");
 }
 
 static void
@@ -252,7 +252,7 @@ static void
 test_csv_duplicate_column (void)
 {
   assert_csv_fails ("text,id,text\n", CALQUE_TEXT_SOURCE_ERROR_SYNTAX,
-                    "line 1: two columns named \"text\" (columns 1 and 3)");
+                    "line 1: two columns named “text” (columns 1 and 3)");
 }
 
 static void
@@ -343,7 +343,7 @@ test_jsonl_missing_field (void)
 
   g_assert_false (read_fixture ("missing-field.jsonl", NULL, c, &error));
   g_assert_error (error, CALQUE_TEXT_SOURCE_ERROR, CALQUE_TEXT_SOURCE_ERROR_TYPE);
-  g_assert_cmpstr (error->message, ==, "missing-field.jsonl: line 3: no field \"text\"");
+  g_assert_cmpstr (error->message, ==, "missing-field.jsonl: line 3: no field “text”");
   g_assert_cmpuint (c->texts->len, ==, 2);
 }
 
@@ -356,7 +356,7 @@ test_jsonl_field_not_string (void)
   g_assert_false (read_fixture ("number-field.jsonl", NULL, c, &error));
   g_assert_error (error, CALQUE_TEXT_SOURCE_ERROR, CALQUE_TEXT_SOURCE_ERROR_TYPE);
   g_assert_cmpstr (error->message, ==,
-                   "number-field.jsonl: line 1: field \"text\" is a number, expected a string");
+                   "number-field.jsonl: line 1: field “text” is a number, expected a string");
 }
 
 static void
@@ -437,7 +437,7 @@ test_jsonl_too_long (void)
 
   g_string_append_printf (contents, "{\"id\": 3, \"text\": \"%s\"}\n", text->str);
   path = write_temp ("long.jsonl", contents->str, (gssize) contents->len);
-  expected = g_strdup_printf ("%s: line 3: field \"text\" is longer than %d characters",
+  expected = g_strdup_printf ("%s: line 3: field “text” is longer than %d characters",
                               path, CALQUE_TEXT_SOURCE_MAX_CHARS);
 
   g_assert_false (calque_text_source_read (path, NULL, collect_cb, c, &error));
@@ -459,7 +459,7 @@ test_csv_too_long (void)
 
   g_string_append_printf (contents, "2,\"%s\"\n", text->str);
   path = write_temp ("long.csv", contents->str, (gssize) contents->len);
-  expected = g_strdup_printf ("%s: line 3: column \"text\" is longer than %d characters",
+  expected = g_strdup_printf ("%s: line 3: column “text” is longer than %d characters",
                               path, CALQUE_TEXT_SOURCE_MAX_CHARS);
 
   g_assert_false (calque_text_source_read (path, NULL, collect_cb, c, &error));
