@@ -3,6 +3,7 @@
 
 #include "calque-record-json.h"
 #include "calque-uuid.h"
+#include "calque-json.h"
 #include "calque-json-writer.h"
 
 #include <glib/gi18n-lib.h>
@@ -176,7 +177,7 @@ calque_record_from_json (const char  *data,
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
 
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
+  if (!calque_json_load_one (parser, data, length, &local_error))
     {
       g_set_error (error, CALQUE_RECORD_ERROR, CALQUE_RECORD_ERROR_SYNTAX,
                    _("not valid JSON: %s"), local_error->message);

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "calque-text-source"
 
 #include "calque-text-source.h"
+#include "calque-json.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -352,7 +353,7 @@ handle_json_line (const Source  *src,
   JsonNode *member;
   const char *text;
 
-  if (!json_parser_load_from_data (parser, line, (gssize) len, &parse_error))
+  if (!calque_json_load_one (parser, line, (gssize) len, &parse_error))
     return set_json_syntax_error (src, error, line_no, parse_error);
 
   root = json_parser_get_root (parser);

@@ -5,6 +5,7 @@
 #include "calque-importer-private.h"
 #include "calque-exporter.h"
 #include "calque-record-json.h"
+#include "calque-json.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -96,6 +97,7 @@ calque_import_native (CalqueWorkspace  *workspace,
                       GError          **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
@@ -114,7 +116,10 @@ calque_import_native (CalqueWorkspace  *workspace,
 
   g_return_val_if_fail (CALQUE_IS_WORKSPACE (workspace), NULL);
 
-  if (!json_parser_load_from_mapped_file (parser, path, &local_error))
+  mapped = g_mapped_file_new (path, FALSE, &local_error);
+  if (mapped == NULL
+      || !calque_json_load_one (parser, g_mapped_file_get_contents (mapped),
+                                (gssize) g_mapped_file_get_length (mapped), &local_error))
     {
       export_error (error, path, "%s", local_error->message);
       return NULL;

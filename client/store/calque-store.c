@@ -5,6 +5,7 @@
 #include "calque-store-private.h"
 #include "calque-hlc.h"
 #include "calque-record-private.h"
+#include "calque-json.h"
 #include "calque-json-writer.h"
 
 #include <glib/gi18n-lib.h>
@@ -185,7 +186,7 @@ record_from_row (CalqueStore   *self,
 
   if (id == NULL || strlen (id) != 36 || project == NULL
       || !calque_kind_from_string (kind_name, &kind)
-      || !json_parser_load_from_data (self->parser, fields, fields_len, NULL)
+      || !calque_json_load_one (self->parser, fields, fields_len, NULL)
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (self->parser)))
     {
       g_set_error (error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_CORRUPT,
@@ -203,7 +204,7 @@ record_from_row (CalqueStore   *self,
 
   if (clocks_len > 2)
     {
-      if (!json_parser_load_from_data (self->parser, clocks, clocks_len, NULL)
+      if (!calque_json_load_one (self->parser, clocks, clocks_len, NULL)
           || !JSON_NODE_HOLDS_OBJECT ((root = json_parser_get_root (self->parser))))
         {
           g_set_error (error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_CORRUPT,

@@ -561,7 +561,9 @@ test_unreadable_folder (Fixture       *f,
     {
       /* Root reads every folder, so the import runs as user nobody, for whom
        * the folder is closed like it would be for anyone. */
-      if (g_find_program_in_path ("setpriv") == NULL)
+      g_autofree char *setpriv = g_find_program_in_path ("setpriv");
+
+      if (setpriv == NULL)
         {
           g_test_skip ("running as root without setpriv: cannot make a folder unreadable");
           return;

@@ -1,6 +1,7 @@
 /* test-record-json.c — records, their schema, and their JSON form */
 #include "calque-record-json.h"
 #include "calque-uuid.h"
+#include "calque-json.h"
 
 #include <string.h>
 
@@ -241,12 +242,73 @@ test_new_ids_are_v7 (void)
   g_assert_cmpstr (calque_record_get_project (project), ==, calque_record_get_id (project));
 }
 
+static void
+test_json_one_value (void)
+{
+  static const struct {
+    const char *input;
+    int trailing_at;   /* 0: accepted; -1: json-glib refuses; else the byte named */
+  } cases[] = {
+    { "{\"a\":1}  \n", 0 },
+    { "[1,\"]\",{\"b\":\"}\"}]", 0 },          /* brackets inside strings */
+    { "{\"a\":\"\\\"}\"}", 0 },              /* an escaped quote */
+    { "\"just a string\"", 0 },
+    { "42", 0 },
+    { "{\"a\":1}{\"b\":2}", 8 },
+    { "{\"a\":1} [", 9 },
+    { "\"s\"x", 4 },
+    { "123 456", 5 },
+    { "{\"a\":1", -1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      gboolean ok = calque_json_load_one (parser, cases[i].input, -1, &error);
+
+      if (cases[i].trailing_at == 0)
+        {
+          g_assert_no_error (error);
+          g_assert_true (ok);
+        }
+      else if (cases[i].trailing_at < 0)
+        {
+          g_assert_false (ok);
+          g_assert_error (error, JSON_PARSER_ERROR, error->code);
+        }
+      else
+        {
+          g_autofree char *where = g_strdup_printf ("at byte %d", cases[i].trailing_at);
+
+          g_assert_false (ok);
+          g_assert_error (error, CALQUE_JSON_ERROR, CALQUE_JSON_ERROR_TRAILING_DATA);
+          g_assert_nonnull (strstr (error->message, where));
+        }
+    }
+
+  /* json-glib takes an empty document as no value at all; callers then
+   * refuse the missing object themselves. */
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CalqueRecord) record = NULL;
+
+    g_assert_true (calque_json_load_one (parser, "   ", -1, &error));
+    g_assert_null (json_parser_get_root (parser));
+    record = calque_record_from_json ("  ", -1, &error);
+    g_assert_null (record);
+    g_assert_error (error, CALQUE_RECORD_ERROR, CALQUE_RECORD_ERROR_SYNTAX);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/record-json/roundtrip-every-kind", test_roundtrip_every_kind);
   g_test_add_func ("/record-json/strict-decoding", test_strict_decoding);
+  g_test_add_func ("/json/one-value", test_json_one_value);
   g_test_add_func ("/record/dirty-fields", test_dirty_fields);
   g_test_add_func ("/record/span-counts-code-points", test_span_counts_code_points);
   g_test_add_func ("/record/copy-is-deep", test_copy_is_deep);
