@@ -19,6 +19,7 @@ struct _CalqueRecord {
   gboolean deleted;
   JsonObject *fields;
   GHashTable *clocks;   /* field → clock string; NULL until one is set */
+  GHashTable *seqs;     /* field → gint64 *, server seq of the last write; NULL until set */
   GHashTable *dirty;    /* set of field names changed since mark_clean */
 };
 
@@ -251,6 +252,14 @@ compare_string_ptrs (const void *a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
+gboolean
+calque_kind_has_field (CalqueKind  kind,
+                       const char *field)
+{
+  g_return_val_if_fail (kind < CALQUE_N_KINDS, FALSE);
+  return field != NULL && find_spec (kind, field) != NULL;
+}
+
 /* --- GObject ------------------------------------------------------------- */
 
 static void
@@ -261,6 +270,7 @@ calque_record_finalize (GObject *object)
   g_free (self->project);
   g_clear_pointer (&self->fields, json_object_unref);
   g_clear_pointer (&self->clocks, g_hash_table_unref);
+  g_clear_pointer (&self->seqs, g_hash_table_unref);
   g_clear_pointer (&self->dirty, g_hash_table_unref);
 
   G_OBJECT_CLASS (calque_record_parent_class)->finalize (object);
@@ -368,6 +378,15 @@ calque_record_copy (CalqueRecord *self)
       g_hash_table_iter_init (&iter, self->clocks);
       while (g_hash_table_iter_next (&iter, &key, &value))
         calque_record_set_clock (copy, key, value);
+    }
+  if (self->seqs)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, self->seqs);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        calque_record_set_seq (copy, key, *(gint64 *) value);
     }
   {
     GHashTableIter iter;
@@ -602,6 +621,29 @@ calque_record_set_clock (CalqueRecord *self,
     g_hash_table_insert (self->clocks, g_strdup (field), g_strdup (hlc));
   else
     g_hash_table_remove (self->clocks, field);
+}
+
+gint64
+calque_record_get_seq (CalqueRecord *self,
+                       const char   *field)
+{
+  gint64 *seq;
+
+  g_return_val_if_fail (CALQUE_IS_RECORD (self), 0);
+  seq = self->seqs ? g_hash_table_lookup (self->seqs, field) : NULL;
+  return seq ? *seq : 0;
+}
+
+void
+calque_record_set_seq (CalqueRecord *self,
+                       const char   *field,
+                       gint64        seq)
+{
+  g_return_if_fail (CALQUE_IS_RECORD (self));
+
+  if (self->seqs == NULL)
+    self->seqs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_insert (self->seqs, g_strdup (field), g_memdup2 (&seq, sizeof seq));
 }
 
 GStrv

@@ -56,6 +56,9 @@ GQuark calque_record_error_quark (void);
 const char *calque_kind_to_string       (CalqueKind       kind);
 gboolean    calque_kind_from_string     (const char      *str,
                                          CalqueKind      *out_kind);
+/* Whether @field is one of the fields a @kind of record may have. */
+gboolean    calque_kind_has_field       (CalqueKind       kind,
+                                         const char      *field);
 const char *calque_media_type_to_string (CalqueMediaType  type);
 gboolean    calque_media_type_from_string (const char    *str,
                                          CalqueMediaType *out_type);
@@ -122,6 +125,15 @@ const char   *calque_record_get_clock     (CalqueRecord  *self,
 void          calque_record_set_clock     (CalqueRecord  *self,
                                            const char    *field,
                                            const char    *hlc);
+
+/* Per-field server sequence numbers: the seq of the change that last wrote
+ * the field (0 if unknown). The merge compares them with a writer's
+ * base_seq to tell a concurrent write from one the writer had seen. */
+gint64        calque_record_get_seq       (CalqueRecord  *self,
+                                           const char    *field);
+void          calque_record_set_seq       (CalqueRecord  *self,
+                                           const char    *field,
+                                           gint64         seq);
 
 /* Fields set or removed since the record was made or last marked clean;
  * the store stamps clocks on exactly these. */
