@@ -14,13 +14,30 @@ is_space (char c)
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Where the first value ends: just past its closing bracket, quote or last
- * character. This only finds the end — json-glib checks the value itself
- * — so an unfinished value returns @length and is left for json-glib to
- * refuse. */
+static int
+hex4 (const char *p)
+{
+  int value = 0;
+
+  for (int i = 0; i < 4; i++)
+    {
+      int digit = g_ascii_xdigit_value (p[i]);
+
+      if (digit < 0)
+        return -1;
+      value = value * 16 + digit;
+    }
+  return value;
+}
+
+/* Walks the first value of @p to its end, checking only what json-glib
+ * does not: depth and \u escapes. Returns the offset just past the value,
+ * or (gsize) -1 with @error set. An unfinished value returns @length and is
+ * left for json-glib to refuse with its own message. */
 static gsize
-first_value_end (const char *p,
-                 gsize       length)
+scan_first_value (const char  *p,
+                  gsize        length,
+                  GError     **error)
 {
   gsize i = 0;
   int depth = 0;
@@ -45,20 +62,52 @@ first_value_end (const char *p,
 
       if (in_string)
         {
-          if (c == '\\')
-            i++;                      /* skip what is escaped */
-          else if (c == '"')
+          if (c == '"')
             {
               in_string = FALSE;
               if (depth == 0)
                 return i + 1;         /* a top-level string */
+            }
+          else if (c == '\\' && i + 1 < length)
+            {
+              if (p[i + 1] == 'u' && i + 5 < length)
+                {
+                  int unit = hex4 (p + i + 2);
+
+                  if (unit == 0
+                      || (unit >= 0xdc00 && unit <= 0xdfff)
+                      || (unit >= 0xd800 && unit <= 0xdbff
+                          && !(i + 11 < length && p[i + 6] == '\\' && p[i + 7] == 'u'
+                               && hex4 (p + i + 8) >= 0xdc00 && hex4 (p + i + 8) <= 0xdfff)))
+                    {
+                      g_set_error (error, CALQUE_JSON_ERROR, CALQUE_JSON_ERROR_BAD_ESCAPE,
+                                   unit == 0
+                                   ? _("a string holds \\u0000 (a NUL character), at byte %zu")
+                                   : _("a string holds half of a UTF-16 surrogate pair, at byte %zu"),
+                                   i + 1);
+                      return (gsize) -1;
+                    }
+                  if (unit >= 0xd800 && unit <= 0xdbff)
+                    i += 6;           /* the pair's second half, checked above */
+                  i += 5;
+                }
+              else
+                i++;                  /* skip what is escaped */
             }
           continue;
         }
       if (c == '"')
         in_string = TRUE;
       else if (c == '{' || c == '[')
-        depth++;
+        {
+          if (++depth > CALQUE_JSON_MAX_DEPTH)
+            {
+              g_set_error (error, CALQUE_JSON_ERROR, CALQUE_JSON_ERROR_TOO_DEEP,
+                           _("nested more than %d levels deep, at byte %zu"),
+                           CALQUE_JSON_MAX_DEPTH, i + 1);
+              return (gsize) -1;
+            }
+        }
       else if ((c == '}' || c == ']') && --depth == 0)
         return i + 1;
     }
@@ -77,7 +126,9 @@ calque_json_load_one (JsonParser  *parser,
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
 
   len = length < 0 ? strlen (data) : (gsize) length;
-  end = first_value_end (data, len);
+  end = scan_first_value (data, len, error);
+  if (end == (gsize) -1)
+    return FALSE;
   for (gsize i = end; i < len; i++)
     if (!is_space (data[i]))
       {

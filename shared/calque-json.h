@@ -16,12 +16,21 @@ G_BEGIN_DECLS
 #define CALQUE_JSON_ERROR (calque_json_error_quark ())
 typedef enum {
   CALQUE_JSON_ERROR_TRAILING_DATA,  /* something follows the one value */
+  CALQUE_JSON_ERROR_TOO_DEEP,       /* nested deeper than CALQUE_JSON_MAX_DEPTH */
+  CALQUE_JSON_ERROR_BAD_ESCAPE,     /* \u0000, or half of a surrogate pair */
 } CalqueJsonError;
+
+/* json-glib parses recursively: a document nested 100,000 deep overflows
+ * the stack. Nothing Calque stores comes near this. */
+#define CALQUE_JSON_MAX_DEPTH 256
 
 GQuark   calque_json_error_quark (void);
 
 /* Loads @data into @parser if it holds exactly one JSON value (surrounded
- * by white space at most). Parse errors are json-glib's. */
+ * by white space at most), nested at most CALQUE_JSON_MAX_DEPTH deep, whose
+ * strings escape no NUL and no lone surrogate (json-glib would turn those
+ * into a cut string or bytes that are not UTF-8, which nothing could read
+ * back). Other parse errors are json-glib's. */
 gboolean calque_json_load_one (JsonParser  *parser,
                                const char  *data,
                                gssize       length,

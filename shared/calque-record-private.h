@@ -11,6 +11,8 @@ void _calque_record_take_fields (CalqueRecord *self,
                                  JsonObject   *fields);
 /* The clocks as a JSON object text {"field": "clock", …}, or "{}". */
 char *_calque_record_dup_clocks_json (CalqueRecord *self);
+/* The per-field seqs as a JSON object text {"field": seq, …}, or "{}". */
+char *_calque_record_dup_seqs_json (CalqueRecord *self);
 /* The greatest clock, or NULL if there is none. */
 const char *_calque_record_get_max_clock (CalqueRecord *self);
 

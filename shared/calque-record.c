@@ -838,6 +838,110 @@ validate_attr_defs (CalqueRecord *self,
   return TRUE;
 }
 
+/* Free-form JSON (metadata, attribute values, a conflict's value) is
+ * checked like the typed fields: every string and member name UTF-8, and a
+ * bound on depth and size, so that nothing stored is unreadable later or
+ * large enough to hurt every client that syncs it. */
+#define MAX_TREE_DEPTH 32
+#define MAX_TREE_BYTES (1024 * 1024)
+
+static gboolean
+check_tree (JsonNode  *node,
+            int        depth,
+            gsize     *budget,
+            GError   **error)
+{
+  if (depth > MAX_TREE_DEPTH)
+    {
+      g_set_error (error, CALQUE_RECORD_ERROR, CALQUE_RECORD_ERROR_VALUE,
+                   _("nested more than %d levels deep"), MAX_TREE_DEPTH);
+      return FALSE;
+    }
+
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &name, &member))
+          {
+            gsize len = strlen (name);
+
+            if (!g_utf8_validate (name, len, NULL))
+              {
+                g_set_error_literal (error, CALQUE_RECORD_ERROR, CALQUE_RECORD_ERROR_VALUE,
+                                     _("a member name is not valid UTF-8"));
+                return FALSE;
+              }
+            if (len + 8 > *budget)
+              goto too_big;
+            *budget -= len + 8;
+            if (!check_tree (member, depth + 1, budget, error))
+              return FALSE;
+          }
+        return TRUE;
+      }
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          if (!check_tree (json_array_get_element (array, i), depth + 1, budget, error))
+            return FALSE;
+        return TRUE;
+      }
+
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          const char *s = json_node_get_string (node);
+          gsize len = strlen (s);
+
+          if (!g_utf8_validate (s, len, NULL))
+            {
+              g_set_error_literal (error, CALQUE_RECORD_ERROR, CALQUE_RECORD_ERROR_VALUE,
+                                   _("a string is not valid UTF-8"));
+              return FALSE;
+            }
+          if (len > *budget)
+            goto too_big;
+          *budget -= len;
+        }
+      if (*budget < 8)
+        goto too_big;
+      *budget -= 8;
+      return TRUE;
+
+    case JSON_NODE_NULL:
+    default:
+      return TRUE;
+    }
+
+too_big:
+  g_set_error (error, CALQUE_RECORD_ERROR, CALQUE_RECORD_ERROR_VALUE,
+               _("larger than %d KiB"), MAX_TREE_BYTES / 1024);
+  return FALSE;
+}
+
+static gboolean
+validate_tree (CalqueRecord *self,
+               const char   *field,
+               JsonNode     *node,
+               GError      **error)
+{
+  gsize budget = MAX_TREE_BYTES;
+  g_autoptr(GError) local_error = NULL;
+
+  if (check_tree (node, 0, &budget, &local_error))
+    return TRUE;
+  return field_error (error, self, field, CALQUE_RECORD_ERROR_VALUE, "%s", local_error->message);
+}
+
 static gboolean
 validate_field (CalqueRecord    *self,
                 const FieldSpec *spec,
@@ -916,7 +1020,7 @@ validate_field (CalqueRecord    *self,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         return field_error (error, self, field, CALQUE_RECORD_ERROR_FIELD_TYPE,
                             _("must be an object"));
-      return TRUE;
+      return validate_tree (self, field, node, error);
 
     case FIELD_ID_ARRAY:
       {
@@ -966,10 +1070,11 @@ validate_field (CalqueRecord    *self,
       return TRUE;
 
     case FIELD_ATTR_DEFS:
-      return validate_attr_defs (self, field, node, error);
+      return validate_tree (self, field, node, error)
+             && validate_attr_defs (self, field, node, error);
 
     case FIELD_ANY:
-      return TRUE;
+      return validate_tree (self, field, node, error);
 
     default:
       g_assert_not_reached ();
@@ -1242,4 +1347,23 @@ _calque_record_get_max_clock (CalqueRecord *self)
     if (max == NULL || strcmp (value, max) > 0)
       max = value;
   return max;
+}
+
+char *
+_calque_record_dup_seqs_json (CalqueRecord *self)
+{
+  GString *json = g_string_new ("{");
+  g_autofree gpointer *keys = NULL;
+  guint n = 0;
+
+  if (self->seqs)
+    {
+      keys = g_hash_table_get_keys_as_array (self->seqs, &n);
+      qsort (keys, n, sizeof (gpointer), compare_string_ptrs);
+    }
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (json, "%s\"%s\":%" G_GINT64_FORMAT, i ? "," : "",
+                            (const char *) keys[i], *(gint64 *) g_hash_table_lookup (self->seqs, keys[i]));
+  g_string_append_c (json, '}');
+  return g_string_free (json, FALSE);
 }

@@ -7,7 +7,31 @@
 #include <gio/gunixoutputstream.h>
 #include <glib/gi18n-lib.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+static gboolean
+fsync_and_rename (const char  *tmp_path,
+                  const char  *path,
+                  GError     **error)
+{
+  int fd = g_open (tmp_path, O_RDONLY | O_CLOEXEC, 0);
+  gboolean synced = fd >= 0 && fsync (fd) == 0;
+
+  if (fd >= 0)
+    close (fd);
+  if (!synced || g_rename (tmp_path, path) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("%s: cannot write the file: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
 
 int
 cli_cmd_export (CliContext  *cli,
@@ -23,6 +47,8 @@ cli_cmd_export (CliContext  *cli,
   g_autoptr(GOutputStream) out = NULL;
   g_autoptr(GFile) file = NULL;
   g_autofree char *media_dir = NULL;
+  g_autofree char *tmp_path = NULL;
+  int fd = -1;
   g_autoptr(GError) error = NULL;
   int status;
   guint records = 0;
@@ -62,29 +88,29 @@ cli_cmd_export (CliContext  *cli,
       if (g_mkdir_with_parents (dir, 0755) != 0)
         return cli_fail (CLI_EXIT_FAILURE, _("%s: cannot create the folder: %s"), dir, g_strerror (errno));
 
+      /* Written beside the target and renamed into place only once
+       * complete: a failed export leaves no half file, and an earlier
+       * export at that name stays as it was. */
+      tmp_path = g_strconcat (output, ".XXXXXX", NULL);
+      fd = g_mkstemp (tmp_path);
+      if (fd < 0)
+        return cli_fail (CLI_EXIT_FAILURE, _("%s: cannot create the file: %s"), output, g_strerror (errno));
+      /* mkstemp makes a file only its owner reads; an export is for sharing. */
+      fchmod (fd, 0644);
+      out = g_unix_output_stream_new (fd, TRUE);
       file = g_file_new_for_path (output);
-      /* Replace atomically: a failed export never leaves half a file
-       * where a good one was. */
-      out = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                                             NULL, &error));
-      if (out == NULL)
-        return cli_fail (CLI_EXIT_FAILURE, "%s", error->message);
       if (!no_media)
         media_dir = g_build_filename (dir, "media", NULL);
     }
 
-  if (!calque_export_native (workspace, project, out, media_dir, &records, NULL, &error))
+  if (!calque_export_native (workspace, project, out, media_dir, &records, NULL, &error)
+      || !g_output_stream_close (out, NULL, &error)
+      || (tmp_path && fsync_and_rename (tmp_path, output, &error) == FALSE))
     {
-      /* Closing with a cancelled cancellable drops the temporary file
-       * instead of putting it in place. */
-      g_autoptr(GCancellable) abandon = g_cancellable_new ();
-
-      g_cancellable_cancel (abandon);
-      g_output_stream_close (out, abandon, NULL);
+      if (tmp_path)
+        g_unlink (tmp_path);
       return cli_fail (CLI_EXIT_FAILURE, "%s", error->message);
     }
-  if (!g_output_stream_close (out, NULL, &error))
-    return cli_fail (CLI_EXIT_FAILURE, "%s: %s", output ? output : "-", error->message);
 
   if (file)
     g_printerr (g_dngettext (GETTEXT_PACKAGE, "Exported %u record of “%s” to %s%s\n",

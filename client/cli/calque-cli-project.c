@@ -139,8 +139,9 @@ project_create (CliContext  *cli,
     }
 
   /* The project and its labels appear together or not at all. */
-  if (!calque_store_begin (store, &error)
-      || !calque_store_save (store, project, &error))
+  if (!calque_store_begin (store, &error))
+    return cli_fail (CLI_EXIT_FAILURE, "%s", error->message);
+  if (!calque_store_save (store, project, &error))
     goto fail;
   for (guint i = 0; i < label_records->len; i++)
     if (!calque_store_save (store, g_ptr_array_index (label_records, i), &error))

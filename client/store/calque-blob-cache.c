@@ -1,4 +1,5 @@
 /* calque-blob-cache.c — media files by content hash */
+#define _GNU_SOURCE  /* syncfs(), before any system header */
 #define G_LOG_DOMAIN "calque-blobs"
 
 #include "calque-blob-cache.h"
@@ -218,5 +219,28 @@ calque_blob_cache_add_file (CalqueBlobCache *self,
     }
   if (out_added)
     *out_added = TRUE;
+  return TRUE;
+}
+
+gboolean
+calque_blob_cache_sync (CalqueBlobCache  *self,
+                        GError          **error)
+{
+  int fd;
+
+  g_return_val_if_fail (CALQUE_IS_BLOB_CACHE (self), FALSE);
+
+  /* One syncfs() for the whole import rather than an fsync() per file:
+   * thousands of small images would otherwise wait on the disk one by one. */
+  fd = g_open (self->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd < 0)
+    return io_error (error, self->dir, _("cannot open the media folder"), errno);
+  if (syncfs (fd) != 0)
+    {
+      int saved = errno;
+      close (fd);
+      return io_error (error, self->dir, _("cannot flush the media folder to disk"), saved);
+    }
+  close (fd);
   return TRUE;
 }

@@ -30,5 +30,10 @@ char            *calque_blob_cache_get_path (CalqueBlobCache *self,
                                              const char      *sha256);
 void             calque_blob_cache_remove   (CalqueBlobCache *self,
                                              const char      *sha256);
+/* Flushes the cache's files to disk. Called before committing the records
+ * that point to new blobs: a commit that survives a power cut must not
+ * point to an empty file. */
+gboolean         calque_blob_cache_sync     (CalqueBlobCache *self,
+                                             GError         **error);
 
 G_END_DECLS

@@ -37,9 +37,22 @@ copy_blob (Export       *export,
   if (g_file_test (target_path, G_FILE_TEST_IS_REGULAR))
     return TRUE;
 
-  source = g_file_new_for_path (source_path);
-  target = g_file_new_for_path (target_path);
-  return g_file_copy (source, target, G_FILE_COPY_NONE, export->cancellable, NULL, NULL, error);
+  /* Copied under a temporary name and renamed: a media file present under
+   * its hash is always whole, so a later export can trust it. */
+  {
+    g_autofree char *tmp_path = g_strconcat (target_path, ".part", NULL);
+    g_autoptr(GFile) tmp = g_file_new_for_path (tmp_path);
+
+    source = g_file_new_for_path (source_path);
+    target = g_file_new_for_path (target_path);
+    if (!g_file_copy (source, tmp, G_FILE_COPY_OVERWRITE, export->cancellable, NULL, NULL, error)
+        || !g_file_move (tmp, target, G_FILE_COPY_OVERWRITE, export->cancellable, NULL, NULL, error))
+      {
+        g_file_delete (tmp, NULL, NULL);
+        return FALSE;
+      }
+    return TRUE;
+  }
 }
 
 static gboolean

@@ -226,6 +226,20 @@ calque_import_native (CalqueWorkspace  *workspace,
                     calque_record_get_string (existing, "name"), calque_record_get_id (existing));
       return NULL;
     }
+  /* A restore only adds: an id already used here (an edited copy of an
+   * export, say) must not take over another project's record. */
+  for (guint i = 0; i < records->len; i++)
+    {
+      g_autoptr(CalqueRecord) taken = calque_store_get (store, calque_record_get_id (g_ptr_array_index (records, i)), NULL);
+
+      if (taken)
+        {
+          export_error (error, path, _("record %u: id %s is already used in this workspace, by a %s of project %s"),
+                        i + 1, calque_record_get_id (taken), calque_kind_to_string (calque_record_get_kind (taken)),
+                        calque_record_get_project (taken));
+          return NULL;
+        }
+    }
 
   dir = g_path_get_dirname (path);
   media_dir = g_build_filename (dir, "media", NULL);
@@ -250,7 +264,8 @@ calque_import_native (CalqueWorkspace  *workspace,
         }
     }
 
-  if (!calque_store_commit (store, &local_error))
+  if ((new_blobs->len > 0 && !calque_blob_cache_sync (blobs, &local_error))
+      || !calque_store_commit (store, &local_error))
     goto fail;
 
   report->records = records->len;

@@ -545,8 +545,15 @@ calque_import_files (CalqueWorkspace           *workspace,
         }
 
       /* Each file in a savepoint, so that a bad one can be left out whole. */
-      if (!calque_store_begin (import.store, &local_error)
-          || !import_file (&import, file, &local_error))
+      if (!calque_store_begin (import.store, &local_error))
+        {
+          /* No savepoint was opened: only the outer transaction to undo. */
+          calque_store_rollback (import.store);
+          forget_new_blobs (&import, 0);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      if (!import_file (&import, file, &local_error))
         {
           calque_store_rollback (import.store);
           forget_new_blobs (&import, blobs_before);
@@ -576,7 +583,8 @@ calque_import_files (CalqueWorkspace           *workspace,
         progress (import.files_done, import.files_total, report->items, file->path, user_data);
     }
 
-  if (!calque_store_commit (import.store, error))
+  if ((new_blobs->len > 0 && !calque_blob_cache_sync (import.blobs, error))
+      || !calque_store_commit (import.store, error))
     {
       calque_store_rollback (import.store);
       forget_new_blobs (&import, 0);

@@ -36,8 +36,11 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_PUT] =
     "INSERT INTO records (id, kind, project, deleted, fields, clocks, updated, blob)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-    " ON CONFLICT (id) DO UPDATE SET kind = ?2, project = ?3, deleted = ?4,"
-    "   fields = ?5, clocks = ?6, updated = ?7, blob = ?8",
+    " ON CONFLICT (id) DO UPDATE SET deleted = ?4,"
+    "   fields = ?5, clocks = ?6, updated = ?7, blob = ?8"
+    /* A record never changes project or kind: an id that is taken by
+     * another project's record is refused, not taken over. */
+    " WHERE records.project = excluded.project AND records.kind = excluded.kind",
   [STMT_OUTBOX_ADD] =
     "INSERT INTO outbox (record_id, fields, base_seq) VALUES (?1, ?2, ?3)",
   [STMT_GET] =
@@ -457,15 +460,28 @@ calque_store_rollback (CalqueStore *self)
    * what meta records is only ever what was committed. */
 }
 
-/* Nothing invalid is ever stored, whichever way it comes in. */
+/* Nothing invalid is ever stored, whichever way it comes in. An annotation
+ * is checked against its item too, when the item is here (a synced
+ * annotation may arrive before its item; the server checked it then). */
 static gboolean
-validate_for_store (CalqueRecord  *record,
+validate_for_store (CalqueStore   *self,
+                    CalqueRecord  *record,
                     GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
 
-  if (calque_record_validate (record, &local_error))
+  if (calque_record_validate (record, &local_error)
+      && (calque_record_get_kind (record) != CALQUE_KIND_ANNOTATION
+          || calque_record_get_deleted (record)))
     return TRUE;
+
+  if (local_error == NULL)
+    {
+      g_autoptr(CalqueRecord) item = calque_store_get (self, calque_record_get_string (record, "item"), NULL);
+
+      if (item == NULL || calque_annotation_validate_for_item (record, item, &local_error))
+        return TRUE;
+    }
   g_set_error_literal (error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_INVALID, local_error->message);
   return FALSE;
 }
@@ -514,6 +530,13 @@ write_record (CalqueStore   *self,
       return FALSE;
     }
   sqlite3_reset (stmt);
+  if (sqlite3_changes (self->db) != 1)
+    {
+      g_set_error (error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_INVALID,
+                   _("record id %s is already used by a record of another kind or project"),
+                   calque_record_get_id (record));
+      return FALSE;
+    }
 
   if (updated && strcmp (updated, self->last_clock) > 0)
     g_strlcpy (self->last_clock, updated, sizeof self->last_clock);
@@ -536,7 +559,7 @@ calque_store_save (CalqueStore   *self,
   g_return_val_if_fail (CALQUE_IS_STORE (self), FALSE);
   g_return_val_if_fail (CALQUE_IS_RECORD (record), FALSE);
 
-  if (!validate_for_store (record, error))
+  if (!validate_for_store (self, record, error))
     return FALSE;
 
   dirty = calque_record_dup_dirty_fields (record);
@@ -605,7 +628,7 @@ calque_store_put_merged (CalqueStore   *self,
   g_return_val_if_fail (CALQUE_IS_STORE (self), FALSE);
   g_return_val_if_fail (CALQUE_IS_RECORD (record), FALSE);
 
-  if (!validate_for_store (record, error))
+  if (!validate_for_store (self, record, error))
     return FALSE;
   if (!calque_store_begin (self, error))
     return FALSE;

@@ -790,6 +790,93 @@ test_native_import_checks (Fixture       *f,
   }
 }
 
+static void
+test_native_import_never_takes_over (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autofree char *export_path = g_build_filename (f->dir, "t.json", NULL);
+  g_autofree char *copy_path = g_build_filename (f->dir, "copy.json", NULL);
+  g_autofree char *txt = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(Run) r1 = NULL, r2 = NULL, r3 = NULL;
+  g_autoptr(CalqueWorkspace) ws = NULL;
+  g_autoptr(CalqueRecord) original = NULL;
+  g_autoptr(GString) copy = NULL;
+  const char *pid;
+
+  create_project (f, "Original", "text");
+  write_file (f, "t.txt", "one\ntwo\n", -1);
+  txt = input (f, "t.txt");
+  r1 = cli (f, "import", txt);
+  r2 = cli (f, "export", "--format", "json", "--no-media", "--output", export_path);
+  g_assert_cmpint (r2->status, ==, 0);
+
+  /* An edited copy of the export: a new project id and name, the same
+   * item ids. Restoring it must not move Original's items. */
+  ws = open_workspace (f->workspace);
+  original = calque_workspace_find_project (ws, "Original", NULL);
+  pid = calque_record_get_id (original);
+  g_assert_true (g_file_get_contents (export_path, &json, NULL, NULL));
+  copy = g_string_new (json);
+  g_string_replace (copy, pid, "0192d4e8-7c4b-7a31-9f02-5c1e8a7b3dee", 0);
+  g_string_replace (copy, "\"Original\"", "\"Copy\"", 0);
+  g_assert_true (g_file_set_contents (copy_path, copy->str, -1, NULL));
+
+  r3 = cli (f, "import", copy_path);
+  g_assert_cmpint (r3->status, ==, 1);
+  assert_says (r3->err, "is already used in this workspace");
+  g_assert_cmpint (calque_store_count (calque_workspace_get_store (ws), CALQUE_KIND_ITEM, pid, NULL), ==, 2);
+  g_assert_cmpint (calque_store_count (calque_workspace_get_store (ws), CALQUE_KIND_PROJECT, NULL, NULL), ==, 1);
+}
+
+static void
+test_failed_export_leaves_nothing (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autofree char *folder = input (f, "pics");
+  g_autofree char *out_dir = g_build_filename (f->dir, "out", NULL);
+  g_autofree char *out = g_build_filename (out_dir, "p.json", NULL);
+  g_autofree char *before = NULL, *after = NULL;
+  g_autoptr(Run) r1 = NULL, good = NULL, bad = NULL;
+  g_autoptr(CalqueWorkspace) ws = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *blob = NULL;
+
+  create_project (f, "Photos", "image");
+  write_image (f, "pics/a.png", "png", 8, 8, 0x112233ff);
+  r1 = cli (f, "import", folder);
+  good = cli (f, "export", "--format", "json", "--output", out);
+  g_assert_cmpint (good->status, ==, 0);
+  g_assert_true (g_file_get_contents (out, &before, NULL, NULL));
+
+  /* The media file vanishes from the workspace: the next export fails… */
+  ws = open_workspace (f->workspace);
+  items = calque_store_list (calque_workspace_get_store (ws), CALQUE_KIND_ITEM, NULL, NULL);
+  blob = calque_blob_cache_get_path (calque_workspace_get_blobs (ws), calque_record_get_string (g_ptr_array_index (items, 0), "sha256"));
+  g_assert_cmpint (g_unlink (blob), ==, 0);
+  {
+    g_autofree char *media = g_build_filename (out_dir, "media", NULL);
+    calque_test_remove_tree (media);
+  }
+  bad = cli (f, "export", "--format", "json", "--output", out);
+  g_assert_cmpint (bad->status, ==, 1);
+  assert_says (bad->err, "is not in this workspace");
+
+  /* …and leaves the earlier export exactly as it was, and nothing else. */
+  g_assert_true (g_file_get_contents (out, &after, NULL, NULL));
+  g_assert_cmpstr (before, ==, after);
+  {
+    g_autoptr(GDir) d = g_dir_open (out_dir, 0, NULL);
+    const char *name;
+    guint files = 0;
+
+    while ((name = g_dir_read_name (d)))
+      if (!g_str_equal (name, "media"))
+        files++;
+    g_assert_cmpuint (files, ==, 1);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -808,5 +895,7 @@ main (int argc, char **argv)
   ADD ("/cli/skip-bad", test_skip_bad);
   ADD ("/cli/export-import-roundtrip", test_export_import_roundtrip);
   ADD ("/cli/native-import-checks", test_native_import_checks);
+  ADD ("/cli/native-import-never-takes-over", test_native_import_never_takes_over);
+  ADD ("/cli/failed-export-leaves-nothing", test_failed_export_leaves_nothing);
   return g_test_run ();
 }

@@ -355,6 +355,69 @@ test_find_by_hash (Fixture       *f,
   g_assert_nonnull (strstr (plan, "records_by_blob"));
 }
 
+static void
+test_id_never_changes_project (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(CalqueRecord) label = new_label (f, "mine");
+  g_autoptr(CalqueRecord) other_project = calque_record_new (CALQUE_KIND_PROJECT, NULL);
+  g_autoptr(CalqueRecord) intruder = NULL;
+  g_autoptr(CalqueRecord) kept = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (calque_store_save (f->store, label, &error));
+  calque_record_set_string (other_project, "name", "Other");
+  calque_record_set_string (other_project, "type", "image");
+  g_assert_true (calque_store_save (f->store, other_project, &error));
+
+  /* The same id, claimed by a record of another project. */
+  intruder = calque_record_new_with_id (CALQUE_KIND_LABEL, calque_record_get_id (label),
+                                        calque_record_get_id (other_project));
+  calque_record_set_string (intruder, "name", "stolen");
+  calque_record_set_string (intruder, "color", "#000000");
+  g_assert_false (calque_store_save (f->store, intruder, &error));
+  g_assert_error (error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "another kind or project"));
+
+  kept = calque_store_get (f->store, calque_record_get_id (label), NULL);
+  g_assert_cmpstr (calque_record_get_project (kept), ==, calque_record_get_id (f->project));
+  g_assert_cmpstr (calque_record_get_string (kept, "name"), ==, "mine");
+}
+
+static void
+test_annotation_checked_against_item (Fixture       *f,
+                                      gconstpointer  data)
+{
+  const char *pid = calque_record_get_id (f->project);
+  g_autoptr(CalqueRecord) item = calque_record_new (CALQUE_KIND_ITEM, pid);
+  g_autoptr(CalqueRecord) inside = calque_record_new (CALQUE_KIND_ANNOTATION, pid);
+  g_autoptr(CalqueRecord) beyond = calque_record_new (CALQUE_KIND_ANNOTATION, pid);
+  g_autoptr(CalqueShape) ok_span = calque_shape_new_span (0, 5);
+  g_autoptr(CalqueShape) long_span = calque_shape_new_span (0, 6);
+  g_autoptr(JsonNode) labels = json_from_string ("[]", NULL);
+  g_autoptr(GError) error = NULL;
+
+  /* "héllo": 5 code points, 6 bytes. */
+  calque_record_set_string (item, "media", "text");
+  calque_record_set_string (item, "name", "t:1");
+  calque_record_set_string (item, "text", "héllo");
+  g_assert_true (calque_store_save (f->store, item, &error));
+  for (CalqueRecord **a = (CalqueRecord *[]) { inside, beyond, NULL }; *a; a++)
+    {
+      calque_record_set_string (*a, "item", calque_record_get_id (item));
+      calque_record_set_string (*a, "author", "amelie");
+      calque_record_set_field (*a, "labels", json_node_copy (labels));
+    }
+  calque_record_set_shape (inside, ok_span);
+  calque_record_set_shape (beyond, long_span);
+
+  g_assert_true (calque_store_save (f->store, inside, &error));
+  g_assert_no_error (error);
+  g_assert_false (calque_store_save (f->store, beyond, &error));
+  g_assert_error (error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "which has 5 characters"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -371,5 +434,7 @@ main (int argc, char **argv)
   ADD ("/store/newer-schema-refused", test_newer_schema_refused);
   ADD ("/store/damaged-row", test_damaged_row);
   ADD ("/store/find-by-hash", test_find_by_hash);
+  ADD ("/store/id-never-changes-project", test_id_never_changes_project);
+  ADD ("/store/annotation-checked-against-item", test_annotation_checked_against_item);
   return g_test_run ();
 }

@@ -221,6 +221,36 @@ test_span_counts_code_points (void)
 }
 
 static void
+test_free_form_fields_checked (void)
+{
+  g_autoptr(CalqueRecord) item = calque_record_new_with_id (CALQUE_KIND_ITEM, ITEM, PROJECT);
+  JsonObject *meta = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *big = g_strnfill (2 * 1024 * 1024, 'x');
+  g_autoptr(GError) error = NULL;
+
+  calque_record_set_string (item, "media", "text");
+  calque_record_set_string (item, "name", "a:1");
+  calque_record_set_string (item, "text", "fine");
+  /* Bytes that are not UTF-8 must not hide in metadata. */
+  json_object_set_string_member (meta, "src", "caf\xe9");
+  json_node_take_object (node, meta);
+  calque_record_set_field (item, "metadata", node);
+  g_assert_false (calque_record_validate (item, &error));
+  g_assert_error (error, CALQUE_RECORD_ERROR, CALQUE_RECORD_ERROR_VALUE);
+  g_assert_nonnull (strstr (error->message, "“metadata”: a string is not valid UTF-8"));
+  g_clear_error (&error);
+
+  meta = json_object_new ();
+  json_object_set_string_member (meta, "blob", big);
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, meta);
+  calque_record_set_field (item, "metadata", node);
+  g_assert_false (calque_record_validate (item, &error));
+  g_assert_nonnull (strstr (error->message, "larger than 1024 KiB"));
+}
+
+static void
 test_copy_is_deep (void)
 {
   g_autoptr(CalqueRecord) a = calque_record_from_json (examples[3], -1, NULL);
@@ -287,6 +317,42 @@ test_json_one_value (void)
         }
     }
 
+  /* Guards for what json-glib would mishandle. */
+  {
+    static const struct { const char *input; int code; } refused[] = {
+      { "{\"t\":\"keep\\u0000lost\"}", CALQUE_JSON_ERROR_BAD_ESCAPE },
+      { "{\"t\":\"a\\ud800b\"}", CALQUE_JSON_ERROR_BAD_ESCAPE },      /* high half alone */
+      { "{\"t\":\"a\\udc00b\"}", CALQUE_JSON_ERROR_BAD_ESCAPE },      /* low half alone */
+      { "\"\\ud83d\"", CALQUE_JSON_ERROR_BAD_ESCAPE },
+    };
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(GString) deep = g_string_new ("{\"a\":");
+    g_autoptr(GError) error = NULL;
+
+    for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+      {
+        g_autoptr(GError) e = NULL;
+
+        g_assert_false (calque_json_load_one (parser, refused[i].input, -1, &e));
+        g_assert_error (e, CALQUE_JSON_ERROR, refused[i].code);
+      }
+
+    /* A real pair is fine: 😀 is \ud83d\ude00. */
+    g_assert_true (calque_json_load_one (parser, "{\"t\":\"\\ud83d\\ude00\"}", -1, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "t"),
+                     ==, "😀");
+
+    /* 100,000 levels would overflow json-glib's stack: refused first. */
+    for (int i = 0; i < 100000; i++)
+      g_string_append_c (deep, '[');
+    for (int i = 0; i < 100000; i++)
+      g_string_append_c (deep, ']');
+    g_string_append_c (deep, '}');
+    g_assert_false (calque_json_load_one (parser, deep->str, deep->len, &error));
+    g_assert_error (error, CALQUE_JSON_ERROR, CALQUE_JSON_ERROR_TOO_DEEP);
+  }
+
   /* json-glib takes an empty document as no value at all; callers then
    * refuse the missing object themselves. */
   {
@@ -311,6 +377,7 @@ main (int argc, char **argv)
   g_test_add_func ("/json/one-value", test_json_one_value);
   g_test_add_func ("/record/dirty-fields", test_dirty_fields);
   g_test_add_func ("/record/span-counts-code-points", test_span_counts_code_points);
+  g_test_add_func ("/record/free-form-fields-checked", test_free_form_fields_checked);
   g_test_add_func ("/record/copy-is-deep", test_copy_is_deep);
   g_test_add_func ("/record/new-ids-are-v7", test_new_ids_are_v7);
   return g_test_run ();
