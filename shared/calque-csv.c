@@ -17,6 +17,8 @@ struct _CalqueCsvReader {
   GInputStream *stream;
   char         *prefix;      /* "name: " or "" */
   gsize         max_field;
+  guint         max_fields;
+  gsize         max_row;
 
   guint8       *buf;
   gsize         pos;         /* next byte to hand out */
@@ -36,7 +38,10 @@ struct _CalqueCsvReader {
 
   GString      *field;
   GPtrArray    *row;
+  gsize         row_bytes;   /* in the fields of @row, not counting @field */
+  guint         row_line;
   GError       *failure;     /* once failed, every later call repeats it */
+  guint         failure_line; /* of the row it refused, or 0 */
 };
 
 G_DEFINE_QUARK (calque-csv-error-quark, calque_csv_error)
@@ -187,11 +192,25 @@ get_byte (CalqueCsvReader  *self,
   return c;
 }
 
-static void
-end_field (CalqueCsvReader *self)
+/* Ends the field being read. @more: a separator follows, so another field
+ * starts; it is refused here, before anything is allocated for it, when the
+ * row already has as many fields as allowed. */
+static gboolean
+end_field (CalqueCsvReader  *self,
+           gboolean          more,
+           GError          **error)
 {
+  if (more && G_UNLIKELY (self->row->len + 1 >= self->max_fields))
+    return set_error (self, error, CALQUE_CSV_ERROR_TOO_MANY_FIELDS,
+                      g_dngettext (GETTEXT_PACKAGE,
+                                   "line %u: more than %u field",
+                                   "line %u: more than %u fields", self->max_fields),
+                      self->row_line, self->max_fields);
+
+  self->row_bytes += self->field->len;
   g_ptr_array_add (self->row, g_strndup (self->field->str, self->field->len));
   g_string_truncate (self->field, 0);
+  return TRUE;
 }
 
 static gboolean
@@ -206,6 +225,13 @@ append_byte (CalqueCsvReader  *self,
 
       return set_error (self, error, CALQUE_CSV_ERROR_FIELD_TOO_LONG,
                         _("line %u: a field larger than %s"), field_line, limit);
+    }
+  if (G_UNLIKELY (self->row_bytes + self->field->len >= self->max_row))
+    {
+      g_autofree char *limit = g_format_size_full (self->max_row, G_FORMAT_SIZE_IEC_UNITS);
+
+      return set_error (self, error, CALQUE_CSV_ERROR_ROW_TOO_LONG,
+                        _("line %u: a row longer than %s"), self->row_line, limit);
     }
 
   g_string_append_c (self->field, (char) c);
@@ -247,6 +273,8 @@ calque_csv_reader_new (GInputStream *stream,
   self->stream = g_object_ref (stream);
   self->prefix = name != NULL ? g_strconcat (name, ": ", NULL) : g_strdup ("");
   self->max_field = CALQUE_CSV_DEFAULT_MAX_FIELD_SIZE;
+  self->max_fields = CALQUE_CSV_DEFAULT_MAX_FIELDS;
+  self->max_row = CALQUE_CSV_DEFAULT_MAX_ROW_SIZE;
   self->buf = g_malloc (READ_BUFFER_SIZE);
   self->line = 1;
   self->column = 1;
@@ -280,6 +308,26 @@ calque_csv_reader_set_max_field_size (CalqueCsvReader *self,
   self->max_field = max_bytes;
 }
 
+void
+calque_csv_reader_set_max_fields (CalqueCsvReader *self,
+                                  guint            max_fields)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (max_fields > 0);
+
+  self->max_fields = max_fields;
+}
+
+void
+calque_csv_reader_set_max_row_size (CalqueCsvReader *self,
+                                    gsize            max_bytes)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (max_bytes > 0);
+
+  self->max_row = max_bytes;
+}
+
 gboolean
 calque_csv_reader_next (CalqueCsvReader  *self,
                         GStrv            *out_row,
@@ -288,7 +336,7 @@ calque_csv_reader_next (CalqueCsvReader  *self,
                         GError          **error)
 {
   enum { FIELD_START, UNQUOTED, QUOTED, QUOTED_QUOTE } state = FIELD_START;
-  guint row_line, field_line, quote_line = 0, quote_column = 0;
+  guint field_line, quote_line = 0, quote_column = 0;
   int c;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -296,9 +344,13 @@ calque_csv_reader_next (CalqueCsvReader  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   *out_row = NULL;
+  if (out_line != NULL)
+    *out_line = 0;
 
   if (self->failure != NULL)
     {
+      if (out_line != NULL)
+        *out_line = self->failure_line;
       g_propagate_error (error, g_error_copy (self->failure));
       return FALSE;
     }
@@ -312,7 +364,8 @@ calque_csv_reader_next (CalqueCsvReader  *self,
     }
   while (c == '\n' || c == '\r');
 
-  row_line = field_line = self->byte_line;
+  self->row_line = field_line = self->byte_line;
+  self->row_bytes = 0;
   g_ptr_array_set_size (self->row, 0);
   g_string_truncate (self->field, 0);
 
@@ -338,12 +391,14 @@ calque_csv_reader_next (CalqueCsvReader  *self,
         case UNQUOTED:
           if (c == ',')
             {
-              end_field (self);
+              if (!end_field (self, TRUE, error))
+                goto failed;
               state = FIELD_START;
             }
           else if (c == '\n' || c == '\r' || c == CSV_EOF)
             {
-              end_field (self);
+              if (!end_field (self, FALSE, error))
+                goto failed;
               goto row_done;
             }
           else if (c == '"')
@@ -381,12 +436,14 @@ calque_csv_reader_next (CalqueCsvReader  *self,
             }
           else if (c == ',')
             {
-              end_field (self);
+              if (!end_field (self, TRUE, error))
+                goto failed;
               state = FIELD_START;
             }
           else if (c == '\n' || c == '\r' || c == CSV_EOF)
             {
-              end_field (self);
+              if (!end_field (self, FALSE, error))
+                goto failed;
               goto row_done;
             }
           else
@@ -408,12 +465,16 @@ row_done:
   g_ptr_array_add (self->row, NULL);
   *out_row = (GStrv) g_ptr_array_steal (self->row, NULL);
   if (out_line != NULL)
-    *out_line = row_line;
+    *out_line = self->row_line;
   return TRUE;
 
 failed:
   g_ptr_array_set_size (self->row, 0);
   g_string_truncate (self->field, 0);
+  self->row_bytes = 0;
+  self->failure_line = self->row_line;
+  if (out_line != NULL)
+    *out_line = self->row_line;
   return FALSE;
 }
 

@@ -1,6 +1,8 @@
 /* calque-csv.h — reading and writing CSV (RFC 4180)
  *
- * The reader streams: it holds one row at a time, however long the file.
+ * The reader streams: it holds one row at a time, however long the file,
+ * and a row is bounded in size, in number of fields and in the size of each
+ * field, so that no input can make it hold more than about the row limit.
  * Fields may be quoted; inside quotes a doubled quote is a quote, and commas
  * and line breaks are part of the field. Rows end with LF, CRLF or a lone
  * CR. A UTF-8 byte order mark at the very start is skipped. Empty lines
@@ -24,12 +26,23 @@ typedef enum {
   CALQUE_CSV_ERROR_FIELD_TOO_LONG,     /* a field over the reader's maximum size */
   CALQUE_CSV_ERROR_ENCODING,           /* bytes that are not UTF-8 */
   CALQUE_CSV_ERROR_IO,                 /* the stream failed */
+  CALQUE_CSV_ERROR_TOO_MANY_FIELDS,    /* a row with more fields than the reader's maximum */
+  CALQUE_CSV_ERROR_ROW_TOO_LONG,       /* a row whose fields together are over the reader's maximum size */
 } CalqueCsvError;
 
 GQuark calque_csv_error_quark (void);
 
 /* Fields larger than this are refused unless the reader is told otherwise. */
 #define CALQUE_CSV_DEFAULT_MAX_FIELD_SIZE (16 * 1024 * 1024)
+
+/* Rows with more fields than this are refused unless the reader is told
+ * otherwise. Each field costs memory even when empty, so a row of commas
+ * must not be read to its end. */
+#define CALQUE_CSV_DEFAULT_MAX_FIELDS 4096
+
+/* Rows whose fields hold more bytes than this, together, are refused unless
+ * the reader is told otherwise. Quotes and separators do not count. */
+#define CALQUE_CSV_DEFAULT_MAX_ROW_SIZE (64 * 1024 * 1024)
 
 typedef struct _CalqueCsvReader CalqueCsvReader;
 
@@ -40,11 +53,21 @@ CalqueCsvReader *calque_csv_reader_new                (GInputStream     *stream,
 void             calque_csv_reader_free               (CalqueCsvReader  *self);
 void             calque_csv_reader_set_max_field_size (CalqueCsvReader  *self,
                                                        gsize             max_bytes);
+void             calque_csv_reader_set_max_fields     (CalqueCsvReader  *self,
+                                                       guint             max_fields);
+void             calque_csv_reader_set_max_row_size   (CalqueCsvReader  *self,
+                                                       gsize             max_bytes);
 
-/* Reads the next row. Returns TRUE and sets @out_row (NULL-terminated, at
+/* The limits are checked as the row is read: the reader stops at the byte
+ * or the separator that goes over one, with an error naming the line where
+ * the field (for its size) or the row (for the others) starts.
+ *
+ * Reads the next row. Returns TRUE and sets @out_row (NULL-terminated, at
  * least one field) and @out_line (1-based line where the row starts).
  * Returns FALSE at the end of the input with @error unset, or FALSE with
- * @error set; after an error the reader returns FALSE again. */
+ * @error set; after an error the reader returns FALSE again. On an error,
+ * @out_line is the line where the refused row starts, or 0 if the error came
+ * before any row started. */
 gboolean         calque_csv_reader_next               (CalqueCsvReader  *self,
                                                        GStrv            *out_row,
                                                        guint            *out_line,

@@ -21,9 +21,13 @@
  * past that it is too long whatever it holds, and reading stops. */
 #define TXT_MAX_LINE_BYTES (4 * (gsize) CALQUE_TEXT_SOURCE_MAX_CHARS + 1)
 
-/* A JSON line also carries escapes (up to 12 bytes for one character) and
- * metadata; this bounds the memory one line may take. */
-#define JSONL_MAX_LINE_BYTES ((gsize) 64 * 1024 * 1024)
+/* A JSON line holds the text, at most 4 bytes per character, and the other
+ * members, which are metadata and small; plus the CR of a CRLF. The bound is
+ * tight because json-glib spends tens of times a line's size on a line of
+ * many small values (an array of zeros), and it is checked before parsing.
+ * A text written with \u escapes for every character (up to 12 bytes each)
+ * may be refused here although it is within CALQUE_TEXT_SOURCE_MAX_CHARS. */
+#define JSONL_MAX_LINE_BYTES (4 * (gsize) CALQUE_TEXT_SOURCE_MAX_CHARS + 1024 * 1024 + 1)
 
 /* CSV fields are bounded the same way. */
 #define CSV_MAX_FIELD_BYTES ((gsize) 16 * 1024 * 1024)
@@ -447,7 +451,9 @@ propagate_csv_error (GError  **error,
 
   if (g_error_matches (csv_error, CALQUE_CSV_ERROR, CALQUE_CSV_ERROR_ENCODING))
     code = CALQUE_TEXT_SOURCE_ERROR_ENCODING;
-  else if (g_error_matches (csv_error, CALQUE_CSV_ERROR, CALQUE_CSV_ERROR_FIELD_TOO_LONG))
+  else if (g_error_matches (csv_error, CALQUE_CSV_ERROR, CALQUE_CSV_ERROR_FIELD_TOO_LONG)
+           || g_error_matches (csv_error, CALQUE_CSV_ERROR, CALQUE_CSV_ERROR_ROW_TOO_LONG)
+           || g_error_matches (csv_error, CALQUE_CSV_ERROR, CALQUE_CSV_ERROR_TOO_MANY_FIELDS))
     code = CALQUE_TEXT_SOURCE_ERROR_TOO_LONG;
   else if (g_error_matches (csv_error, CALQUE_CSV_ERROR, CALQUE_CSV_ERROR_IO))
     code = CALQUE_TEXT_SOURCE_ERROR_IO;
@@ -491,20 +497,43 @@ read_csv (const Source  *src,
     {
       gpointer first;
 
-      if (header[i][0] != '\0' && g_hash_table_lookup_extended (seen, header[i], NULL, &first))
+      if (text_index == G_MAXUINT && g_str_equal (header[i], column))
+        text_index = i;
+
+      if (header[i][0] == '\0')
+        continue;
+      if (g_hash_table_lookup_extended (seen, header[i], NULL, &first))
         return set_line_error (src, error, CALQUE_TEXT_SOURCE_ERROR_SYNTAX, line,
                                _("two columns named “%s” (columns %u and %u)"),
                                header[i], GPOINTER_TO_UINT (first) + 1, i + 1);
       g_hash_table_insert (seen, header[i], GUINT_TO_POINTER (i));
+    }
 
-      if (text_index == G_MAXUINT && g_str_equal (header[i], column))
-        text_index = i;
+  /* An unnamed column is called "column N", or, if the header also has a
+   * column of that name, "column N (2)", "column N (3)"… until the name is
+   * free: two keys alike would drop one value from every row's metadata
+   * without a word. Renaming rather than refusing the file, because such a
+   * header is most likely an export whose unnamed index column the user has
+   * no easy way to name, and the suffixed key still says where it came from.
+   * Not translated: metadata keys are data, the same in every locale. */
+  for (guint i = 0; i < n_columns; i++)
+    {
+      char *key;
 
-      /* Not translated: metadata keys are data, the same in every locale. */
-      if (header[i][0] == '\0')
-        g_ptr_array_add (keys, g_strdup_printf ("column %u", i + 1));
-      else
-        g_ptr_array_add (keys, g_strdup (header[i]));
+      if (header[i][0] != '\0')
+        {
+          g_ptr_array_add (keys, g_strdup (header[i]));
+          continue;
+        }
+
+      key = g_strdup_printf ("column %u", i + 1);
+      for (guint n = 2; g_hash_table_contains (seen, key); n++)
+        {
+          g_free (key);
+          key = g_strdup_printf ("column %u (%u)", i + 1, n);
+        }
+      g_ptr_array_add (keys, key);
+      g_hash_table_insert (seen, key, GUINT_TO_POINTER (i));
     }
 
   if (text_index == G_MAXUINT)
@@ -515,6 +544,10 @@ read_csv (const Source  *src,
                    _("%s: no column named “%s” (columns: %s)"), src->path, column, names);
       return FALSE;
     }
+
+  /* A row one field wider than the header is read whole, to say how wide it
+   * is; a wider one is refused at its next separator rather than built. */
+  calque_csv_reader_set_max_fields (reader, n_columns + 1);
 
   while (calque_csv_reader_next (reader, &row, &line, NULL, &csv_error))
     {
@@ -544,6 +577,13 @@ read_csv (const Source  *src,
       if (!emit (src, text, line, metadata, error))
         return FALSE;
     }
+
+  if (g_error_matches (csv_error, CALQUE_CSV_ERROR, CALQUE_CSV_ERROR_TOO_MANY_FIELDS))
+    return set_line_error (src, error, CALQUE_TEXT_SOURCE_ERROR_SYNTAX, line,
+                           g_dngettext (GETTEXT_PACKAGE,
+                                        "more than %u field, but the header has %u",
+                                        "more than %u fields, but the header has %u", n_columns + 1),
+                           n_columns + 1, n_columns);
 
   if (csv_error != NULL)
     {

@@ -7,10 +7,13 @@
  *  - .csv: a header row, then one text per row from the named column; the
  *    other columns become the text's metadata, as strings. Every row has as
  *    many fields as the header; header names must be unique (an empty name
- *    becomes "column N"). Empty texts are passed on.
+ *    becomes "column N", or "column N (2)"… if another column already has
+ *    that name). Empty texts are passed on. The header may have at most
+ *    4096 columns.
  *  - .jsonl / .ndjson: one JSON object per line, the text in the named string
  *    member; the other members become the metadata. Whitespace-only lines are
- *    skipped; an empty string is passed on.
+ *    skipped; an empty string is passed on. A line may hold at most
+ *    4 × CALQUE_TEXT_SOURCE_MAX_CHARS bytes plus 1 MiB (about 4.8 MiB).
  *
  * The file must be UTF-8; a byte order mark at the start is skipped. A CR
  * before the LF that ends a line is not part of the text (a CR inside a

@@ -2,6 +2,7 @@
 #include "calque-csv.h"
 
 #include <string.h>
+#include <sys/resource.h>
 
 /* A stream that hands out one byte per read, so that every multi-byte
  * character, CRLF and doubled quote is split across reads. */
@@ -62,6 +63,60 @@ trickle_stream_new (const char *data,
   return G_INPUT_STREAM (self);
 }
 
+/* A stream of @size commas, made up as it is read, so that a huge row costs
+ * the test no memory of its own; it counts what the reader took. */
+#define TEST_TYPE_COMMA_STREAM (test_comma_stream_get_type ())
+G_DECLARE_FINAL_TYPE (TestCommaStream, test_comma_stream, TEST, COMMA_STREAM, GInputStream)
+
+struct _TestCommaStream {
+  GInputStream parent_instance;
+  const char *prefix;
+  gsize prefix_len;
+  gsize size;      /* of the whole stream, prefix included */
+  gsize pos;
+};
+
+G_DEFINE_FINAL_TYPE (TestCommaStream, test_comma_stream, G_TYPE_INPUT_STREAM)
+
+static gssize
+test_comma_stream_read (GInputStream  *stream,
+                        void          *buffer,
+                        gsize          count,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  TestCommaStream *self = TEST_COMMA_STREAM (stream);
+  gsize n = MIN (count, self->size - self->pos);
+
+  for (gsize i = 0; i < n; i++, self->pos++)
+    ((char *) buffer)[i] = self->pos < self->prefix_len ? self->prefix[self->pos] : ',';
+  return (gssize) n;
+}
+
+static void
+test_comma_stream_class_init (TestCommaStreamClass *klass)
+{
+  G_INPUT_STREAM_CLASS (klass)->read_fn = test_comma_stream_read;
+}
+
+static void
+test_comma_stream_init (TestCommaStream *self)
+{
+}
+
+/* @prefix (static), then @commas commas. */
+static GInputStream *
+comma_stream_new (const char *prefix,
+                  gsize       commas)
+{
+  TestCommaStream *self = g_object_new (TEST_TYPE_COMMA_STREAM, NULL);
+
+  self->prefix = prefix;
+  self->prefix_len = strlen (prefix);
+  self->size = self->prefix_len + commas;
+  return G_INPUT_STREAM (self);
+}
+
 static GInputStream *
 memory_stream_new (const char *data,
                    gssize      len)
@@ -88,10 +143,16 @@ parsed_free (Parsed *parsed)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Parsed, parsed_free)
 
+typedef struct {
+  gsize max_field;   /* 0: the reader's default, as for the others */
+  guint max_fields;
+  gsize max_row;
+} Limits;
+
 static Parsed *
-parse_stream (GInputStream *stream,
-              const char   *name,
-              gsize         max_field)
+parse_stream_limited (GInputStream *stream,
+                      const char   *name,
+                      const Limits *limits)
 {
   g_autoptr(CalqueCsvReader) reader = calque_csv_reader_new (stream, name);
   Parsed *parsed = g_new0 (Parsed, 1);
@@ -100,8 +161,12 @@ parse_stream (GInputStream *stream,
 
   parsed->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   parsed->lines = g_array_new (FALSE, FALSE, sizeof (guint));
-  if (max_field > 0)
-    calque_csv_reader_set_max_field_size (reader, max_field);
+  if (limits->max_field > 0)
+    calque_csv_reader_set_max_field_size (reader, limits->max_field);
+  if (limits->max_fields > 0)
+    calque_csv_reader_set_max_fields (reader, limits->max_fields);
+  if (limits->max_row > 0)
+    calque_csv_reader_set_max_row_size (reader, limits->max_row);
 
   while (calque_csv_reader_next (reader, &row, &line, NULL, &parsed->error))
     {
@@ -112,6 +177,16 @@ parse_stream (GInputStream *stream,
     }
 
   return parsed;
+}
+
+static Parsed *
+parse_stream (GInputStream *stream,
+              const char   *name,
+              gsize         max_field)
+{
+  Limits limits = { .max_field = max_field };
+
+  return parse_stream_limited (stream, name, &limits);
 }
 
 static Parsed *
@@ -319,6 +394,123 @@ test_field_at_limit (void)
 
   g_assert_no_error (p->error);
   assert_row (p, 0, 1, (const char *[]) { "1234567890", "x", NULL });
+}
+
+/* A header, then one row of @commas + 1 empty fields. */
+static GString *
+commas_row (gsize commas)
+{
+  GString *data = g_string_new ("text\n");
+
+  for (gsize i = 0; i < commas; i++)
+    g_string_append_c (data, ',');
+  g_string_append_c (data, '\n');
+  return data;
+}
+
+static void
+test_too_many_fields (void)
+{
+  g_autoptr(GString) data = commas_row (100000);
+  g_autoptr(GInputStream) stream = memory_stream_new (data->str, (gssize) data->len);
+  g_autoptr(GInputStream) stream2 = memory_stream_new (data->str, (gssize) data->len);
+  g_autoptr(Parsed) p = parse_stream (stream, "wide.csv", 0);
+  Limits limits = { .max_fields = 4096 };
+  g_autoptr(Parsed) p2 = parse_stream_limited (stream2, "wide.csv", &limits);
+
+  /* The default and the same cap set by hand refuse it alike. */
+  g_assert_error (p->error, CALQUE_CSV_ERROR, CALQUE_CSV_ERROR_TOO_MANY_FIELDS);
+  g_assert_cmpstr (p->error->message, ==, "wide.csv: line 2: more than 4096 fields");
+  g_assert_cmpuint (p->rows->len, ==, 1);
+  g_assert_error (p2->error, CALQUE_CSV_ERROR, CALQUE_CSV_ERROR_TOO_MANY_FIELDS);
+  g_assert_cmpstr (p2->error->message, ==, p->error->message);
+  g_assert_cmpuint (CALQUE_CSV_DEFAULT_MAX_FIELDS, ==, 4096);
+}
+
+static void
+test_fields_at_limit (void)
+{
+  g_autoptr(GString) data = commas_row (CALQUE_CSV_DEFAULT_MAX_FIELDS - 1);
+  g_autoptr(Parsed) p = parse (data->str);
+  g_autoptr(GInputStream) stream = memory_stream_new ("a,b,c\n\"x\ny\",b,c,d\n", -1);
+  Limits limits = { .max_fields = 3 };
+  g_autoptr(Parsed) small = parse_stream_limited (stream, NULL, &limits);
+
+  g_assert_no_error (p->error);
+  g_assert_cmpuint (p->rows->len, ==, 2);
+  g_assert_cmpuint (g_strv_length (g_ptr_array_index (p->rows, 1)), ==, CALQUE_CSV_DEFAULT_MAX_FIELDS);
+
+  g_assert_error (small->error, CALQUE_CSV_ERROR, CALQUE_CSV_ERROR_TOO_MANY_FIELDS);
+  g_assert_cmpstr (small->error->message, ==, "line 2: more than 3 fields");
+  g_assert_cmpuint (small->rows->len, ==, 1);
+  assert_row (small, 0, 1, (const char *[]) { "a", "b", "c", NULL });
+}
+
+static glong
+max_rss_kib (void)
+{
+  struct rusage usage;
+
+  g_assert_cmpint (getrusage (RUSAGE_SELF, &usage), ==, 0);
+  return usage.ru_maxrss;
+}
+
+static void
+test_many_fields_memory (void)
+{
+  /* 20 million commas would cost about 800 MB as empty fields. */
+  const gsize commas = 20 * 1000 * 1000;
+  g_autoptr(GInputStream) stream = comma_stream_new ("text\n", commas);
+  g_autoptr(Parsed) p = NULL;
+  glong before, after;
+
+  before = max_rss_kib ();
+  p = parse_stream (stream, NULL, 0);
+  after = max_rss_kib ();
+
+  g_assert_error (p->error, CALQUE_CSV_ERROR, CALQUE_CSV_ERROR_TOO_MANY_FIELDS);
+  g_assert_cmpstr (p->error->message, ==, "line 2: more than 4096 fields");
+  /* It stopped at the 4096th comma, give or take one read buffer. */
+  g_assert_cmpuint (TEST_COMMA_STREAM (stream)->pos, <, 1024 * 1024);
+  g_assert_cmpint (after - before, <, 64 * 1024);
+}
+
+static void
+test_row_too_long (void)
+{
+  g_autoptr(GInputStream) stream = memory_stream_new ("12345,67890\n\"1\n2\",345,678901\n", -1);
+  Limits limits = { .max_row = 10 };
+  g_autoptr(Parsed) p = parse_stream_limited (stream, "rows.csv", &limits);
+
+  /* Exactly 10 bytes of fields pass; quotes and separators do not count. */
+  g_assert_error (p->error, CALQUE_CSV_ERROR, CALQUE_CSV_ERROR_ROW_TOO_LONG);
+  g_assert_cmpstr (p->error->message, ==, "rows.csv: line 2: a row longer than 10 bytes");
+  g_assert_cmpuint (p->rows->len, ==, 1);
+  assert_row (p, 0, 1, (const char *[]) { "12345", "67890", NULL });
+}
+
+static void
+test_error_line (void)
+{
+  g_autoptr(GInputStream) stream = memory_stream_new ("a\n\n\"b\nc\",d,e\n", -1);
+  g_autoptr(CalqueCsvReader) reader = calque_csv_reader_new (stream, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) again = NULL;
+  g_auto(GStrv) first = NULL;
+  GStrv row = NULL;
+  guint line = 0;
+
+  calque_csv_reader_set_max_fields (reader, 2);
+  g_assert_true (calque_csv_reader_next (reader, &first, &line, NULL, &error));
+  g_assert_cmpuint (line, ==, 1);
+
+  /* The refused row starts on line 3, though the error is on line 4. */
+  g_assert_false (calque_csv_reader_next (reader, &row, &line, NULL, &error));
+  g_assert_error (error, CALQUE_CSV_ERROR, CALQUE_CSV_ERROR_TOO_MANY_FIELDS);
+  g_assert_cmpuint (line, ==, 3);
+  line = 0;
+  g_assert_false (calque_csv_reader_next (reader, &row, &line, NULL, &again));
+  g_assert_cmpuint (line, ==, 3);
 }
 
 static void
@@ -545,6 +737,11 @@ main (int   argc,
   g_test_add_func ("/csv/text-after-closing-quote", test_text_after_closing_quote);
   g_test_add_func ("/csv/field-too-long", test_field_too_long);
   g_test_add_func ("/csv/field-at-limit", test_field_at_limit);
+  g_test_add_func ("/csv/too-many-fields", test_too_many_fields);
+  g_test_add_func ("/csv/fields-at-limit", test_fields_at_limit);
+  g_test_add_func ("/csv/many-fields-memory", test_many_fields_memory);
+  g_test_add_func ("/csv/row-too-long", test_row_too_long);
+  g_test_add_func ("/csv/error-line", test_error_line);
   g_test_add_func ("/csv/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/csv/truncated-utf8-at-end", test_truncated_utf8_at_end);
   g_test_add_func ("/csv/nul-byte", test_nul_byte);

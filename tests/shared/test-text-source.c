@@ -249,6 +249,58 @@ test_csv_wrong_width (void)
 }
 
 static void
+test_csv_much_too_wide (void)
+{
+  /* Refused at the separator past the header's width plus one. */
+  assert_csv_fails ("id,text\n1,a\n2,b,c,d,e\n", CALQUE_TEXT_SOURCE_ERROR_SYNTAX,
+                    "line 3: more than 3 fields, but the header has 2");
+}
+
+static void
+test_csv_row_of_commas (void)
+{
+  g_autoptr(GString) contents = g_string_new ("text\nfirst\n");
+  g_autofree char *path = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(Collected) c = collected_new ();
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (contents, ',');
+  g_string_append (contents, "\nlast\n");
+  path = write_temp ("commas.csv", contents->str, (gssize) contents->len);
+  expected = g_strconcat (path, ": line 3: more than 2 fields, but the header has 1", NULL);
+
+  g_assert_false (calque_text_source_read (path, NULL, collect_cb, c, &error));
+  g_assert_error (error, CALQUE_TEXT_SOURCE_ERROR, CALQUE_TEXT_SOURCE_ERROR_SYNTAX);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_assert_cmpuint (c->texts->len, ==, 1);
+  remove_temp (path);
+}
+
+static void
+test_csv_header_too_wide (void)
+{
+  g_autoptr(GString) contents = g_string_new ("text");
+  g_autofree char *path = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(Collected) c = collected_new ();
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_printf (contents, ",c%u", i);
+  g_string_append (contents, "\nhello\n");
+  path = write_temp ("header.csv", contents->str, (gssize) contents->len);
+  expected = g_strconcat (path, ": line 1: more than 4096 fields", NULL);
+
+  g_assert_false (calque_text_source_read (path, NULL, collect_cb, c, &error));
+  g_assert_error (error, CALQUE_TEXT_SOURCE_ERROR, CALQUE_TEXT_SOURCE_ERROR_TOO_LONG);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_assert_cmpuint (c->texts->len, ==, 0);
+  remove_temp (path);
+}
+
+static void
 test_csv_duplicate_column (void)
 {
   assert_csv_fails ("text,id,text\n", CALQUE_TEXT_SOURCE_ERROR_SYNTAX,
@@ -286,6 +338,26 @@ test_csv_unnamed_column (void)
   g_assert_true (calque_text_source_read (path, NULL, collect_cb, c, &error));
   g_assert_no_error (error);
   assert_item (c, 0, 2, "hello", "{\"column 2\":\"x\",\"lang\":\"en\"}");
+  remove_temp (path);
+}
+
+static void
+test_csv_unnamed_column_collision (void)
+{
+  g_autofree char *path = write_temp ("input.csv",
+                                      "text,,column 2,,column 4,column 4 (2)\n"
+                                      "hello,kept too,kept,also kept,x,y\n", -1);
+  g_autoptr(Collected) c = collected_new ();
+  g_autoptr(GError) error = NULL;
+
+  /* No value is lost to a named column that happens to be called what an
+   * unnamed one would be. */
+  g_assert_true (calque_text_source_read (path, NULL, collect_cb, c, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->texts->len, ==, 1);
+  assert_item (c, 0, 2, "hello",
+               "{\"column 2 (2)\":\"kept too\",\"column 2\":\"kept\",\"column 4 (3)\":\"also kept\","
+               "\"column 4\":\"x\",\"column 4 (2)\":\"y\"}");
   remove_temp (path);
 }
 
@@ -448,6 +520,61 @@ test_jsonl_too_long (void)
 }
 
 static void
+test_jsonl_long_line (void)
+{
+  /* 6 MiB of a metadata array: refused by its size before it is parsed. */
+  gsize target = 6 * 1024 * 1024;
+  g_autoptr(GString) contents = g_string_new ("{\"text\": \"short\"}\n{\"text\":\"a\",\"m\":[0");
+  g_autoptr(Collected) c = collected_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *expected = NULL;
+
+  while (contents->len < target)
+    g_string_append (contents, ",0");
+  g_string_append (contents, "]}\n{\"text\": \"after\"}\n");
+  path = write_temp ("wide.jsonl", contents->str, (gssize) contents->len);
+  expected = g_strconcat (path, ": line 2: line longer than ", NULL);
+
+  g_assert_false (calque_text_source_read (path, NULL, collect_cb, c, &error));
+  g_assert_error (error, CALQUE_TEXT_SOURCE_ERROR, CALQUE_TEXT_SOURCE_ERROR_TOO_LONG);
+  if (!g_str_has_prefix (error->message, expected))
+    g_error ("expected a message starting \"%s\", got \"%s\"", expected, error->message);
+  g_assert_cmpuint (c->texts->len, ==, 1);
+  remove_temp (path);
+}
+
+static void
+test_jsonl_longest_text (void)
+{
+  /* The longest text, in 4-byte characters, with some metadata beside it:
+   * about 4.4 MB on one line, which must pass. */
+  g_autoptr(GString) text = g_string_sized_new (4 * CALQUE_TEXT_SOURCE_MAX_CHARS + 1);
+  g_autoptr(GString) note = g_string_new (NULL);
+  g_autoptr(GString) contents = g_string_new (NULL);
+  g_autoptr(Collected) c = collected_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *metadata = NULL;
+
+  for (guint i = 0; i < CALQUE_TEXT_SOURCE_MAX_CHARS; i++)
+    g_string_append (text, "😀");
+  for (guint i = 0; i < 400000; i++)
+    g_string_append_c (note, 'n');
+  g_string_append_printf (contents, "{\"id\": 1, \"text\": \"%s\", \"note\": \"%s\"}\r\n",
+                          text->str, note->str);
+  g_assert_cmpuint (contents->len, >, 4 * 1000 * 1000);
+  path = write_temp ("emoji.jsonl", contents->str, (gssize) contents->len);
+  metadata = g_strdup_printf ("{\"id\":1,\"note\":\"%s\"}", note->str);
+
+  g_assert_true (calque_text_source_read (path, NULL, collect_cb, c, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->texts->len, ==, 1);
+  assert_item (c, 0, 1, text->str, metadata);
+  remove_temp (path);
+}
+
+static void
 test_csv_too_long (void)
 {
   g_autoptr(GString) text = long_text (CALQUE_TEXT_SOURCE_MAX_CHARS + 1);
@@ -601,11 +728,15 @@ main (int   argc,
   g_test_add_func ("/text-source/csv-no-column", test_csv_no_column);
   g_test_add_func ("/text-source/csv-empty-file", test_csv_empty_file);
   g_test_add_func ("/text-source/csv-wrong-width", test_csv_wrong_width);
+  g_test_add_func ("/text-source/csv-much-too-wide", test_csv_much_too_wide);
+  g_test_add_func ("/text-source/csv-row-of-commas", test_csv_row_of_commas);
+  g_test_add_func ("/text-source/csv-header-too-wide", test_csv_header_too_wide);
   g_test_add_func ("/text-source/csv-duplicate-column", test_csv_duplicate_column);
   g_test_add_func ("/text-source/csv-unterminated-quote", test_csv_unterminated_quote);
   g_test_add_func ("/text-source/csv-stray-quote", test_csv_stray_quote);
   g_test_add_func ("/text-source/csv-not-utf8", test_csv_not_utf8);
   g_test_add_func ("/text-source/csv-unnamed-column", test_csv_unnamed_column);
+  g_test_add_func ("/text-source/csv-unnamed-column-collision", test_csv_unnamed_column_collision);
   g_test_add_func ("/text-source/csv-too-long", test_csv_too_long);
   g_test_add_func ("/text-source/jsonl-objects", test_jsonl_objects);
   g_test_add_func ("/text-source/jsonl-bad-line-5", test_jsonl_bad_line_5);
@@ -614,6 +745,8 @@ main (int   argc,
   g_test_add_func ("/text-source/jsonl-field-not-string", test_jsonl_field_not_string);
   g_test_add_func ("/text-source/jsonl-not-utf8", test_jsonl_not_utf8);
   g_test_add_func ("/text-source/jsonl-too-long", test_jsonl_too_long);
+  g_test_add_func ("/text-source/jsonl-long-line", test_jsonl_long_line);
+  g_test_add_func ("/text-source/jsonl-longest-text", test_jsonl_longest_text);
   g_test_add_func ("/text-source/jsonl-large", test_jsonl_large);
   g_test_add_func ("/text-source/missing-file", test_missing_file);
   g_test_add_func ("/text-source/directory", test_directory);
