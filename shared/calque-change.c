@@ -200,8 +200,9 @@ calque_change_from_json (JsonNode  *node,
     }
   if (!calque_kind_from_string (json_node_get_string (kind), &k))
     {
+      /* %.40s: a peer's text is quoted, not echoed at any length. */
       g_set_error (error, CALQUE_CHANGE_ERROR, CALQUE_CHANGE_ERROR_VALUE,
-                   _("change of unknown kind “%s”"), json_node_get_string (kind));
+                   _("change of unknown kind “%.40s”"), json_node_get_string (kind));
       return NULL;
     }
   if (json_node_get_int (op) < 1 || json_node_get_int (base_seq) < 0)
@@ -227,7 +228,7 @@ calque_change_from_json (JsonNode  *node,
       if (!calque_kind_has_field (k, field))
         {
           g_set_error (error, CALQUE_CHANGE_ERROR, CALQUE_CHANGE_ERROR_VALUE,
-                       _("change sets “%s”, which a %s does not have"), field, calque_kind_to_string (k));
+                       _("change sets “%.40s”, which a %s does not have"), field, calque_kind_to_string (k));
           return NULL;
         }
       calque_change_set_field (change, field, calque_json_node_deep_copy (value));

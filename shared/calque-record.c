@@ -897,6 +897,13 @@ check_tree (JsonNode  *node,
       }
 
     case JSON_NODE_VALUE:
+      /* JSON has no infinity: one would be written back as null. */
+      if (json_node_get_value_type (node) == G_TYPE_DOUBLE && !isfinite (json_node_get_double (node)))
+        {
+          g_set_error_literal (error, CALQUE_RECORD_ERROR, CALQUE_RECORD_ERROR_VALUE,
+                               _("a number is not finite"));
+          return FALSE;
+        }
       if (json_node_get_value_type (node) == G_TYPE_STRING)
         {
           const char *s = json_node_get_string (node);
