@@ -1,0 +1,132 @@
+/* calque-server-store.c — the store interface and its shared pieces */
+#define G_LOG_DOMAIN "calque-server-store"
+
+#include "calque-server-store.h"
+
+G_DEFINE_QUARK (calque-server-store-error-quark, calque_server_store_error)
+G_DEFINE_INTERFACE (CalqueServerStore, calque_server_store, G_TYPE_OBJECT)
+
+static void
+calque_server_store_default_init (CalqueServerStoreInterface *iface)
+{
+}
+
+void
+calque_apply_result_free (CalqueApplyResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->client_id);
+  g_free (result->error_code);
+  g_free (result->error_message);
+  g_free (result);
+}
+
+#define IFACE(self) CALQUE_SERVER_STORE_GET_IFACE (self)
+
+gboolean
+calque_server_store_apply (CalqueServerStore        *self,
+                           const char               *project_id,
+                           GPtrArray                *changes,
+                           const char               *author,
+                           const CalqueMergeOptions *options,
+                           GPtrArray                *results,
+                           GError                  **error)
+{
+  g_return_val_if_fail (CALQUE_IS_SERVER_STORE (self), FALSE);
+  g_return_val_if_fail (project_id != NULL && changes != NULL && options != NULL && results != NULL, FALSE);
+  return IFACE (self)->apply (self, project_id, changes, author, options, results, error);
+}
+
+GPtrArray *
+calque_server_store_changes_since (CalqueServerStore *self,
+                                   const char        *project_id,
+                                   gint64             after_seq,
+                                   guint              limit,
+                                   GError           **error)
+{
+  g_return_val_if_fail (CALQUE_IS_SERVER_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+  return IFACE (self)->changes_since (self, project_id, after_seq, limit, error);
+}
+
+gint64
+calque_server_store_get_head (CalqueServerStore *self,
+                              const char        *project_id,
+                              GError           **error)
+{
+  g_return_val_if_fail (CALQUE_IS_SERVER_STORE (self), -1);
+  return IFACE (self)->get_head (self, project_id, error);
+}
+
+CalqueRecord *
+calque_server_store_get_record (CalqueServerStore *self,
+                                const char        *id,
+                                GError           **error)
+{
+  g_return_val_if_fail (CALQUE_IS_SERVER_STORE (self), NULL);
+  return IFACE (self)->get_record (self, id, error);
+}
+
+GPtrArray *
+calque_server_store_list_records (CalqueServerStore *self,
+                                  const char        *project_id,
+                                  CalqueKind         kind,
+                                  GError           **error)
+{
+  g_return_val_if_fail (CALQUE_IS_SERVER_STORE (self), NULL);
+  return IFACE (self)->list_records (self, project_id, kind, error);
+}
+
+gboolean
+calque_server_store_add_user (CalqueServerStore *self,
+                              const char        *name,
+                              const char        *password_hash,
+                              gboolean           admin,
+                              GError           **error)
+{
+  g_return_val_if_fail (CALQUE_IS_SERVER_STORE (self), FALSE);
+  return IFACE (self)->add_user (self, name, password_hash, admin, error);
+}
+
+gboolean
+calque_server_store_get_user (CalqueServerStore *self,
+                              const char        *name,
+                              char             **out_password_hash,
+                              gboolean          *out_admin,
+                              GError           **error)
+{
+  g_return_val_if_fail (CALQUE_IS_SERVER_STORE (self), FALSE);
+  return IFACE (self)->get_user (self, name, out_password_hash, out_admin, error);
+}
+
+gboolean
+calque_server_store_add_token (CalqueServerStore *self,
+                               const char        *token_hash,
+                               const char        *user,
+                               gint64             expires_s,
+                               GError           **error)
+{
+  g_return_val_if_fail (CALQUE_IS_SERVER_STORE (self), FALSE);
+  return IFACE (self)->add_token (self, token_hash, user, expires_s, error);
+}
+
+gboolean
+calque_server_store_lookup_token (CalqueServerStore *self,
+                                  const char        *token_hash,
+                                  char             **out_user,
+                                  gint64            *out_expires_s,
+                                  GError           **error)
+{
+  g_return_val_if_fail (CALQUE_IS_SERVER_STORE (self), FALSE);
+  return IFACE (self)->lookup_token (self, token_hash, out_user, out_expires_s, error);
+}
+
+gboolean
+calque_server_store_revoke_token (CalqueServerStore *self,
+                                  const char        *token_hash,
+                                  GError           **error)
+{
+  g_return_val_if_fail (CALQUE_IS_SERVER_STORE (self), FALSE);
+  return IFACE (self)->revoke_token (self, token_hash, error);
+}

@@ -1,0 +1,151 @@
+/* calque-server-store.h — where the server keeps everything
+ *
+ * One interface, one file per backend (calque-sqlite-store.c now; MongoDB
+ * next), and one conformance suite (tests/server/test-store-conformance.c)
+ * that every backend passes. The server decides; the store keeps:
+ *
+ * - apply() merges a batch of changes into one project in one transaction
+ *   and returns only when it is durable. Each applied change gets the
+ *   project's next seq; a (client, op) seen before gets its first seq back
+ *   and changes nothing (a retried push). Conflicts the merge makes are
+ *   stored and streamed like any change, with seqs of their own.
+ * - changes_since() is the stream: everything of a project after a seq.
+ * - users and tokens for sign-in; tokens are stored by hash only.
+ */
+#pragma once
+
+#include <glib-object.h>
+#include "calque-merge.h"
+
+G_BEGIN_DECLS
+
+#define CALQUE_SERVER_STORE_ERROR (calque_server_store_error_quark ())
+typedef enum {
+  CALQUE_SERVER_STORE_ERROR_NOT_FOUND,  /* no such user, token or record */
+  CALQUE_SERVER_STORE_ERROR_EXISTS,     /* a user by that name already */
+  CALQUE_SERVER_STORE_ERROR_BACKEND,    /* the database said no */
+  CALQUE_SERVER_STORE_ERROR_CORRUPT,    /* a stored row does not decode */
+} CalqueServerStoreError;
+
+GQuark calque_server_store_error_quark (void);
+
+/* What became of one pushed change: a seq, or an error code of
+ * docs/protocol.md (invalid, forbidden, deleted, clock-ahead, conflict-kind)
+ * with a message for the person who made the change. */
+typedef struct {
+  char    *client_id;
+  guint64  op_no;
+  gint64   seq;
+  char    *error_code;
+  char    *error_message;
+} CalqueApplyResult;
+
+void calque_apply_result_free (CalqueApplyResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CalqueApplyResult, calque_apply_result_free)
+
+#define CALQUE_TYPE_SERVER_STORE (calque_server_store_get_type ())
+G_DECLARE_INTERFACE (CalqueServerStore, calque_server_store, CALQUE, SERVER_STORE, GObject)
+
+struct _CalqueServerStoreInterface {
+  GTypeInterface parent_iface;
+
+  gboolean      (*apply)         (CalqueServerStore        *self,
+                                  const char               *project_id,
+                                  GPtrArray                *changes,
+                                  const char               *author,
+                                  const CalqueMergeOptions *options,
+                                  GPtrArray                *results,
+                                  GError                  **error);
+  GPtrArray    *(*changes_since) (CalqueServerStore        *self,
+                                  const char               *project_id,
+                                  gint64                    after_seq,
+                                  guint                     limit,
+                                  GError                  **error);
+  gint64        (*get_head)      (CalqueServerStore        *self,
+                                  const char               *project_id,
+                                  GError                  **error);
+  CalqueRecord *(*get_record)    (CalqueServerStore        *self,
+                                  const char               *id,
+                                  GError                  **error);
+  GPtrArray    *(*list_records)  (CalqueServerStore        *self,
+                                  const char               *project_id,
+                                  CalqueKind                kind,
+                                  GError                  **error);
+  gboolean      (*add_user)      (CalqueServerStore        *self,
+                                  const char               *name,
+                                  const char               *password_hash,
+                                  gboolean                  admin,
+                                  GError                  **error);
+  gboolean      (*get_user)      (CalqueServerStore        *self,
+                                  const char               *name,
+                                  char                    **out_password_hash,
+                                  gboolean                 *out_admin,
+                                  GError                  **error);
+  gboolean      (*add_token)     (CalqueServerStore        *self,
+                                  const char               *token_hash,
+                                  const char               *user,
+                                  gint64                    expires_s,
+                                  GError                  **error);
+  gboolean      (*lookup_token)  (CalqueServerStore        *self,
+                                  const char               *token_hash,
+                                  char                    **out_user,
+                                  gint64                   *out_expires_s,
+                                  GError                  **error);
+  gboolean      (*revoke_token)  (CalqueServerStore        *self,
+                                  const char               *token_hash,
+                                  GError                  **error);
+};
+
+/* @changes: CalqueChange, all of @project_id. @author is set on each.
+ * @results receives one CalqueApplyResult per change, in order. FALSE
+ * only when the batch could not be stored at all: then nothing was. */
+gboolean      calque_server_store_apply         (CalqueServerStore        *self,
+                                                 const char               *project_id,
+                                                 GPtrArray                *changes,
+                                                 const char               *author,
+                                                 const CalqueMergeOptions *options,
+                                                 GPtrArray                *results,
+                                                 GError                  **error);
+/* CalqueChange with seq and author, ascending, at most @limit. */
+GPtrArray    *calque_server_store_changes_since (CalqueServerStore        *self,
+                                                 const char               *project_id,
+                                                 gint64                    after_seq,
+                                                 guint                     limit,
+                                                 GError                  **error);
+/* The last seq of the project; 0 for a project without changes. */
+gint64        calque_server_store_get_head      (CalqueServerStore        *self,
+                                                 const char               *project_id,
+                                                 GError                  **error);
+CalqueRecord *calque_server_store_get_record    (CalqueServerStore        *self,
+                                                 const char               *id,
+                                                 GError                  **error);
+/* Records of one kind in a project, tombstones left out, oldest first. */
+GPtrArray    *calque_server_store_list_records  (CalqueServerStore        *self,
+                                                 const char               *project_id,
+                                                 CalqueKind                kind,
+                                                 GError                  **error);
+gboolean      calque_server_store_add_user      (CalqueServerStore        *self,
+                                                 const char               *name,
+                                                 const char               *password_hash,
+                                                 gboolean                  admin,
+                                                 GError                  **error);
+gboolean      calque_server_store_get_user      (CalqueServerStore        *self,
+                                                 const char               *name,
+                                                 char                    **out_password_hash,
+                                                 gboolean                 *out_admin,
+                                                 GError                  **error);
+gboolean      calque_server_store_add_token     (CalqueServerStore        *self,
+                                                 const char               *token_hash,
+                                                 const char               *user,
+                                                 gint64                    expires_s,
+                                                 GError                  **error);
+gboolean      calque_server_store_lookup_token  (CalqueServerStore        *self,
+                                                 const char               *token_hash,
+                                                 char                    **out_user,
+                                                 gint64                   *out_expires_s,
+                                                 GError                  **error);
+gboolean      calque_server_store_revoke_token  (CalqueServerStore        *self,
+                                                 const char               *token_hash,
+                                                 GError                  **error);
+
+G_END_DECLS
