@@ -15,9 +15,19 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "calque-auth-routes.h"
 #include "calque-http.h"
 
 #define HEALTH_PATH "/api/v1/health"
+#define LOGIN_PATH "/api/v1/login"
+#define LOGOUT_PATH "/api/v1/logout"
+
+/* Set on a request whose body grew past CALQUE_AUTH_MAX_BODY_BYTES while it
+ * was being read; libsoup stops keeping the rest. */
+/* RFC 6585; libsoup 3.2 has no name for it. */
+#define STATUS_TOO_MANY_REQUESTS 429
+
+#define BODY_TOO_LARGE_KEY "calque-body-too-large"
 
 struct _CalqueHttp
 {
@@ -27,7 +37,27 @@ struct _CalqueHttp
   /* The port bound by the last successful calque_http_listen(), which is
    * the kernel's choice when the operator asked for port 0. */
   guint16     port;
+
+  CalqueAuth *auth;
 };
+
+/* A login waiting for its password to be verified, with its message
+ * paused. The client may hang up meanwhile; then there is nothing left to
+ * unpause. */
+typedef struct
+{
+  CalqueHttp        *self;
+  SoupServerMessage *msg;
+  gulong             disconnected_id;
+  gboolean           disconnected;
+} PendingLogin;
+
+enum {
+  TOKEN_REVOKED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CalqueHttp, calque_http, G_TYPE_OBJECT)
 
@@ -43,7 +73,8 @@ respond_json (SoupServerMessage *msg,
   json_generator_set_root (generator, node);
   body = json_generator_to_data (generator, &length);
 
-  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_status (msg, status,
+                                  status == STATUS_TOO_MANY_REQUESTS ? "Too Many Requests" : NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body, length);
 }
 
@@ -166,6 +197,258 @@ health_cb (SoupServer        *server,
 }
 
 static void
+respond_unauthorized (SoupServerMessage *msg,
+                      const char        *message)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "WWW-Authenticate", "Bearer realm=\"calque\"");
+  respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized", message);
+}
+
+static void
+respond_too_large (SoupServerMessage *msg)
+{
+  g_autofree char *message = NULL;
+
+  message = g_strdup_printf ("The body is larger than %d bytes", CALQUE_AUTH_MAX_BODY_BYTES);
+  /* The rest of the body may still be on its way; do not read it as the
+   * next request. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Connection", "close");
+  respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", message);
+}
+
+static void
+body_chunk_received_cb (SoupServerMessage *msg,
+                        GBytes            *chunk,
+                        gpointer           user_data)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+  if (body->length > CALQUE_AUTH_MAX_BODY_BYTES)
+    {
+      g_object_set_data (G_OBJECT (msg), BODY_TOO_LARGE_KEY, GINT_TO_POINTER (TRUE));
+      soup_message_body_set_accumulate (body, FALSE);
+    }
+}
+
+/* Runs once the headers are in, before libsoup reads the body: a declared
+ * length over the limit is refused unread, and a chunked body stops being
+ * kept once it passes the limit. */
+static void
+small_body_early_cb (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     const char        *path,
+                     GHashTable        *query,
+                     gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > CALQUE_AUTH_MAX_BODY_BYTES)
+    {
+      respond_too_large (msg);
+      return;
+    }
+
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (body_chunk_received_cb), NULL);
+}
+
+/* Common checks of the two POST-only auth routes. */
+static gboolean
+accept_auth_request (SoupServerMessage *msg,
+                     const char        *path,
+                     const char        *route)
+{
+  if (strcmp (path, route) != 0)
+    {
+      respond_not_found (msg, path);
+      return FALSE;
+    }
+
+  if (soup_server_message_get_method (msg) != SOUP_METHOD_POST)
+    {
+      respond_method_not_allowed (msg, "POST");
+      return FALSE;
+    }
+
+  if (g_object_get_data (G_OBJECT (msg), BODY_TOO_LARGE_KEY) != NULL ||
+      soup_server_message_get_request_body (msg)->length > CALQUE_AUTH_MAX_BODY_BYTES)
+    {
+      respond_too_large (msg);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+pending_login_free (PendingLogin *pending)
+{
+  g_clear_signal_handler (&pending->disconnected_id, pending->msg);
+  g_clear_object (&pending->msg);
+  g_clear_object (&pending->self);
+  g_free (pending);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PendingLogin, pending_login_free)
+
+static void
+login_disconnected_cb (SoupServerMessage *msg,
+                       PendingLogin      *pending)
+{
+  pending->disconnected = TRUE;
+}
+
+static void
+respond_login (SoupServerMessage *msg,
+               const CalqueLogin *login)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "token");
+  json_builder_add_string_value (builder, login->token);
+  json_builder_set_member_name (builder, "expires");
+  json_builder_add_int_value (builder, login->expires_s);
+  json_builder_set_member_name (builder, "user");
+  json_builder_add_string_value (builder, login->user);
+  json_builder_set_member_name (builder, "admin");
+  json_builder_add_boolean_value (builder, login->admin);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  /* A token must not linger in a proxy or a browser cache. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Cache-Control", "no-store");
+  respond_json (msg, SOUP_STATUS_OK, root);
+}
+
+static void
+login_finished_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(PendingLogin) pending = user_data;
+  g_autoptr(CalqueLogin) login = NULL;
+  g_autoptr(GError) error = NULL;
+  SoupServerMessage *msg = pending->msg;
+  gint64 retry_after_s = 0;
+
+  login = calque_auth_login_finish (CALQUE_AUTH (object), result, &retry_after_s, &error);
+
+  if (pending->disconnected)
+    return;
+
+  if (login != NULL)
+    {
+      respond_login (msg, login);
+    }
+  else if (g_error_matches (error, CALQUE_AUTH_ERROR, CALQUE_AUTH_ERROR_RATE_LIMITED))
+    {
+      g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT, retry_after_s);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", seconds);
+      respond_error (msg, STATUS_TOO_MANY_REQUESTS, "rate-limited", error->message);
+    }
+  else if (g_error_matches (error, CALQUE_AUTH_ERROR, CALQUE_AUTH_ERROR_UNAUTHORIZED))
+    {
+      respond_unauthorized (msg, "Wrong user name or password");
+    }
+  else
+    {
+      respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal", error->message);
+    }
+
+  soup_server_message_unpause (msg);
+}
+
+static void
+login_cb (SoupServer        *server,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  CalqueHttp *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user = NULL;
+  char *password = NULL;
+  SoupMessageBody *body;
+  const char *content_type;
+  PendingLogin *pending;
+
+  if (!accept_auth_request (msg, path, LOGIN_PATH))
+    return;
+
+  content_type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg),
+                                                        NULL);
+  if (g_strcmp0 (content_type, "application/json") != 0)
+    {
+      respond_error (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+                     "The body must be sent as application/json");
+      return;
+    }
+
+  body = soup_server_message_get_request_body (msg);
+  if (!calque_auth_parse_login_request (body->data, (gsize) body->length, &user, &password, &error))
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", error->message);
+      return;
+    }
+
+  pending = g_new0 (PendingLogin, 1);
+  pending->self = g_object_ref (self);
+  pending->msg = g_object_ref (msg);
+  pending->disconnected_id = g_signal_connect (msg, "disconnected",
+                                               G_CALLBACK (login_disconnected_cb), pending);
+
+  /* Verifying takes tens of milliseconds of CPU in another thread; every
+   * other client keeps being served meanwhile. */
+  soup_server_message_pause (msg);
+  calque_auth_login_async (self->auth, user, password,
+                           soup_server_message_get_remote_host (msg) ?: "",
+                           NULL, login_finished_cb, pending);
+
+  memset (password, 0, strlen (password));
+  g_free (password);
+}
+
+static void
+logout_cb (SoupServer        *server,
+           SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           user_data)
+{
+  CalqueHttp *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token_hash = NULL;
+  const char *authorization;
+
+  if (!accept_auth_request (msg, path, LOGOUT_PATH))
+    return;
+
+  authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                "Authorization");
+  token_hash = calque_auth_logout (self->auth, authorization, &error);
+  if (token_hash == NULL)
+    {
+      if (g_error_matches (error, CALQUE_AUTH_ERROR, CALQUE_AUTH_ERROR_UNAUTHORIZED))
+        respond_unauthorized (msg, error->message);
+      else
+        respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal", error->message);
+      return;
+    }
+
+  g_signal_emit (self, signals[TOKEN_REVOKED], 0, token_hash);
+
+  soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+static void
 not_found_cb (SoupServer        *server,
               SoupServerMessage *msg,
               const char        *path,
@@ -183,6 +466,7 @@ calque_http_dispose (GObject *object)
   if (self->server != NULL)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
+  g_clear_object (&self->auth);
 
   G_OBJECT_CLASS (calque_http_parent_class)->dispose (object);
 }
@@ -193,6 +477,21 @@ calque_http_class_init (CalqueHttpClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = calque_http_dispose;
+
+  /**
+   * CalqueHttp::token-revoked:
+   * @self: the transport
+   * @token_hash: calque_token_hash() of the token that was signed out
+   *
+   * Emitted after a logout. Whatever keeps connections open on behalf of a
+   * token (the sync WebSockets) closes those of @token_hash here.
+   */
+  signals[TOKEN_REVOKED] =
+    g_signal_new ("token-revoked",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -212,10 +511,32 @@ calque_http_init (CalqueHttp *self)
   soup_server_add_handler (self->server, "*", not_found_cb, self, NULL);
 }
 
+/**
+ * calque_http_new:
+ * @auth: (nullable): signs users in and out; without it the server has
+ *   no login routes
+ *
+ * Returns: (transfer full): a new transport, not yet listening
+ */
 CalqueHttp *
-calque_http_new (void)
+calque_http_new (CalqueAuth *auth)
 {
-  return g_object_new (CALQUE_TYPE_HTTP, NULL);
+  CalqueHttp *self;
+
+  g_return_val_if_fail (auth == NULL || CALQUE_IS_AUTH (auth), NULL);
+
+  self = g_object_new (CALQUE_TYPE_HTTP, NULL);
+
+  if (auth != NULL)
+    {
+      self->auth = g_object_ref (auth);
+      soup_server_add_early_handler (self->server, LOGIN_PATH, small_body_early_cb, self, NULL);
+      soup_server_add_early_handler (self->server, LOGOUT_PATH, small_body_early_cb, self, NULL);
+      soup_server_add_handler (self->server, LOGIN_PATH, login_cb, self, NULL);
+      soup_server_add_handler (self->server, LOGOUT_PATH, logout_cb, self, NULL);
+    }
+
+  return self;
 }
 
 /**

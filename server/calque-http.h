@@ -8,6 +8,7 @@
 
 #include <glib-object.h>
 
+#include "calque-auth-routes.h"
 #include "calque-listen-address.h"
 
 G_BEGIN_DECLS
@@ -16,7 +17,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (CalqueHttp, calque_http, CALQUE, HTTP, GObject)
 
-CalqueHttp *calque_http_new        (void);
+CalqueHttp *calque_http_new        (CalqueAuth                 *auth);
 gboolean    calque_http_listen     (CalqueHttp                 *self,
                                     const CalqueListenAddress  *address,
                                     GError                    **error);

@@ -6,16 +6,23 @@
 
 #define G_LOG_DOMAIN "calque-server"
 
+#include <errno.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <glib-unix.h>
 
+#include "calque-auth-routes.h"
 #include "calque-http.h"
 #include "calque-listen-address.h"
+#include "calque-password.h"
+#include "calque-sqlite-store.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 
@@ -25,6 +32,203 @@ enum {
   EXIT_RUNTIME = 1,   /* could not listen, or failed while serving */
   EXIT_USAGE = 2,     /* bad command line */
 };
+
+static char *
+default_data_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "calque-server", NULL);
+}
+
+static CalqueServerStore *
+open_store (const char *data_dir)
+{
+  g_autoptr(GError) error = NULL;
+  CalqueServerStore *store;
+
+  store = calque_sqlite_store_open (data_dir, &error);
+  if (store == NULL)
+    g_printerr (_("calque-server: cannot open the data folder %s: %s\n"), data_dir, error->message);
+
+  return store;
+}
+
+static void
+wipe_free (char *secret)
+{
+  if (secret == NULL)
+    return;
+  memset (secret, 0, strlen (secret));
+  g_free (secret);
+}
+
+/* A string that is wiped before it is freed. */
+typedef char CalqueSecret;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CalqueSecret, wipe_free)
+
+/* One line of standard input without its line ending, or NULL at the end
+ * of input. Longer than any acceptable password is read in full so that
+ * the policy, not a silent cut, refuses it. */
+static char *
+read_line (void)
+{
+  GString *line = g_string_new (NULL);
+  int c;
+
+  while ((c = getchar ()) != EOF && c != '\n')
+    g_string_append_c (line, (char) c);
+
+  if (c == EOF && line->len == 0)
+    {
+      memset (line->str, 0, line->allocated_len);
+      g_string_free (line, TRUE);
+      return NULL;
+    }
+
+  if (line->len > 0 && line->str[line->len - 1] == '\r')
+    g_string_truncate (line, line->len - 1);
+
+  return g_string_free (line, FALSE);
+}
+
+static char *
+prompt_hidden (const char *prompt)
+{
+  struct termios saved;
+  struct termios quiet;
+  char *line;
+
+  g_printerr ("%s", prompt);
+
+  if (tcgetattr (STDIN_FILENO, &saved) != 0)
+    return read_line ();
+
+  quiet = saved;
+  quiet.c_lflag &= ~(tcflag_t) ECHO;
+  quiet.c_lflag |= ECHONL;
+  tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+  line = read_line ();
+  tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+
+  return line;
+}
+
+/* The password of a new user: typed twice, unseen, at a terminal; one
+ * line from a pipe otherwise, for scripts. */
+static char *
+read_new_password (void)
+{
+  g_autoptr(CalqueSecret) first = NULL;
+  g_autoptr(CalqueSecret) second = NULL;
+
+  if (!isatty (STDIN_FILENO))
+    return read_line ();
+
+  first = prompt_hidden (_("Password: "));
+  if (first == NULL)
+    return NULL;
+  second = prompt_hidden (_("Password again: "));
+  if (second == NULL)
+    return NULL;
+
+  if (strcmp (first, second) != 0)
+    {
+      g_printerr (_("calque-server: the two passwords differ\n"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&first);
+}
+
+/* calque-server user add NAME [--admin] [--data DIR] */
+static int
+run_user_command (char **args)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(CalqueServerStore) store = NULL;
+  g_autoptr(CalquePasswordHasher) hasher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CalqueSecret) password = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *hash = NULL;
+  gboolean admin = FALSE;
+  const char *name;
+  const GOptionEntry entries[] = {
+    { "admin", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, &admin,
+      N_("Let the user manage the server and its projects"), NULL },
+    { "data", 'd', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, &data_dir,
+      N_("Keep the server’s data in DIR (default: ~/.local/share/calque-server)"), N_("DIR") },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("add NAME"));
+  g_option_context_set_summary (context,
+                                _("Add a user. The password is read from standard input."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse_strv (context, &args, &error))
+    {
+      g_printerr ("calque-server user: %s\n", error->message);
+      return EXIT_USAGE;
+    }
+
+  /* args[0] is “user”. */
+  if (g_strv_length (args) != 3 || strcmp (args[1], "add") != 0)
+    {
+      g_printerr (_("calque-server: usage: calque-server user add NAME [--admin] [--data DIR]\n"));
+      return EXIT_USAGE;
+    }
+
+  name = args[2];
+  if (!calque_auth_check_user_name (name, &error))
+    {
+      g_printerr (_("calque-server: bad user name: %s\n"), error->message);
+      return EXIT_USAGE;
+    }
+
+  if (data_dir == NULL)
+    data_dir = default_data_dir ();
+
+  store = open_store (data_dir);
+  if (store == NULL)
+    return EXIT_RUNTIME;
+
+  password = read_new_password ();
+  if (password == NULL)
+    {
+      g_printerr (_("calque-server: no password given for user %s\n"), name);
+      return EXIT_RUNTIME;
+    }
+
+  if (!calque_password_check_policy (password, &error))
+    {
+      g_printerr (_("calque-server: the password of user %s is not acceptable: %s\n"),
+                  name, error->message);
+      return EXIT_RUNTIME;
+    }
+
+  hasher = calque_password_hasher_new (1);
+  hash = calque_password_hasher_hash (hasher, password, NULL, &error);
+  if (hash == NULL)
+    {
+      g_printerr (_("calque-server: cannot hash the password: %s\n"), error->message);
+      return EXIT_RUNTIME;
+    }
+
+  if (!calque_server_store_add_user (store, name, hash, admin, &error))
+    {
+      if (g_error_matches (error, CALQUE_SERVER_STORE_ERROR, CALQUE_SERVER_STORE_ERROR_EXISTS))
+        g_printerr (_("calque-server: a user named %s already exists in %s\n"), name, data_dir);
+      else
+        g_printerr (_("calque-server: cannot add user %s to %s: %s\n"), name, data_dir,
+                    error->message);
+      return EXIT_RUNTIME;
+    }
+
+  /* Not translated: scripts may read it. */
+  g_print ("added user %s\n", name);
+
+  return EXIT_OK;
+}
 
 static gboolean
 quit_cb (gpointer user_data)
@@ -43,6 +247,10 @@ main (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(CalqueListenAddress) address = NULL;
   g_autoptr(CalqueHttp) http = NULL;
+  g_autoptr(CalqueServerStore) store = NULL;
+  g_autoptr(CalquePasswordHasher) hasher = NULL;
+  g_autoptr(CalqueAuth) auth = NULL;
+  g_autofree char *data_dir = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *listen = NULL;
@@ -56,6 +264,8 @@ main (int    argc,
       N_("Listen on ADDRESS, such as 127.0.0.1:8080, [::1]:8080, localhost:8080 or "
          "0.0.0.0:8080; port 0 picks a free port (default: 127.0.0.1:8080)"),
       N_("ADDRESS") },
+    { "data", 'd', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, &data_dir,
+      N_("Keep the server’s data in DIR (default: ~/.local/share/calque-server)"), N_("DIR") },
     { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, &version,
       N_("Show the version and exit"), NULL },
     { NULL }
@@ -71,7 +281,13 @@ main (int    argc,
    * every log level goes to stderr so that G_MESSAGES_DEBUG cannot add to it. */
   g_log_writer_default_set_use_stderr (TRUE);
 
-  context = g_option_context_new (NULL);
+  if (argc > 1 && strcmp (argv[1], "user") == 0)
+    {
+      args = g_strdupv (argv + 1);
+      return run_user_command (args);
+    }
+
+  context = g_option_context_new (_("[user add NAME]"));
   g_option_context_set_summary (context,
                                 _("Serve Calque projects to the desktop app and to calque-cli."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -104,7 +320,16 @@ main (int    argc,
       return EXIT_USAGE;
     }
 
-  http = calque_http_new ();
+  if (data_dir == NULL)
+    data_dir = default_data_dir ();
+  store = open_store (data_dir);
+  if (store == NULL)
+    return EXIT_RUNTIME;
+
+  hasher = calque_password_hasher_new (0);
+  auth = calque_auth_new (store, hasher);
+
+  http = calque_http_new (auth);
   if (!calque_http_listen (http, address, &error))
     {
       const char *wanted = listen != NULL ? listen : DEFAULT_LISTEN;
