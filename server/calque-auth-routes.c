@@ -494,16 +494,13 @@ calque_auth_logout (CalqueAuth  *self,
   g_return_val_if_fail (CALQUE_IS_AUTH (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (authorization == NULL || g_ascii_strncasecmp (authorization, "Bearer ", 7) != 0)
+  token = calque_auth_bearer_token (authorization);
+  if (token == NULL)
     {
       g_set_error_literal (error, CALQUE_AUTH_ERROR, CALQUE_AUTH_ERROR_UNAUTHORIZED,
                            "The request has no “Authorization: Bearer” token");
       return NULL;
     }
-
-  token = authorization + 7;
-  while (*token == ' ')
-    token++;
 
   token_hash = calque_token_hash (token, NULL);
   if (token_hash == NULL ||
@@ -535,4 +532,71 @@ calque_auth_logout (CalqueAuth  *self,
     }
 
   return g_steal_pointer (&token_hash);
+}
+
+const char *
+calque_auth_bearer_token (const char *authorization)
+{
+  const char *token;
+
+  if (authorization == NULL || g_ascii_strncasecmp (authorization, "Bearer ", 7) != 0)
+    return NULL;
+  token = authorization + 7;
+  while (*token == ' ')
+    token++;
+  return *token ? token : NULL;
+}
+
+CalqueServerStore *
+calque_auth_get_store (CalqueAuth *self)
+{
+  g_return_val_if_fail (CALQUE_IS_AUTH (self), NULL);
+  return self->store;
+}
+
+gboolean
+calque_auth_check_token (CalqueAuth  *self,
+                         const char  *token,
+                         char       **out_user,
+                         gboolean    *out_admin,
+                         gint64      *out_expires_s,
+                         char       **out_hash,
+                         GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *token_hash = NULL;
+  g_autofree char *user = NULL;
+  gint64 expires_s = 0;
+  gboolean admin = FALSE;
+
+  g_return_val_if_fail (CALQUE_IS_AUTH (self), FALSE);
+
+  token_hash = token ? calque_token_hash (token, NULL) : NULL;
+  if (token_hash == NULL
+      || !calque_server_store_lookup_token (self->store, token_hash, &user, &expires_s, &local_error)
+      || !calque_server_store_get_user (self->store, user, NULL, &admin, NULL))
+    {
+      if (local_error != NULL
+          && !g_error_matches (local_error, CALQUE_SERVER_STORE_ERROR, CALQUE_SERVER_STORE_ERROR_NOT_FOUND))
+        g_warning ("Cannot look up a session: %s", local_error->message);
+      g_set_error_literal (error, CALQUE_AUTH_ERROR, CALQUE_AUTH_ERROR_UNAUTHORIZED,
+                           "The token is not valid; sign in again");
+      return FALSE;
+    }
+  if (expires_s <= g_get_real_time () / G_USEC_PER_SEC)
+    {
+      g_set_error_literal (error, CALQUE_AUTH_ERROR, CALQUE_AUTH_ERROR_EXPIRED,
+                           "The session has expired; sign in again");
+      return FALSE;
+    }
+
+  if (out_user)
+    *out_user = g_steal_pointer (&user);
+  if (out_admin)
+    *out_admin = admin;
+  if (out_expires_s)
+    *out_expires_s = expires_s;
+  if (out_hash)
+    *out_hash = g_steal_pointer (&token_hash);
+  return TRUE;
 }

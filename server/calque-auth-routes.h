@@ -30,6 +30,7 @@ typedef enum {
   CALQUE_AUTH_ERROR_UNAUTHORIZED,  /* wrong name or password, or no valid token: deliberately one code */
   CALQUE_AUTH_ERROR_RATE_LIMITED,  /* too many attempts for the user or from the address */
   CALQUE_AUTH_ERROR_INTERNAL,      /* the store or the hasher failed */
+  CALQUE_AUTH_ERROR_EXPIRED,       /* the token was good but its time is over: sign in again */
 } CalqueAuthError;
 
 /* A successful login, as the client receives it. */
@@ -70,6 +71,19 @@ CalqueLogin *calque_auth_login_finish        (CalqueAuth            *self,
                                               GAsyncResult          *result,
                                               gint64                *out_retry_after_s,
                                               GError               **error);
+/* The token of an "Authorization: Bearer …" header, or NULL. */
+const char  *calque_auth_bearer_token        (const char            *authorization);
+/* Who a presented token belongs to. UNAUTHORIZED for a malformed, unknown
+ * or revoked token, EXPIRED for one whose time is over. @out_hash gets the
+ * token's hash, which names the session when it is revoked later. */
+gboolean     calque_auth_check_token         (CalqueAuth            *self,
+                                              const char            *token,
+                                              char                 **out_user,
+                                              gboolean              *out_admin,
+                                              gint64                *out_expires_s,
+                                              char                 **out_hash,
+                                              GError               **error);
+CalqueServerStore *calque_auth_get_store     (CalqueAuth            *self);
 char        *calque_auth_logout              (CalqueAuth            *self,
                                               const char            *authorization,
                                               GError               **error);

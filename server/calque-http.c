@@ -17,6 +17,7 @@
 
 #include "calque-auth-routes.h"
 #include "calque-http.h"
+#include "calque-http-private.h"
 
 #define HEALTH_PATH "/api/v1/health"
 #define LOGIN_PATH "/api/v1/login"
@@ -511,6 +512,54 @@ calque_http_init (CalqueHttp *self)
   soup_server_add_handler (self->server, "*", not_found_cb, self, NULL);
 }
 
+SoupServer *
+_calque_http_get_server (CalqueHttp *self)
+{
+  return self->server;
+}
+
+CalqueAuth *
+_calque_http_get_auth (CalqueHttp *self)
+{
+  return self->auth;
+}
+
+void
+_calque_http_respond_json (SoupServerMessage *msg,
+                           guint              status,
+                           JsonNode          *node)
+{
+  respond_json (msg, status, node);
+}
+
+void
+_calque_http_respond_error (SoupServerMessage *msg,
+                            guint              status,
+                            const char        *code,
+                            const char        *message)
+{
+  respond_error (msg, status, code, message);
+}
+
+gboolean
+_calque_http_authenticate (CalqueHttp        *self,
+                           SoupServerMessage *msg,
+                           char             **out_user,
+                           gboolean          *out_admin)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *token = calque_auth_bearer_token (soup_message_headers_get_one (headers, "Authorization"));
+  g_autoptr(GError) error = NULL;
+
+  if (self->auth == NULL
+      || !calque_auth_check_token (self->auth, token, out_user, out_admin, NULL, NULL, &error))
+    {
+      respond_unauthorized (msg, error ? error->message : "This server has no accounts");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * calque_http_new:
  * @auth: (nullable): signs users in and out; without it the server has
@@ -534,6 +583,9 @@ calque_http_new (CalqueAuth *auth)
       soup_server_add_early_handler (self->server, LOGOUT_PATH, small_body_early_cb, self, NULL);
       soup_server_add_handler (self->server, LOGIN_PATH, login_cb, self, NULL);
       soup_server_add_handler (self->server, LOGOUT_PATH, logout_cb, self, NULL);
+      /* The other groups of routes need accounts too. */
+      _calque_http_api_register (self);
+      _calque_http_sync_register (self);
     }
 
   return self;

@@ -78,6 +78,15 @@ calque_server_store_list_records (CalqueServerStore *self,
   return IFACE (self)->list_records (self, project_id, kind, error);
 }
 
+GPtrArray *
+calque_server_store_list_memberships (CalqueServerStore *self,
+                                      const char        *user,
+                                      GError           **error)
+{
+  g_return_val_if_fail (CALQUE_IS_SERVER_STORE (self), NULL);
+  return IFACE (self)->list_memberships (self, user, error);
+}
+
 gboolean
 calque_server_store_add_user (CalqueServerStore *self,
                               const char        *name,

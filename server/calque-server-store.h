@@ -71,6 +71,9 @@ struct _CalqueServerStoreInterface {
                                   const char               *project_id,
                                   CalqueKind                kind,
                                   GError                  **error);
+  GPtrArray    *(*list_memberships) (CalqueServerStore     *self,
+                                  const char               *user,
+                                  GError                  **error);
   gboolean      (*add_user)      (CalqueServerStore        *self,
                                   const char               *name,
                                   const char               *password_hash,
@@ -123,6 +126,10 @@ CalqueRecord *calque_server_store_get_record    (CalqueServerStore        *self,
 GPtrArray    *calque_server_store_list_records  (CalqueServerStore        *self,
                                                  const char               *project_id,
                                                  CalqueKind                kind,
+                                                 GError                  **error);
+/* The member records (of any project) that name @user, tombstones left out. */
+GPtrArray    *calque_server_store_list_memberships (CalqueServerStore     *self,
+                                                 const char               *user,
                                                  GError                  **error);
 gboolean      calque_server_store_add_user      (CalqueServerStore        *self,
                                                  const char               *name,

@@ -58,6 +58,7 @@ typedef enum {
   STMT_GET_RECORD,
   STMT_PUT_RECORD,
   STMT_LIST_RECORDS,
+  STMT_LIST_MEMBERSHIPS,
   STMT_GET_HEAD,
   STMT_SET_HEAD,
   STMT_FIND_OP,
@@ -79,6 +80,9 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_LIST_RECORDS] =
     "SELECT id, kind, project, deleted, fields, clocks, seqs FROM records"
     " WHERE project = ?1 AND kind = ?2 AND deleted = 0 ORDER BY id",
+  [STMT_LIST_MEMBERSHIPS] =
+    "SELECT id, kind, project, deleted, fields, clocks, seqs FROM records"
+    " WHERE kind = 'member' AND deleted = 0 AND json_extract (fields, '$.user') = ?1 ORDER BY id",
   [STMT_GET_HEAD] = "SELECT seq FROM heads WHERE project = ?1",
   [STMT_SET_HEAD] = "INSERT OR REPLACE INTO heads (project, seq) VALUES (?1, ?2)",
   [STMT_FIND_OP] = "SELECT seq FROM changes WHERE client = ?1 AND op = ?2",
@@ -571,6 +575,39 @@ sqlite_list_records (CalqueServerStore  *store,
   return g_steal_pointer (&records);
 }
 
+static GPtrArray *
+sqlite_list_memberships (CalqueServerStore  *store,
+                         const char         *user,
+                         GError            **error)
+{
+  CalqueSqliteStore *self = CALQUE_SQLITE_STORE (store);
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *s = stmt (self, STMT_LIST_MEMBERSHIPS, error);
+  int rc;
+
+  if (s == NULL)
+    return NULL;
+  sqlite3_bind_text (s, 1, user, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      CalqueRecord *record = record_from_row (self, s, error);
+
+      if (record == NULL)
+        {
+          sqlite3_reset (s);
+          return NULL;
+        }
+      g_ptr_array_add (records, record);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    {
+      db_error (self, error, _("reading records"));
+      return NULL;
+    }
+  return g_steal_pointer (&records);
+}
+
 static gboolean
 sqlite_add_user (CalqueServerStore  *store,
                  const char         *name,
@@ -712,6 +749,7 @@ calque_sqlite_store_iface_init (CalqueServerStoreInterface *iface)
   iface->get_head = sqlite_get_head;
   iface->get_record = sqlite_get_record;
   iface->list_records = sqlite_list_records;
+  iface->list_memberships = sqlite_list_memberships;
   iface->add_user = sqlite_add_user;
   iface->get_user = sqlite_get_user;
   iface->add_token = sqlite_add_token;

@@ -1,0 +1,57 @@
+/* calque-server-fixture.h — the real calque-server, for tests
+ *
+ * Starts the built binary on 127.0.0.1 port 0 with a fresh data folder,
+ * adds users through `calque-server user add`, and speaks HTTP to it. The
+ * child dies with the test, so a failed assertion leaves no server behind.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char        *data_dir;
+  GSubprocess *server;
+  guint16      port;
+  SoupSession *session;
+} CalqueServerFixture;
+
+typedef struct {
+  guint               status;
+  SoupMessageHeaders *headers;
+  JsonNode           *body;   /* NULL for a 204 */
+  char               *text;
+} CalqueHttpResponse;
+
+void  calque_http_response_clear       (CalqueHttpResponse  *response);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CalqueHttpResponse, calque_http_response_clear)
+
+/* A data folder with no users yet; the server is not started. */
+void  calque_server_fixture_init       (CalqueServerFixture *f);
+/* `calque-server user add NAME [extra] --data DIR` with @password on stdin;
+ * returns the exit status. */
+int   calque_server_fixture_user_add   (CalqueServerFixture *f,
+                                        const char          *name,
+                                        const char          *extra,
+                                        const char          *password);
+void  calque_server_fixture_start      (CalqueServerFixture *f);
+/* Stops the server and removes the data folder. */
+void  calque_server_fixture_clear      (CalqueServerFixture *f);
+
+/* Checks what every answer has (nosniff; JSON unless 204). */
+void  calque_server_fixture_request    (CalqueServerFixture *f,
+                                        const char          *method,
+                                        const char          *path,
+                                        const char          *authorization,
+                                        const char          *content_type,
+                                        const char          *body,
+                                        gssize               body_length,
+                                        CalqueHttpResponse  *response);
+/* Signs in (asserting 200) and returns "Bearer <token>". */
+char *calque_server_fixture_login      (CalqueServerFixture *f,
+                                        const char          *user,
+                                        const char          *password);
+
+G_END_DECLS
