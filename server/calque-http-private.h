@@ -17,6 +17,7 @@ G_BEGIN_DECLS
 
 SoupServer *_calque_http_get_server  (CalqueHttp        *self);
 CalqueAuth *_calque_http_get_auth    (CalqueHttp        *self);
+const char *_calque_http_get_blob_dir (CalqueHttp       *self);
 
 /* JSON answers with nosniff, as every route gives them. */
 void        _calque_http_respond_json  (SoupServerMessage *msg,

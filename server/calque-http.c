@@ -40,6 +40,7 @@ struct _CalqueHttp
   guint16     port;
 
   CalqueAuth *auth;
+  char       *blob_dir;
 };
 
 /* A login waiting for its password to be verified, with its message
@@ -248,6 +249,9 @@ small_body_early_cb (SoupServer        *server,
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > CALQUE_AUTH_MAX_BODY_BYTES)
     {
+      /* Unless the client waits ("Expect: 100-continue"), libsoup still
+       * reads the body before answering: drop it instead of keeping it. */
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
       respond_too_large (msg);
       return;
     }
@@ -468,6 +472,7 @@ calque_http_dispose (GObject *object)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
   g_clear_object (&self->auth);
+  g_clear_pointer (&self->blob_dir, g_free);
 
   G_OBJECT_CLASS (calque_http_parent_class)->dispose (object);
 }
@@ -522,6 +527,21 @@ CalqueAuth *
 _calque_http_get_auth (CalqueHttp *self)
 {
   return self->auth;
+}
+
+const char *
+_calque_http_get_blob_dir (CalqueHttp *self)
+{
+  return self->blob_dir;
+}
+
+void
+calque_http_set_blob_dir (CalqueHttp *self,
+                          const char *dir)
+{
+  g_return_if_fail (CALQUE_IS_HTTP (self));
+  g_free (self->blob_dir);
+  self->blob_dir = g_strdup (dir);
 }
 
 void

@@ -22,6 +22,9 @@ gboolean    calque_http_listen     (CalqueHttp                 *self,
                                     const CalqueListenAddress  *address,
                                     GError                    **error);
 guint16     calque_http_get_port   (CalqueHttp                 *self);
+/* Where uploaded media are kept; without it there are no blob routes. */
+void        calque_http_set_blob_dir (CalqueHttp               *self,
+                                    const char                 *dir);
 void        calque_http_disconnect (CalqueHttp                 *self);
 
 G_END_DECLS

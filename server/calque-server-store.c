@@ -79,6 +79,15 @@ calque_server_store_list_records (CalqueServerStore *self,
 }
 
 GPtrArray *
+calque_server_store_list_items_with_blob (CalqueServerStore *self,
+                                          const char        *sha256,
+                                          GError           **error)
+{
+  g_return_val_if_fail (CALQUE_IS_SERVER_STORE (self), NULL);
+  return IFACE (self)->list_items_with_blob (self, sha256, error);
+}
+
+GPtrArray *
 calque_server_store_list_memberships (CalqueServerStore *self,
                                       const char        *user,
                                       GError           **error)

@@ -71,6 +71,9 @@ struct _CalqueServerStoreInterface {
                                   const char               *project_id,
                                   CalqueKind                kind,
                                   GError                  **error);
+  GPtrArray    *(*list_items_with_blob) (CalqueServerStore *self,
+                                  const char               *sha256,
+                                  GError                  **error);
   GPtrArray    *(*list_memberships) (CalqueServerStore     *self,
                                   const char               *user,
                                   GError                  **error);
@@ -126,6 +129,10 @@ CalqueRecord *calque_server_store_get_record    (CalqueServerStore        *self,
 GPtrArray    *calque_server_store_list_records  (CalqueServerStore        *self,
                                                  const char               *project_id,
                                                  CalqueKind                kind,
+                                                 GError                  **error);
+/* The items (of any project) whose media is @sha256, tombstones left out. */
+GPtrArray    *calque_server_store_list_items_with_blob (CalqueServerStore *self,
+                                                 const char               *sha256,
                                                  GError                  **error);
 /* The member records (of any project) that name @user, tombstones left out. */
 GPtrArray    *calque_server_store_list_memberships (CalqueServerStore     *self,

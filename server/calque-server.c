@@ -330,6 +330,10 @@ main (int    argc,
   auth = calque_auth_new (store, hasher);
 
   http = calque_http_new (auth);
+  {
+    g_autofree char *blob_dir = g_build_filename (data_dir, "blobs", NULL);
+    calque_http_set_blob_dir (http, blob_dir);
+  }
   if (!calque_http_listen (http, address, &error))
     {
       const char *wanted = listen != NULL ? listen : DEFAULT_LISTEN;

@@ -59,6 +59,7 @@ typedef enum {
   STMT_PUT_RECORD,
   STMT_LIST_RECORDS,
   STMT_LIST_MEMBERSHIPS,
+  STMT_LIST_ITEMS_WITH_BLOB,
   STMT_GET_HEAD,
   STMT_SET_HEAD,
   STMT_FIND_OP,
@@ -83,6 +84,9 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_LIST_MEMBERSHIPS] =
     "SELECT id, kind, project, deleted, fields, clocks, seqs FROM records"
     " WHERE kind = 'member' AND deleted = 0 AND json_extract (fields, '$.user') = ?1 ORDER BY id",
+  [STMT_LIST_ITEMS_WITH_BLOB] =
+    "SELECT id, kind, project, deleted, fields, clocks, seqs FROM records"
+    " WHERE kind = 'item' AND deleted = 0 AND json_extract (fields, '$.sha256') = ?1 ORDER BY id",
   [STMT_GET_HEAD] = "SELECT seq FROM heads WHERE project = ?1",
   [STMT_SET_HEAD] = "INSERT OR REPLACE INTO heads (project, seq) VALUES (?1, ?2)",
   [STMT_FIND_OP] = "SELECT seq FROM changes WHERE client = ?1 AND op = ?2",
@@ -575,19 +579,20 @@ sqlite_list_records (CalqueServerStore  *store,
   return g_steal_pointer (&records);
 }
 
+/* Records from a query that binds one text parameter. */
 static GPtrArray *
-sqlite_list_memberships (CalqueServerStore  *store,
-                         const char         *user,
-                         GError            **error)
+records_where (CalqueSqliteStore  *self,
+               StmtId              id,
+               const char         *value,
+               GError            **error)
 {
-  CalqueSqliteStore *self = CALQUE_SQLITE_STORE (store);
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
-  sqlite3_stmt *s = stmt (self, STMT_LIST_MEMBERSHIPS, error);
+  sqlite3_stmt *s = stmt (self, id, error);
   int rc;
 
   if (s == NULL)
     return NULL;
-  sqlite3_bind_text (s, 1, user, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (s, 1, value, -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)
     {
       CalqueRecord *record = record_from_row (self, s, error);
@@ -606,6 +611,22 @@ sqlite_list_memberships (CalqueServerStore  *store,
       return NULL;
     }
   return g_steal_pointer (&records);
+}
+
+static GPtrArray *
+sqlite_list_memberships (CalqueServerStore  *store,
+                         const char         *user,
+                         GError            **error)
+{
+  return records_where (CALQUE_SQLITE_STORE (store), STMT_LIST_MEMBERSHIPS, user, error);
+}
+
+static GPtrArray *
+sqlite_list_items_with_blob (CalqueServerStore  *store,
+                             const char         *sha256,
+                             GError            **error)
+{
+  return records_where (CALQUE_SQLITE_STORE (store), STMT_LIST_ITEMS_WITH_BLOB, sha256, error);
 }
 
 static gboolean
@@ -750,6 +771,7 @@ calque_sqlite_store_iface_init (CalqueServerStoreInterface *iface)
   iface->get_record = sqlite_get_record;
   iface->list_records = sqlite_list_records;
   iface->list_memberships = sqlite_list_memberships;
+  iface->list_items_with_blob = sqlite_list_items_with_blob;
   iface->add_user = sqlite_add_user;
   iface->get_user = sqlite_get_user;
   iface->add_token = sqlite_add_token;
