@@ -36,5 +36,6 @@ gboolean    _calque_http_authenticate  (CalqueHttp        *self,
                                         gboolean          *out_admin);
 
 void        _calque_http_api_register  (CalqueHttp        *self);
+void        _calque_http_sync_register (CalqueHttp        *self);
 
 G_END_DECLS

@@ -605,6 +605,7 @@ calque_http_new (CalqueAuth *auth)
       soup_server_add_handler (self->server, LOGOUT_PATH, logout_cb, self, NULL);
       /* The other groups of routes need accounts too. */
       _calque_http_api_register (self);
+      _calque_http_sync_register (self);
     }
 
   return self;

@@ -1,0 +1,1084 @@
+/* test-ws.c: the sync WebSocket on the real calque-server binary
+ *
+ * Copyright Calque developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each test starts a server on a fresh data folder with three users: alice
+ * (a server admin, who creates the project and so owns it), bob (added as
+ * an annotator) and carol (no member). Clients speak docs/protocol.md with
+ * the shared codec, so what is checked is what a client decodes.
+ */
+
+#define G_LOG_DOMAIN "test-ws"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "calque-protocol.h"
+#include "calque-test-util.h"
+
+#define PASSWORD "correct horse battery"
+#define WAIT_MS 10000
+
+typedef struct
+{
+  char        *data_dir;
+  GSubprocess *server;
+  guint16      port;
+  SoupSession *http;
+  SoupSession *ws;
+  char        *alice;     /* tokens */
+  char        *bob;
+  char        *carol;
+  char        *project;
+  gint64       next_op;
+  char        *client_id; /* alice's workspace */
+} Fixture;
+
+typedef struct
+{
+  SoupWebsocketConnection *conn;
+  GQueue                   inbox;  /* CalqueMessage */
+  gboolean                 closed;
+} Client;
+
+static const char *
+server_path (void)
+{
+  const char *path = g_getenv ("CALQUE_SERVER");
+
+  g_assert_nonnull (path);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE));
+  return path;
+}
+
+/* A failed assertion aborts without teardown; the kernel then kills the
+ * child, so no server outlives the test. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static GSubprocess *
+spawn (GSubprocessFlags    flags,
+       const char * const *argv_tail)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
+  g_subprocess_launcher_setenv (launcher, "CALQUE_PASSWORD_TEST_COST", "low", TRUE);
+  /* A client that reads nothing for this long is too slow; short, so
+   * that the test of it does not wait the real 30 s. */
+  g_subprocess_launcher_setenv (launcher, "CALQUE_SYNC_TEST_STALL_MS", "300", TRUE);
+
+  g_ptr_array_add (argv, (gpointer) server_path ());
+  for (guint i = 0; argv_tail[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) argv_tail[i]);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+static void
+user_add (const char *data_dir,
+          const char *name,
+          const char *extra)
+{
+  const char *argv[] = { "user", "add", name, "--data", data_dir, extra, NULL };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  process = spawn (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, argv);
+  g_subprocess_communicate_utf8 (process, PASSWORD "\n", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
+static GSubprocess *
+start_server (const char *data_dir,
+              guint16    *out_port)
+{
+  const char *argv[] = { "--listen", "127.0.0.1:0", "--data", data_dir, NULL };
+  static const char prefix[] = "calque-server: listening on http://127.0.0.1:";
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  GSubprocess *server;
+  guint64 port;
+
+  server = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE, argv);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (lines), FALSE);
+
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, prefix));
+  port = g_ascii_strtoull (line + strlen (prefix), NULL, 10);
+  g_assert_cmpuint (port, >, 0);
+  g_assert_cmpuint (port, <=, G_MAXUINT16);
+
+  *out_port = (guint16) port;
+  return server;
+}
+
+/* POSTs @body (JSON, or nothing) and returns the decoded answer, or NULL
+ * for an empty one; checks the status. */
+static JsonNode *
+post (Fixture    *fixture,
+      const char *path,
+      const char *token,
+      const char *body,
+      guint       expected_status)
+{
+  g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u%s", (guint) fixture->port, path);
+  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_POST, uri);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  if (token != NULL)
+    {
+      g_autofree char *authorization = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+    }
+
+  answer = soup_session_send_and_read (fixture->http, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("POST %s -> %u %.*s", path, soup_message_get_status (msg),
+                  (int) g_bytes_get_size (answer), (const char *) g_bytes_get_data (answer, NULL));
+  g_assert_cmpuint (soup_message_get_status (msg), ==, expected_status);
+
+  if (g_bytes_get_size (answer) == 0)
+    return NULL;
+
+  {
+    g_autofree char *text = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+    JsonNode *node = json_from_string (text, &error);
+
+    g_assert_no_error (error);
+    return node;
+  }
+}
+
+static char *
+login (Fixture    *fixture,
+       const char *user)
+{
+  g_autofree char *body = g_strdup_printf ("{\"user\":\"%s\",\"password\":\"%s\"}", user, PASSWORD);
+  g_autoptr(JsonNode) node = post (fixture, "/api/v1/login", NULL, body, SOUP_STATUS_OK);
+
+  return g_strdup (json_object_get_string_member (json_node_get_object (node), "token"));
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) project = NULL;
+  g_autoptr(JsonNode) member = NULL;
+  g_autofree char *members_path = NULL;
+
+  fixture->data_dir = g_dir_make_tmp ("calque-ws-XXXXXX", &error);
+  g_assert_no_error (error);
+  user_add (fixture->data_dir, "alice", "--admin");
+  user_add (fixture->data_dir, "bob", NULL);
+  user_add (fixture->data_dir, "carol", NULL);
+
+  fixture->server = start_server (fixture->data_dir, &fixture->port);
+  fixture->http = soup_session_new_with_options ("timeout", 10, NULL);
+  fixture->ws = soup_session_new ();
+
+  fixture->alice = login (fixture, "alice");
+  fixture->bob = login (fixture, "bob");
+  fixture->carol = login (fixture, "carol");
+
+  project = post (fixture, "/api/v1/projects", fixture->alice,
+                  "{\"name\":\"P\",\"type\":\"image\"}", SOUP_STATUS_CREATED);
+  fixture->project = g_strdup (json_object_get_string_member (json_node_get_object (project), "id"));
+
+  members_path = g_strdup_printf ("/api/v1/projects/%s/members", fixture->project);
+  member = post (fixture, members_path, fixture->alice,
+                 "{\"user\":\"bob\",\"role\":\"annotator\"}", SOUP_STATUS_CREATED);
+
+  fixture->client_id = g_uuid_string_random ();
+  fixture->next_op = 1;
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  if (fixture->server != NULL && g_subprocess_get_identifier (fixture->server) != NULL)
+    {
+      g_subprocess_force_exit (fixture->server);
+      g_subprocess_wait (fixture->server, NULL, NULL);
+    }
+  g_clear_object (&fixture->server);
+  g_clear_object (&fixture->http);
+  g_clear_object (&fixture->ws);
+  calque_test_remove_tree (fixture->data_dir);
+  g_clear_pointer (&fixture->data_dir, g_free);
+  g_clear_pointer (&fixture->alice, g_free);
+  g_clear_pointer (&fixture->bob, g_free);
+  g_clear_pointer (&fixture->carol, g_free);
+  g_clear_pointer (&fixture->project, g_free);
+  g_clear_pointer (&fixture->client_id, g_free);
+}
+
+static void
+client_message_cb (SoupWebsocketConnection *conn,
+                   gint                     type,
+                   GBytes                  *bytes,
+                   Client                  *client)
+{
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+  const char *data = g_bytes_get_data (bytes, &length);
+  CalqueMessage *message;
+
+  g_assert_cmpint (type, ==, SOUP_WEBSOCKET_DATA_TEXT);
+  message = calque_message_decode (data, length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (message->type, >=, CALQUE_MESSAGE_WELCOME);
+  g_queue_push_tail (&client->inbox, message);
+}
+
+static void
+client_closed_cb (SoupWebsocketConnection *conn,
+                  Client                  *client)
+{
+  client->closed = TRUE;
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main context until *@done or WAIT_MS pass. */
+static void
+run_until (gboolean *done)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (WAIT_MS, timeout_cb, &timed_out);
+
+  while (!*done && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  g_assert_false (timed_out);
+}
+
+static void
+connected_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  SoupWebsocketConnection **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static Client *
+client_connect (Fixture *fixture)
+{
+  g_autofree char *uri = g_strdup_printf ("ws://127.0.0.1:%u/api/v1/sync", (guint) fixture->port);
+  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, uri);
+  Client *client = g_new0 (Client, 1);
+  SoupWebsocketConnection *conn = NULL;
+
+  soup_session_websocket_connect_async (fixture->ws, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        connected_cb, &conn);
+  while (conn == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  client->conn = conn;
+  soup_websocket_connection_set_max_incoming_payload_size (conn, 64 * 1024 * 1024);
+  g_queue_init (&client->inbox);
+  g_signal_connect (conn, "message", G_CALLBACK (client_message_cb), client);
+  g_signal_connect (conn, "closed", G_CALLBACK (client_closed_cb), client);
+  return client;
+}
+
+static void
+client_free (Client *client)
+{
+  g_signal_handlers_disconnect_by_data (client->conn, client);
+  if (soup_websocket_connection_get_state (client->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (client->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_object_unref (client->conn);
+  g_queue_clear_full (&client->inbox, (GDestroyNotify) calque_message_free);
+  g_free (client);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Client, client_free)
+
+static void
+client_send (Client              *client,
+             const CalqueMessage *message)
+{
+  g_autofree char *text = calque_message_encode (message, NULL);
+
+  soup_websocket_connection_send_text (client->conn, text);
+}
+
+static gboolean
+inbox_or_closed (Client *client)
+{
+  return !g_queue_is_empty (&client->inbox) || client->closed;
+}
+
+/* The next message from the server, of type @type. */
+static CalqueMessage *
+client_expect (Client            *client,
+               CalqueMessageType  type)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (WAIT_MS, timeout_cb, &timed_out);
+  CalqueMessage *message;
+
+  while (!inbox_or_closed (client) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  g_assert_false (timed_out);
+
+  message = g_queue_pop_head (&client->inbox);
+  g_assert_nonnull (message);
+  if (message->type == CALQUE_MESSAGE_ERROR)
+    g_test_message ("error %s: %s", calque_sync_code_to_string (message->code), message->message);
+  g_assert_cmpstr (calque_message_type_to_string (message->type), ==,
+                   calque_message_type_to_string (type));
+  return message;
+}
+
+static void
+client_expect_error (Client         *client,
+                     CalqueSyncCode  code)
+{
+  g_autoptr(CalqueMessage) message = client_expect (client, CALQUE_MESSAGE_ERROR);
+
+  g_assert_cmpstr (calque_sync_code_to_string (message->code), ==, calque_sync_code_to_string (code));
+  g_assert_cmpuint (strlen (message->message), >, 0);
+}
+
+static void
+client_expect_closed (Client *client)
+{
+  run_until (&client->closed);
+  g_assert_true (g_queue_is_empty (&client->inbox));
+}
+
+/* Sends a ping and returns every change received before its pong: the
+ * server answers in order, so these are all it had sent by then. */
+static GPtrArray *
+client_drain (Client *client)
+{
+  static gint64 ping_id = 100;
+  g_autoptr(CalqueMessage) ping = calque_message_new_ping (++ping_id);
+  GPtrArray *changes = g_ptr_array_new_with_free_func ((GDestroyNotify) calque_change_free);
+
+  client_send (client, ping);
+  for (;;)
+    {
+      gboolean timed_out = FALSE;
+      guint id = g_timeout_add (WAIT_MS, timeout_cb, &timed_out);
+      g_autoptr(CalqueMessage) message = NULL;
+
+      while (!inbox_or_closed (client) && !timed_out)
+        g_main_context_iteration (NULL, TRUE);
+      if (!timed_out)
+        g_source_remove (id);
+      g_assert_false (timed_out);
+
+      message = g_queue_pop_head (&client->inbox);
+      g_assert_nonnull (message);
+      if (message->type == CALQUE_MESSAGE_PONG)
+        {
+          g_assert_cmpint (message->id, ==, ping_id);
+          return changes;
+        }
+      /* Presence is best effort and comes when people come and go. */
+      if (message->type == CALQUE_MESSAGE_PRESENCE_LIST)
+        continue;
+      g_assert_cmpint (message->type, ==, CALQUE_MESSAGE_CHANGES);
+      for (guint i = 0; i < message->changes->len; i++)
+        {
+          CalqueChange *change = g_ptr_array_index (message->changes, i);
+
+          g_assert_cmpint (change->seq, <=, message->head);
+          if (changes->len > 0)
+            g_assert_cmpint (change->seq, >, ((CalqueChange *) g_ptr_array_index (changes, changes->len - 1))->seq);
+          g_ptr_array_add (changes, calque_change_copy (change));
+        }
+    }
+}
+
+/* Connects, says hello and checks the welcome; returns the head. */
+static Client *
+client_join (Fixture    *fixture,
+             const char *token,
+             gint64      cursor,
+             const char *user,
+             const char *role,
+             gint64     *out_head)
+{
+  Client *client = client_connect (fixture);
+  g_autofree char *workspace = g_uuid_string_random ();
+  g_autoptr(CalqueMessage) hello = calque_message_new_hello (token, fixture->project, workspace, cursor);
+  g_autoptr(CalqueMessage) welcome = NULL;
+
+  client_send (client, hello);
+  welcome = client_expect (client, CALQUE_MESSAGE_WELCOME);
+  g_assert_cmpstr (welcome->project, ==, fixture->project);
+  g_assert_cmpstr (welcome->user, ==, user);
+  g_assert_cmpstr (welcome->role, ==, role);
+  g_assert_cmpint (welcome->head, >=, 0);
+  if (out_head != NULL)
+    *out_head = welcome->head;
+  return client;
+}
+
+static CalqueChange *
+new_label (Fixture    *fixture,
+           const char *client_id,
+           guint64     op,
+           const char *name,
+           gint64      base_seq)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  CalqueChange *change = calque_change_new (client_id, op, CALQUE_KIND_LABEL, id, fixture->project);
+
+  calque_change_set_field (change, "name", json_node_init_string (json_node_alloc (), name));
+  calque_change_set_field (change, "color", json_node_init_string (json_node_alloc (), "#e01b24"));
+  change->hlc.time = ((guint64) (g_get_real_time () / 1000) << 16) | op;
+  change->hlc.node = 0x5c1e8a7b3d90a4f1;
+  change->base_seq = base_seq;
+  return change;
+}
+
+/* Pushes one change and returns its ack. */
+static CalqueMessage *
+client_push (Client       *client,
+             CalqueChange *change)
+{
+  g_autoptr(CalqueMessage) push = calque_message_new_push ();
+  CalqueMessage *ack;
+
+  calque_message_take_change (push, calque_change_copy (change));
+  client_send (client, push);
+  ack = client_expect (client, CALQUE_MESSAGE_ACK);
+  g_assert_cmpuint (ack->results->len, ==, 1);
+  return ack;
+}
+
+static gint64
+ack_seq (const CalqueMessage *ack)
+{
+  const CalqueAckResult *result = g_ptr_array_index (ack->results, 0);
+
+  if (result->seq == 0)
+    g_test_message ("refused: %s: %s", calque_reject_code_to_string (result->code), result->message);
+  return result->seq;
+}
+
+static void
+test_hello_refused (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autofree char *workspace = g_uuid_string_random ();
+  g_autofree char *elsewhere = g_uuid_string_random ();
+
+  {
+    g_autoptr(Client) client = client_connect (fixture);
+    g_autoptr(CalqueMessage) hello = calque_message_new_hello ("kq3V9xY_2mZ8Lr0tWc-4HbN7fJpEoAs1uGiD6yKvXe5",
+                                                               fixture->project, workspace, 0);
+
+    client_send (client, hello);
+    client_expect_error (client, CALQUE_SYNC_CODE_UNAUTHORIZED);
+    client_expect_closed (client);
+  }
+  {
+    g_autoptr(Client) client = client_connect (fixture);
+    g_autoptr(CalqueMessage) hello = calque_message_new_hello (fixture->carol, fixture->project, workspace, 0);
+
+    client_send (client, hello);
+    client_expect_error (client, CALQUE_SYNC_CODE_FORBIDDEN);
+    client_expect_closed (client);
+  }
+  {
+    /* docs/protocol.md: a project that does not exist is not-found. */
+    g_autoptr(Client) client = client_connect (fixture);
+    g_autoptr(CalqueMessage) hello = calque_message_new_hello (fixture->alice, elsewhere, workspace, 0);
+
+    client_send (client, hello);
+    client_expect_error (client, CALQUE_SYNC_CODE_NOT_FOUND);
+    client_expect_closed (client);
+  }
+  {
+    /* Anything before hello is refused, and ends the connection. */
+    g_autoptr(Client) client = client_connect (fixture);
+    g_autoptr(CalqueMessage) ping = calque_message_new_ping (1);
+
+    client_send (client, ping);
+    client_expect_error (client, CALQUE_SYNC_CODE_UNAUTHORIZED);
+    client_expect_closed (client);
+  }
+}
+
+static void
+test_push_live (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(Client) alice = NULL;
+  g_autoptr(Client) bob = NULL;
+  g_autoptr(GPtrArray) backlog = NULL;
+  g_autoptr(GPtrArray) seen = NULL;
+  g_autoptr(GPtrArray) echo = NULL;
+  g_autoptr(CalqueChange) label = NULL;
+  g_autoptr(CalqueMessage) ack = NULL;
+  g_autoptr(CalqueMessage) again = NULL;
+  gint64 head = 0;
+  gint64 seq;
+
+  alice = client_join (fixture, fixture->alice, 0, "alice", "owner", &head);
+  /* Creating the project and adding bob were changes already. */
+  g_assert_cmpint (head, >=, 2);
+  backlog = client_drain (alice);
+  g_assert_cmpuint (backlog->len, >=, 1);
+  g_assert_cmpint (((CalqueChange *) g_ptr_array_index (backlog, backlog->len - 1))->seq, ==, head);
+
+  bob = client_join (fixture, fixture->bob, head, "bob", "annotator", NULL);
+  g_clear_pointer (&backlog, g_ptr_array_unref);
+  backlog = client_drain (bob);
+  g_assert_cmpuint (backlog->len, ==, 0);
+
+  label = new_label (fixture, fixture->client_id, fixture->next_op++, "Bird", head);
+  ack = client_push (alice, label);
+  seq = ack_seq (ack);
+  g_assert_cmpint (seq, ==, head + 1);
+  g_assert_cmpstr (((CalqueAckResult *) g_ptr_array_index (ack->results, 0))->client_id, ==, fixture->client_id);
+
+  /* bob gets it live, numbered and signed by the server. */
+  seen = client_drain (bob);
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_cmpint (((CalqueChange *) g_ptr_array_index (seen, 0))->seq, ==, seq);
+  g_assert_cmpstr (((CalqueChange *) g_ptr_array_index (seen, 0))->author, ==, "alice");
+  g_assert_cmpstr (((CalqueChange *) g_ptr_array_index (seen, 0))->record_id, ==, label->record_id);
+
+  /* The pusher gets its own change in the stream too. */
+  echo = client_drain (alice);
+  g_assert_cmpuint (echo->len, ==, 1);
+  g_assert_cmpint (((CalqueChange *) g_ptr_array_index (echo, 0))->seq, ==, seq);
+
+  /* A retry after a lost ack: the same seq, and nothing new for anyone. */
+  again = client_push (alice, label);
+  g_assert_cmpint (ack_seq (again), ==, seq);
+  g_clear_pointer (&seen, g_ptr_array_unref);
+  seen = client_drain (bob);
+  g_assert_cmpuint (seen->len, ==, 0);
+  g_clear_pointer (&echo, g_ptr_array_unref);
+  echo = client_drain (alice);
+  g_assert_cmpuint (echo->len, ==, 0);
+}
+
+static void
+test_push_forbidden (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(Client) alice = NULL;
+  g_autoptr(Client) bob = NULL;
+  g_autoptr(CalqueChange) label = NULL;
+  g_autoptr(CalqueMessage) ack = NULL;
+  g_autoptr(GPtrArray) seen = NULL;
+  g_autofree char *workspace = g_uuid_string_random ();
+  const CalqueAckResult *result;
+  gint64 head = 0;
+
+  alice = client_join (fixture, fixture->alice, 0, "alice", "owner", &head);
+  g_ptr_array_unref (client_drain (alice));
+  bob = client_join (fixture, fixture->bob, head, "bob", "annotator", NULL);
+  g_ptr_array_unref (client_drain (bob));
+
+  /* An annotator may not edit labels. */
+  label = new_label (fixture, workspace, 1, "Fish", head);
+  ack = client_push (bob, label);
+  result = g_ptr_array_index (ack->results, 0);
+  g_assert_cmpint (result->seq, ==, 0);
+  g_assert_cmpstr (calque_reject_code_to_string (result->code), ==, "forbidden");
+  g_assert_cmpuint (strlen (result->message), >, 0);
+  g_assert_cmpuint (result->op_no, ==, 1);
+
+  /* Nothing was committed, so nothing reaches the owner. */
+  seen = client_drain (alice);
+  g_assert_cmpuint (seen->len, ==, 0);
+}
+
+static void
+test_backlog_then_live (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(Client) alice = NULL;
+  g_autoptr(Client) late = NULL;
+  g_autoptr(GPtrArray) backlog = NULL;
+  g_autoptr(GPtrArray) live = NULL;
+  g_autoptr(CalqueChange) last = NULL;
+  g_autoptr(CalqueMessage) last_ack = NULL;
+  g_autoptr(GHashTable) pushed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  gint64 head = 0;
+  gint64 late_head = 0;
+  guint found = 0;
+
+  alice = client_join (fixture, fixture->alice, 0, "alice", "owner", &head);
+  g_ptr_array_unref (client_drain (alice));
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Label %u", i);
+      g_autoptr(CalqueChange) label = new_label (fixture, fixture->client_id, fixture->next_op++, name, head);
+      g_autoptr(CalqueMessage) ack = client_push (alice, label);
+      gint64 *seq = g_new (gint64, 1);
+
+      *seq = ack_seq (ack);
+      g_assert_cmpint (*seq, >, 0);
+      g_hash_table_add (pushed, seq);
+      /* Its own change comes back in the stream after the ack. */
+      g_ptr_array_unref (client_drain (alice));
+    }
+
+  /* A new workspace starts from 0 and gets all of it, in order. */
+  late = client_join (fixture, fixture->alice, 0, "alice", "owner", &late_head);
+  g_assert_cmpint (late_head, ==, head + 5);
+  backlog = client_drain (late);
+  g_assert_cmpint (((CalqueChange *) g_ptr_array_index (backlog, backlog->len - 1))->seq, ==, late_head);
+  for (guint i = 0; i < backlog->len; i++)
+    {
+      CalqueChange *change = g_ptr_array_index (backlog, i);
+
+      if (g_hash_table_contains (pushed, &change->seq))
+        {
+          g_assert_cmpstr (change->author, ==, "alice");
+          found++;
+        }
+    }
+  g_assert_cmpuint (found, ==, 5);
+
+  /* Then what is committed afterwards. */
+  last = new_label (fixture, fixture->client_id, fixture->next_op++, "Late", late_head);
+  last_ack = client_push (alice, last);
+  live = client_drain (late);
+  g_assert_cmpuint (live->len, ==, 1);
+  g_assert_cmpint (((CalqueChange *) g_ptr_array_index (live, 0))->seq, ==, ack_seq (last_ack));
+}
+
+static void
+test_logout_closes (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(Client) kept = NULL;
+  g_autoptr(Client) leaving = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *second = login (fixture, "alice");
+
+  kept = client_join (fixture, fixture->alice, 0, "alice", "owner", NULL);
+  g_ptr_array_unref (client_drain (kept));
+  leaving = client_join (fixture, second, 0, "alice", "owner", NULL);
+  g_ptr_array_unref (client_drain (leaving));
+
+  answer = post (fixture, "/api/v1/logout", second, NULL, SOUP_STATUS_NO_CONTENT);
+
+  client_expect_error (leaving, CALQUE_SYNC_CODE_UNAUTHORIZED);
+  client_expect_closed (leaving);
+
+  /* The other sign-in of the same person is not touched. */
+  g_ptr_array_unref (client_drain (kept));
+  g_assert_false (kept->closed);
+}
+
+static void
+test_malformed_frames (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(Client) alice = NULL;
+  g_autoptr(CalqueMessage) welcome_like = calque_message_new_welcome (fixture->project, 0, "alice", "owner");
+  g_autoptr(GBytes) binary = g_bytes_new_static ("\x01\x02", 2);
+  g_autofree char *big = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  gsize big_length = CALQUE_PROTOCOL_MAX_FRAME + 10;
+
+  alice = client_join (fixture, fixture->alice, 0, "alice", "owner", NULL);
+  g_ptr_array_unref (client_drain (alice));
+
+  soup_websocket_connection_send_text (alice->conn, "{\"type\":\"ping\",\"v\":1,\"id\":");
+  client_expect_error (alice, CALQUE_SYNC_CODE_BAD_MESSAGE);
+
+  soup_websocket_connection_send_text (alice->conn, "{\"type\":\"ping\",\"v\":1,\"id\":3,\"extra\":true}");
+  client_expect_error (alice, CALQUE_SYNC_CODE_BAD_MESSAGE);
+
+  /* A message of the server's direction. */
+  client_send (alice, welcome_like);
+  client_expect_error (alice, CALQUE_SYNC_CODE_BAD_MESSAGE);
+
+  soup_websocket_connection_send_message (alice->conn, SOUP_WEBSOCKET_DATA_BINARY, binary);
+  client_expect_error (alice, CALQUE_SYNC_CODE_BAD_MESSAGE);
+
+  /* Over 4 MiB: dropped unread, the connection stays. */
+  big = g_malloc (big_length + 1);
+  memset (big, ' ', big_length);
+  big[big_length] = '\0';
+  big[0] = '{';
+  big[big_length - 1] = '}';
+  soup_websocket_connection_send_text (alice->conn, big);
+  client_expect_error (alice, CALQUE_SYNC_CODE_TOO_LARGE);
+
+  changes = client_drain (alice);
+  g_assert_cmpuint (changes->len, ==, 0);
+  g_assert_false (alice->closed);
+}
+
+static void
+test_presence (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autoptr(Client) alice = NULL;
+  g_autoptr(Client) bob = NULL;
+  g_autoptr(CalqueMessage) here = NULL;
+  g_autoptr(CalqueMessage) list = NULL;
+  g_autofree char *item = g_uuid_string_random ();
+  gint64 head = 0;
+
+  alice = client_join (fixture, fixture->alice, 0, "alice", "owner", &head);
+  g_ptr_array_unref (client_drain (alice));
+  bob = client_join (fixture, fixture->bob, head, "bob", "annotator", NULL);
+  g_ptr_array_unref (client_drain (bob));
+
+  here = calque_message_new_presence (item);
+  client_send (bob, here);
+  list = client_expect (alice, CALQUE_MESSAGE_PRESENCE_LIST);
+  g_assert_cmpuint (list->users->len, ==, 2);
+  for (guint i = 0; i < list->users->len; i++)
+    {
+      CalquePresence *presence = g_ptr_array_index (list->users, i);
+
+      if (g_strcmp0 (presence->user, "bob") == 0)
+        g_assert_cmpstr (presence->item, ==, item);
+      else
+        {
+          g_assert_cmpstr (presence->user, ==, "alice");
+          g_assert_null (presence->item);
+        }
+    }
+}
+
+/* A client written by hand on a plain socket, with a tiny receive buffer,
+ * that can stop reading: libsoup's client always reads. */
+static GSocket *
+raw_connect (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, fixture->port);
+  g_autofree char *request = NULL;
+  GString *answer = g_string_new (NULL);
+  GSocket *socket;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUF, 16 * 1024, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (socket, WAIT_MS / 1000);
+  g_socket_connect (socket, address, NULL, &error);
+  g_assert_no_error (error);
+
+  request = g_strdup_printf ("GET /api/v1/sync HTTP/1.1\r\n"
+                             "Host: 127.0.0.1:%u\r\n"
+                             "Upgrade: websocket\r\n"
+                             "Connection: Upgrade\r\n"
+                             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                             "Sec-WebSocket-Version: 13\r\n\r\n", (guint) fixture->port);
+  g_socket_send (socket, request, strlen (request), NULL, &error);
+  g_assert_no_error (error);
+
+  /* One byte at a time, so that no frame byte is read with the headers. */
+  while (!g_str_has_suffix (answer->str, "\r\n\r\n"))
+    {
+      char c;
+
+      g_assert_cmpint (g_socket_receive (socket, &c, 1, NULL, &error), ==, 1);
+      g_assert_no_error (error);
+      g_string_append_c (answer, c);
+    }
+  g_assert_true (g_str_has_prefix (answer->str, "HTTP/1.1 101"));
+  g_string_free (answer, TRUE);
+
+  return socket;
+}
+
+static void
+raw_send_text (GSocket    *socket,
+               const char *text)
+{
+  g_autoptr(GByteArray) frame = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  const guint8 mask[4] = { 0x37, 0xfa, 0x21, 0x3d };
+  gsize length = strlen (text);
+  guint8 head[4] = { 0x81, 0x80 | 126, (guint8) (length >> 8), (guint8) length };
+
+  g_assert_cmpuint (length, >=, 126);
+  g_assert_cmpuint (length, <, 65536);
+  g_byte_array_append (frame, head, sizeof head);
+  g_byte_array_append (frame, mask, sizeof mask);
+  for (gsize i = 0; i < length; i++)
+    {
+      guint8 byte = (guint8) text[i] ^ mask[i % 4];
+
+      g_byte_array_append (frame, &byte, 1);
+    }
+
+  g_assert_cmpint (g_socket_send (socket, (const char *) frame->data, frame->len, NULL, &error),
+                   ==, (gssize) frame->len);
+  g_assert_no_error (error);
+}
+
+static void
+raw_read_exact (GSocket *socket,
+                guint8  *buffer,
+                gsize    length)
+{
+  gsize done = 0;
+
+  while (done < length)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = g_socket_receive (socket, (char *) buffer + done, length - done, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (n, >, 0);
+      done += (gsize) n;
+    }
+}
+
+/* The next frame: its opcode, and its payload in @out. */
+static guint
+raw_read_frame (GSocket     *socket,
+                GByteArray  *out)
+{
+  guint8 head[2];
+  guint64 length;
+
+  raw_read_exact (socket, head, 2);
+  g_assert_cmpuint (head[0] & 0x80, !=, 0);     /* libsoup sends whole frames */
+  g_assert_cmpuint (head[1] & 0x80, ==, 0);     /* and a server never masks */
+  length = head[1] & 0x7f;
+  if (length == 126)
+    {
+      guint8 ext[2];
+
+      raw_read_exact (socket, ext, 2);
+      length = ((guint64) ext[0] << 8) | ext[1];
+    }
+  else if (length == 127)
+    {
+      guint8 ext[8];
+
+      raw_read_exact (socket, ext, 8);
+      length = 0;
+      for (guint i = 0; i < 8; i++)
+        length = (length << 8) | ext[i];
+    }
+
+  g_assert_cmpuint (length, <=, CALQUE_PROTOCOL_MAX_FRAME);
+  g_byte_array_set_size (out, (guint) length);
+  raw_read_exact (socket, out->data, (gsize) length);
+  return head[0] & 0x0f;
+}
+
+/* A project description of @size bytes, as an owner's edit. */
+static CalqueChange *
+new_description (Fixture *fixture,
+                 gsize    size,
+                 gint64   base_seq)
+{
+  CalqueChange *change = calque_change_new (fixture->client_id, (guint64) fixture->next_op,
+                                            CALQUE_KIND_PROJECT, fixture->project, fixture->project);
+  g_autofree char *text = g_strnfill (size, 'a' + (char) (fixture->next_op % 26));
+
+  calque_change_set_field (change, "description", json_node_init_string (json_node_alloc (), text));
+  change->hlc.time = ((guint64) (g_get_real_time () / 1000) << 16) | (guint64) fixture->next_op;
+  change->hlc.node = 0x5c1e8a7b3d90a4f1;
+  change->base_seq = base_seq;
+  fixture->next_op++;
+  return change;
+}
+
+static void
+test_slow_reader (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  const guint n_pushes = 16;
+  const gsize size = 1024 * 1024;
+  g_autoptr(Client) alice = NULL;
+  g_autoptr(Client) late = NULL;
+  g_autoptr(GPtrArray) backlog = NULL;
+  g_autoptr(GSocket) raw = NULL;
+  g_autoptr(GByteArray) payload = g_byte_array_new ();
+  g_autoptr(CalqueMessage) hello = NULL;
+  g_autoptr(CalqueMessage) last_error = NULL;
+  g_autofree char *hello_text = NULL;
+  g_autofree char *workspace = g_uuid_string_random ();
+  guint64 description_bytes = 0;
+  gint64 head = 0;
+  gint64 late_head = 0;
+  guint found = 0;
+
+  alice = client_join (fixture, fixture->alice, 0, "alice", "owner", &head);
+  g_ptr_array_unref (client_drain (alice));
+  for (guint i = 0; i < n_pushes; i++)
+    {
+      g_autoptr(CalqueChange) change = new_description (fixture, size, head);
+      g_autoptr(CalqueMessage) ack = client_push (alice, change);
+
+      g_assert_cmpint (ack_seq (ack), >, 0);
+      g_ptr_array_unref (client_drain (alice));
+    }
+
+  /* A client that never reads: what it is sent stops at a bound, and
+   * after the stall it is told why it is dropped. */
+  raw = raw_connect (fixture);
+  hello = calque_message_new_hello (fixture->alice, fixture->project, workspace, 0);
+  hello_text = calque_message_encode (hello, NULL);
+  raw_send_text (raw, hello_text);
+  g_assert_cmpuint (raw_read_frame (raw, payload), ==, 0x1);
+  {
+    g_autoptr(CalqueMessage) welcome = calque_message_decode ((const char *) payload->data, payload->len, NULL);
+
+    g_assert_nonnull (welcome);
+    g_assert_cmpint (welcome->type, ==, CALQUE_MESSAGE_WELCOME);
+  }
+  /* The server answers in turn: once alice has her pong, it is done with
+   * the hello and has filled what the slow client can hold. */
+  g_ptr_array_unref (client_drain (alice));
+  g_usleep (G_USEC_PER_SEC);
+
+  for (;;)
+    {
+      guint opcode = raw_read_frame (raw, payload);
+
+
+      g_autoptr(CalqueMessage) message = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (opcode == 0x8)
+        {
+          g_assert_cmpuint (payload->len, >=, 2);
+          g_assert_cmpuint ((payload->data[0] << 8) | payload->data[1], ==, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
+          break;
+        }
+      g_assert_cmpuint (opcode, ==, 0x1);
+      g_assert_null (last_error);
+      message = calque_message_decode ((const char *) payload->data, payload->len, &error);
+      g_assert_no_error (error);
+      if (message->type == CALQUE_MESSAGE_ERROR)
+        last_error = g_steal_pointer (&message);
+      else
+        {
+          g_assert_cmpint (message->type, ==, CALQUE_MESSAGE_CHANGES);
+          for (guint i = 0; i < message->changes->len; i++)
+            {
+              CalqueChange *change = g_ptr_array_index (message->changes, i);
+
+              if (json_object_has_member (change->set, "description"))
+                description_bytes += strlen (json_object_get_string_member (change->set, "description"));
+            }
+        }
+    }
+  g_assert_nonnull (last_error);
+  g_assert_cmpstr (calque_sync_code_to_string (last_error->code), ==, "too-slow");
+  /* The server held back most of the stream instead of queueing it. */
+  g_test_message ("the slow client was sent %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes",
+                  description_bytes, (guint64) n_pushes * size);
+  g_assert_cmpuint (description_bytes, <, (guint64) n_pushes * size);
+
+  /* A client that reads gets all of it, in frames within the limit. */
+  late = client_join (fixture, fixture->alice, 0, "alice", "owner", &late_head);
+  backlog = g_ptr_array_new_with_free_func ((GDestroyNotify) calque_change_free);
+  /* Held back pages come after the pong of a ping: ask until the head. */
+  while (backlog->len == 0
+         || ((CalqueChange *) g_ptr_array_index (backlog, backlog->len - 1))->seq < late_head)
+    {
+      g_autoptr(GPtrArray) more = client_drain (late);
+
+      for (guint i = 0; i < more->len; i++)
+        g_ptr_array_add (backlog, calque_change_copy (g_ptr_array_index (more, i)));
+    }
+  for (guint i = 0; i < backlog->len; i++)
+    {
+      CalqueChange *change = g_ptr_array_index (backlog, i);
+
+      if (change->kind == CALQUE_KIND_PROJECT && json_object_has_member (change->set, "description"))
+        found++;
+    }
+  g_assert_cmpuint (found, ==, n_pushes);
+}
+
+static void
+test_shutdown (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autoptr(Client) alice = client_join (fixture, fixture->alice, 0, "alice", "owner", NULL);
+
+  g_ptr_array_unref (client_drain (alice));
+  g_subprocess_send_signal (fixture->server, SIGTERM);
+  client_expect_error (alice, CALQUE_SYNC_CODE_SERVER_SHUTDOWN);
+  client_expect_closed (alice);
+  g_assert_cmpuint (soup_websocket_connection_get_close_code (alice->conn), ==, SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/server/ws/hello-refused", Fixture, NULL, fixture_set_up, test_hello_refused, fixture_tear_down);
+  g_test_add ("/server/ws/push-live", Fixture, NULL, fixture_set_up, test_push_live, fixture_tear_down);
+  g_test_add ("/server/ws/push-forbidden", Fixture, NULL, fixture_set_up, test_push_forbidden, fixture_tear_down);
+  g_test_add ("/server/ws/backlog-then-live", Fixture, NULL, fixture_set_up, test_backlog_then_live,
+              fixture_tear_down);
+  g_test_add ("/server/ws/logout-closes", Fixture, NULL, fixture_set_up, test_logout_closes, fixture_tear_down);
+  g_test_add ("/server/ws/malformed-frames", Fixture, NULL, fixture_set_up, test_malformed_frames,
+              fixture_tear_down);
+  g_test_add ("/server/ws/slow-reader", Fixture, NULL, fixture_set_up, test_slow_reader, fixture_tear_down);
+  g_test_add ("/server/ws/shutdown", Fixture, NULL, fixture_set_up, test_shutdown, fixture_tear_down);
+  g_test_add ("/server/ws/presence", Fixture, NULL, fixture_set_up, test_presence, fixture_tear_down);
+
+  return g_test_run ();
+}
