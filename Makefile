@@ -58,8 +58,9 @@ demo: build
 check: build
 	@build-aux/run-tests $(BUILD)
 
-# Invalid memory accesses and definite leaks fail a test here. The suites
-# that spawn other programs or open windows are left to `make check`.
+# Invalid memory accesses and definite leaks fail a test here. The test
+# programs run under valgrind (servers they start run plainly); the gui
+# suite is left to `make check`.
 memcheck: build
 	meson test -C $(BUILD) --setup valgrind --suite shared --suite client --suite server --suite fuzz --print-errorlogs
 
