@@ -41,6 +41,7 @@ struct _CalqueHttp
 
   CalqueAuth *auth;
   char       *blob_dir;
+  gboolean    https;
 };
 
 /* A login waiting for its password to be verified, with its message
@@ -535,6 +536,36 @@ _calque_http_get_blob_dir (CalqueHttp *self)
   return self->blob_dir;
 }
 
+gboolean
+calque_http_set_tls_files (CalqueHttp  *self,
+                           const char  *cert_file,
+                           const char  *key_file,
+                           GError     **error)
+{
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (CALQUE_IS_HTTP (self), FALSE);
+
+  certificate = g_tls_certificate_new_from_files (cert_file, key_file, &local_error);
+  if (certificate == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "%s and %s: %s", cert_file, key_file, local_error->message);
+      return FALSE;
+    }
+  g_object_set (self->server, "tls-certificate", certificate, NULL);
+  self->https = TRUE;
+  return TRUE;
+}
+
+gboolean
+calque_http_is_https (CalqueHttp *self)
+{
+  g_return_val_if_fail (CALQUE_IS_HTTP (self), FALSE);
+  return self->https;
+}
+
 void
 calque_http_set_blob_dir (CalqueHttp *self,
                           const char *dir)
@@ -637,7 +668,8 @@ calque_http_listen (CalqueHttp                 *self,
 
   if (strcmp (address->host, "localhost") == 0)
     {
-      ok = soup_server_listen_local (self->server, address->port, 0, error);
+      ok = soup_server_listen_local (self->server, address->port,
+                                     self->https ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
     }
   else
     {
@@ -647,7 +679,8 @@ calque_http_listen (CalqueHttp                 *self,
       g_return_val_if_fail (inet_address != NULL, FALSE);
 
       socket_address = g_inet_socket_address_new (inet_address, address->port);
-      ok = soup_server_listen (self->server, socket_address, 0, error);
+      ok = soup_server_listen (self->server, socket_address,
+                               self->https ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
     }
 
   if (!ok)

@@ -22,6 +22,13 @@ gboolean    calque_http_listen     (CalqueHttp                 *self,
                                     const CalqueListenAddress  *address,
                                     GError                    **error);
 guint16     calque_http_get_port   (CalqueHttp                 *self);
+/* Serves HTTPS with the certificate and key in these PEM files, from the
+ * next calque_http_listen() on. */
+gboolean    calque_http_set_tls_files (CalqueHttp              *self,
+                                    const char                 *cert_file,
+                                    const char                 *key_file,
+                                    GError                    **error);
+gboolean    calque_http_is_https   (CalqueHttp                 *self);
 /* Where uploaded media are kept; without it there are no blob routes. */
 void        calque_http_set_blob_dir (CalqueHttp               *self,
                                     const char                 *dir);

@@ -240,6 +240,89 @@ quit_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* --- settings ------------------------------------------------------------ */
+
+static GLogLevelFlags log_threshold = G_LOG_LEVEL_MESSAGE;
+
+static GLogWriterOutput
+log_writer (GLogLevelFlags   level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  /* Lower flag bits are more severe: drop what is below the threshold. */
+  if ((level & G_LOG_LEVEL_MASK) > log_threshold)
+    return G_LOG_WRITER_HANDLED;
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+static gboolean
+set_log_level (const char *name)
+{
+  static const struct { const char *name; GLogLevelFlags level; } levels[] = {
+    { "error", G_LOG_LEVEL_CRITICAL },
+    { "warning", G_LOG_LEVEL_WARNING },
+    { "message", G_LOG_LEVEL_MESSAGE },
+    { "info", G_LOG_LEVEL_INFO },
+    { "debug", G_LOG_LEVEL_DEBUG },
+  };
+
+  /* Without --log-level, G_MESSAGES_DEBUG keeps deciding, as in any GLib
+   * program: GLib's writer then filters by domain itself. */
+  gboolean from_environment = name == NULL && g_getenv ("G_MESSAGES_DEBUG") != NULL;
+
+  if (name == NULL)
+    name = from_environment ? "debug" : "message";
+  for (guint i = 0; i < G_N_ELEMENTS (levels); i++)
+    if (g_str_equal (name, levels[i].name))
+      {
+        log_threshold = levels[i].level;
+        /* GLib's writer shows info and debug only for G_MESSAGES_DEBUG;
+         * asked for explicitly, they are shown for every domain. */
+        if (log_threshold >= G_LOG_LEVEL_INFO && !from_environment)
+          g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+        g_log_set_writer_func (log_writer, NULL, NULL);
+        return TRUE;
+      }
+  g_printerr (_("calque-server: unknown log level “%s” (error, warning, message, info or debug)\n"), name);
+  return FALSE;
+}
+
+/* Fills the settings the command line left unset from FILE's [server]
+ * group. An unknown key is an error: a misspelt setting must not be
+ * silently ignored. */
+static gboolean
+read_config (const char  *file,
+             char       **listen,
+             char       **data_dir,
+             char       **tls_cert,
+             char       **tls_key,
+             char       **log_level)
+{
+  static const char * const keys[] = { "listen", "data", "tls-cert", "tls-key", "log-level", NULL };
+  char **targets[] = { listen, data_dir, tls_cert, tls_key, log_level };
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) present = NULL;
+
+  if (!g_key_file_load_from_file (keyfile, file, G_KEY_FILE_NONE, &error))
+    {
+      g_printerr (_("calque-server: cannot read the configuration %s: %s\n"), file, error->message);
+      return FALSE;
+    }
+  present = g_key_file_get_keys (keyfile, "server", NULL, NULL);
+  for (guint i = 0; present && present[i]; i++)
+    if (!g_strv_contains (keys, present[i]))
+      {
+        g_printerr (_("calque-server: %s: unknown setting “%s” in [server]\n"), file, present[i]);
+        return FALSE;
+      }
+  for (guint i = 0; keys[i]; i++)
+    if (*targets[i] == NULL)
+      *targets[i] = g_key_file_get_string (keyfile, "server", keys[i], NULL);
+  return TRUE;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -254,6 +337,10 @@ main (int    argc,
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *listen = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *log_level = NULL;
   g_autofree char *uri = NULL;
   g_auto(GStrv) args = NULL;
   gboolean version = FALSE;
@@ -266,6 +353,14 @@ main (int    argc,
       N_("ADDRESS") },
     { "data", 'd', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, &data_dir,
       N_("Keep the server’s data in DIR (default: ~/.local/share/calque-server)"), N_("DIR") },
+    { "tls-cert", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, &tls_cert,
+      N_("Serve HTTPS with the certificate (chain) in this PEM file"), N_("FILE") },
+    { "tls-key", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, &tls_key,
+      N_("The private key of --tls-cert, in PEM"), N_("FILE") },
+    { "config", 'c', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, &config,
+      N_("Read settings from FILE ([server] listen, data, tls-cert, tls-key, log-level); options win"), N_("FILE") },
+    { "log-level", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, &log_level,
+      N_("Log from LEVEL up: error, warning, message (default), info or debug"), N_("LEVEL") },
     { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, &version,
       N_("Show the version and exit"), NULL },
     { NULL }
@@ -313,6 +408,16 @@ main (int    argc,
       return EXIT_OK;
     }
 
+  if (config != NULL && !read_config (config, &listen, &data_dir, &tls_cert, &tls_key, &log_level))
+    return EXIT_USAGE;
+  if (!set_log_level (log_level))
+    return EXIT_USAGE;
+  if ((tls_cert == NULL) != (tls_key == NULL))
+    {
+      g_printerr (_("calque-server: --tls-cert and --tls-key go together\n"));
+      return EXIT_USAGE;
+    }
+
   address = calque_listen_address_parse (listen != NULL ? listen : DEFAULT_LISTEN, &error);
   if (address == NULL)
     {
@@ -330,6 +435,11 @@ main (int    argc,
   auth = calque_auth_new (store, hasher);
 
   http = calque_http_new (auth);
+  if (tls_cert != NULL && !calque_http_set_tls_files (http, tls_cert, tls_key, &error))
+    {
+      g_printerr (_("calque-server: cannot use the TLS certificate: %s\n"), error->message);
+      return EXIT_RUNTIME;
+    }
   {
     g_autofree char *blob_dir = g_build_filename (data_dir, "blobs", NULL);
     calque_http_set_blob_dir (http, blob_dir);
@@ -353,6 +463,11 @@ main (int    argc,
 
   /* Not translated: scripts and tests read the port from this line. */
   uri = calque_listen_address_to_uri (address, calque_http_get_port (http));
+  if (calque_http_is_https (http))
+    {
+      g_autofree char *plain = g_steal_pointer (&uri);
+      uri = g_strconcat ("https://", plain + strlen ("http://"), NULL);
+    }
   g_print ("calque-server: listening on %s\n", uri);
   fflush (stdout);
 
