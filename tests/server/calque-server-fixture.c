@@ -1,4 +1,7 @@
 /* calque-server-fixture.c — the real calque-server, for tests */
+
+#define G_LOG_DOMAIN "calque-server-fixture"
+
 #include "calque-server-fixture.h"
 #include "calque-test-util.h"
 
@@ -24,19 +27,30 @@ die_with_parent (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
-static GSubprocess *
-spawn (GSubprocessFlags    flags,
-       const char * const *argv_tail)
+GSubprocess *
+calque_server_fixture_spawn (CalqueServerFixture *f,
+                             GSubprocessFlags     flags,
+                             const char * const  *argv_tail)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  gpointer variable, value;
   GSubprocess *process;
 
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
   /* Argon2id at full cost is for production; tests sign in many times. */
   g_subprocess_launcher_setenv (launcher, "CALQUE_PASSWORD_TEST_COST", "low", TRUE);
+  g_hash_table_iter_init (&iter, f->env);
+  while (g_hash_table_iter_next (&iter, &variable, &value))
+    {
+      if (value != NULL)
+        g_subprocess_launcher_setenv (launcher, variable, value, TRUE);
+      else
+        g_subprocess_launcher_unsetenv (launcher, variable);
+    }
 
   g_ptr_array_add (argv, (gpointer) server_path ());
   for (guint i = 0; argv_tail[i] != NULL; i++)
@@ -65,6 +79,52 @@ calque_server_fixture_init (CalqueServerFixture *f)
   f->data_dir = g_dir_make_tmp ("calque-server-XXXXXX", &error);
   g_assert_no_error (error);
   f->session = soup_session_new_with_options ("timeout", 10, NULL);
+  f->env = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+void
+calque_server_fixture_setenv (CalqueServerFixture *f,
+                              const char          *variable,
+                              const char          *value)
+{
+  g_hash_table_insert (f->env, g_strdup (variable), g_strdup (value));
+}
+
+int
+calque_server_fixture_user_add_full (CalqueServerFixture *f,
+                                     const char          *name,
+                                     const char          *extra,
+                                     const char          *input,
+                                     char               **out_stdout,
+                                     char               **out_stderr)
+{
+  const char *argv[] = { "user", "add", name, "--data", f->data_dir, extra, NULL };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stdout_text = NULL;
+  g_autofree char *stderr_text = NULL;
+  g_autofree char *printable = NULL;
+
+  process = calque_server_fixture_spawn (f, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                         G_SUBPROCESS_FLAGS_STDERR_PIPE, argv);
+  /* A name refused before the password is read may close stdin before
+   * the password is written: that broken pipe is no failure, and what the
+   * program said must still be read. */
+  if (input != NULL)
+    g_output_stream_write_all (g_subprocess_get_stdin_pipe (process), input, strlen (input), NULL, NULL, NULL);
+  /* With no input, communicate closes stdin and reads what was said. */
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &stdout_text, &stderr_text, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+
+  /* Some names under test are not UTF-8; the TAP log must stay text. */
+  printable = g_strescape (name, NULL);
+  g_test_message ("user add %s: stdout %s, stderr %s", printable, stdout_text, stderr_text);
+  if (out_stdout != NULL)
+    *out_stdout = g_steal_pointer (&stdout_text);
+  if (out_stderr != NULL)
+    *out_stderr = g_steal_pointer (&stderr_text);
+  return g_subprocess_get_exit_status (process);
 }
 
 int
@@ -73,20 +133,9 @@ calque_server_fixture_user_add (CalqueServerFixture *f,
                                 const char          *extra,
                                 const char          *password)
 {
-  const char *argv[] = { "user", "add", name, "--data", f->data_dir, extra, NULL };
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *input = g_strconcat (password, "\n", NULL);
 
-  process = spawn (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, argv);
-  /* Refused before the password is read, stdin may close early: that
-   * broken pipe is no failure; the exit status tells. */
-  g_output_stream_write_all (g_subprocess_get_stdin_pipe (process), input, strlen (input), NULL, NULL, NULL);
-  g_output_stream_close (g_subprocess_get_stdin_pipe (process), NULL, NULL);
-  g_subprocess_wait (process, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  return g_subprocess_get_exit_status (process);
+  return calque_server_fixture_user_add_full (f, name, extra, input, NULL, NULL);
 }
 
 void
@@ -101,7 +150,7 @@ calque_server_fixture_start (CalqueServerFixture *f)
   guint64 port;
 
   /* stderr goes to the test log: nobody would drain a pipe. */
-  f->server = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE, argv);
+  f->server = calque_server_fixture_spawn (f, G_SUBPROCESS_FLAGS_STDOUT_PIPE, argv);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
   g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (lines), FALSE);
   line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
@@ -111,6 +160,7 @@ calque_server_fixture_start (CalqueServerFixture *f)
   port = g_ascii_strtoull (line + strlen (prefix), &end, 10);
   g_assert_cmpstr (end, ==, "/");
   g_assert_cmpuint (port, >, 0);
+  g_assert_cmpuint (port, <=, G_MAXUINT16);
   f->port = (guint16) port;
 }
 
@@ -124,9 +174,31 @@ calque_server_fixture_clear (CalqueServerFixture *f)
     }
   g_clear_object (&f->server);
   g_clear_object (&f->session);
+  g_clear_pointer (&f->env, g_hash_table_unref);
   if (f->data_dir)
     calque_test_remove_tree (f->data_dir);
   g_clear_pointer (&f->data_dir, g_free);
+}
+
+SoupMessage *
+calque_server_fixture_new_message (CalqueServerFixture *f,
+                                   const char          *method,
+                                   const char          *path,
+                                   const char          *content_type,
+                                   const char          *body,
+                                   gssize               body_length)
+{
+  g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u%s", (guint) f->port, path);
+  SoupMessage *msg = soup_message_new (method, uri);
+
+  g_assert_nonnull (msg);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, body_length < 0 ? strlen (body) : (gsize) body_length);
+
+      soup_message_set_request_body_from_bytes (msg, content_type, bytes);
+    }
+  return msg;
 }
 
 void
@@ -139,18 +211,12 @@ calque_server_fixture_request (CalqueServerFixture *f,
                                gssize               body_length,
                                CalqueHttpResponse  *response)
 {
-  g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u%s", (guint) f->port, path);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  g_autoptr(SoupMessage) msg = calque_server_fixture_new_message (f, method, path, content_type,
+                                                                  body, body_length);
   g_autoptr(GBytes) answer = NULL;
   g_autoptr(GError) error = NULL;
   SoupMessageHeaders *headers;
 
-  g_assert_nonnull (msg);
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, body_length < 0 ? strlen (body) : (gsize) body_length);
-      soup_message_set_request_body_from_bytes (msg, content_type, bytes);
-    }
   if (authorization != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
 
@@ -162,7 +228,10 @@ calque_server_fixture_request (CalqueServerFixture *f,
   response->status = soup_message_get_status (msg);
   response->headers = soup_message_headers_ref (headers);
   if (response->status == SOUP_STATUS_NO_CONTENT)
-    return;
+    {
+      g_assert_cmpuint (g_bytes_get_size (answer), ==, 0);
+      return;
+    }
   response->text = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
   if (g_str_has_prefix (soup_message_headers_get_content_type (headers, NULL) ?: "", "application/json"))
     {
@@ -172,14 +241,11 @@ calque_server_fixture_request (CalqueServerFixture *f,
 }
 
 char *
-calque_server_fixture_login (CalqueServerFixture *f,
-                             const char          *user,
-                             const char          *password)
+calque_server_fixture_login_body (const char *user,
+                                  const char *password)
 {
-  g_auto(CalqueHttpResponse) response = { 0 };
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *body = NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "user");
@@ -188,9 +254,28 @@ calque_server_fixture_login (CalqueServerFixture *f,
   json_builder_add_string_value (builder, password);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  body = json_to_string (root, FALSE);
+  return json_to_string (root, FALSE);
+}
+
+char *
+calque_server_fixture_login_token (CalqueServerFixture *f,
+                                   const char          *user,
+                                   const char          *password)
+{
+  g_auto(CalqueHttpResponse) response = { 0 };
+  g_autofree char *body = calque_server_fixture_login_body (user, password);
 
   calque_server_fixture_request (f, SOUP_METHOD_POST, "/api/v1/login", NULL, "application/json", body, -1, &response);
   g_assert_cmpuint (response.status, ==, 200);
-  return g_strconcat ("Bearer ", json_object_get_string_member (json_node_get_object (response.body), "token"), NULL);
+  return g_strdup (json_object_get_string_member (json_node_get_object (response.body), "token"));
+}
+
+char *
+calque_server_fixture_login (CalqueServerFixture *f,
+                             const char          *user,
+                             const char          *password)
+{
+  g_autofree char *token = calque_server_fixture_login_token (f, user, password);
+
+  return g_strconcat ("Bearer ", token, NULL);
 }

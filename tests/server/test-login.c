@@ -6,321 +6,75 @@
 
 #define G_LOG_DOMAIN "test-login"
 
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <sqlite3.h>
 
-#include "calque-test-util.h"
+#include "calque-server-fixture.h"
 
 #define ALICE_PASSWORD "correct horse battery"
 #define BOB_PASSWORD "staple of the realm"
 #define TOKEN_LENGTH 43
-#define EXIT_TIMEOUT_MS 10000
 
-typedef struct
-{
-  char             *data_dir;
-  GSubprocess      *server;
-  guint16           port;
-  SoupSession      *session;
-} Fixture;
-
-typedef struct
-{
-  guint               status;
-  SoupMessageHeaders *headers;
-  JsonNode           *body;
-  char               *text;
-} Response;
-
-static const char *
-server_path (void)
-{
-  const char *path = g_getenv ("CALQUE_SERVER");
-
-  g_assert_nonnull (path);
-  g_assert_true (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE));
-
-  return path;
-}
-
-/* A failed assertion aborts without teardown; the kernel then kills the
- * child, so no server outlives the test. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static GSubprocess *
-spawn (GSubprocessFlags   flags,
-       gboolean           low_cost,
-       const char * const *argv_tail)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  GSubprocess *process;
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
-  if (low_cost)
-    g_subprocess_launcher_setenv (launcher, "CALQUE_PASSWORD_TEST_COST", "low", TRUE);
-  else
-    g_subprocess_launcher_unsetenv (launcher, "CALQUE_PASSWORD_TEST_COST");
-
-  g_ptr_array_add (argv, (gpointer) server_path ());
-  for (guint i = 0; argv_tail[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) argv_tail[i]);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  return process;
-}
-
-/* Runs `calque-server user add NAME [extra] --data DIR` with @input on
- * standard input and returns its exit status. */
-static int
-user_add (const char  *data_dir,
-          const char  *name,
-          const char  *extra,
-          const char  *input,
-          char       **out_stdout,
-          char       **out_stderr)
-{
-  const char *argv[] = { "user", "add", name, "--data", data_dir, extra, NULL };
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *stdout_text = NULL;
-  g_autofree char *stderr_text = NULL;
-
-  process = spawn (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                   G_SUBPROCESS_FLAGS_STDERR_PIPE, TRUE, argv);
-  /* A name refused before the password is read may close stdin before
-   * the password is written: that broken pipe is no failure, and what the
-   * program said must still be read. */
-  if (input != NULL)
-    g_output_stream_write_all (g_subprocess_get_stdin_pipe (process), input, strlen (input), NULL, NULL, NULL);
-  /* With no input, communicate closes stdin and reads what was said. */
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &stdout_text, &stderr_text, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-
-  {
-    /* Some names under test are not UTF-8; the TAP log must stay text. */
-    g_autofree char *printable = g_strescape (name, NULL);
-
-    g_test_message ("user add %s: stdout %s, stderr %s", printable, stdout_text, stderr_text);
-  }
-  if (out_stdout != NULL)
-    *out_stdout = g_steal_pointer (&stdout_text);
-  if (out_stderr != NULL)
-    *out_stderr = g_steal_pointer (&stderr_text);
-
-  return g_subprocess_get_exit_status (process);
-}
-
-static char *
-make_data_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("calque-login-XXXXXX", &error);
-
-  g_assert_no_error (error);
-
-  return dir;
-}
-
-static GSubprocess *
-start_server (const char *data_dir,
-              gboolean    low_cost,
-              guint16    *out_port)
-{
-  const char *argv[] = { "--listen", "127.0.0.1:0", "--data", data_dir, NULL };
-  static const char prefix[] = "calque-server: listening on http://127.0.0.1:";
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  GSubprocess *server;
-  guint64 port;
-  char *end = NULL;
-
-  /* stderr goes to the test log: nobody would drain a pipe. */
-  server = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE, low_cost, argv);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (lines), FALSE);
-
-  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, prefix));
-  port = g_ascii_strtoull (line + strlen (prefix), &end, 10);
-  g_assert_cmpstr (end, ==, "/");
-  g_assert_cmpuint (port, >, 0);
-  g_assert_cmpuint (port, <=, G_MAXUINT16);
-
-  *out_port = (guint16) port;
-
-  return server;
-}
-
-static void
-stop_server (GSubprocess *server)
-{
-  if (server != NULL && g_subprocess_get_identifier (server) != NULL)
-    {
-      g_subprocess_force_exit (server);
-      g_subprocess_wait (server, NULL, NULL);
-    }
-}
+typedef CalqueServerFixture Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  fixture->data_dir = make_data_dir ();
-  g_assert_cmpint (user_add (fixture->data_dir, "alice", NULL, ALICE_PASSWORD "\n", NULL, NULL), ==, 0);
-  g_assert_cmpint (user_add (fixture->data_dir, "bob", "--admin", BOB_PASSWORD "\n", NULL, NULL), ==, 0);
-
-  fixture->server = start_server (fixture->data_dir, TRUE, &fixture->port);
-  fixture->session = soup_session_new_with_options ("timeout", 10, NULL);
+  calque_server_fixture_init (fixture);
+  g_assert_cmpint (calque_server_fixture_user_add (fixture, "alice", NULL, ALICE_PASSWORD), ==, 0);
+  g_assert_cmpint (calque_server_fixture_user_add (fixture, "bob", "--admin", BOB_PASSWORD), ==, 0);
+  calque_server_fixture_start (fixture);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  stop_server (fixture->server);
-  g_clear_object (&fixture->server);
-  g_clear_object (&fixture->session);
-  calque_test_remove_tree (fixture->data_dir);
-  g_clear_pointer (&fixture->data_dir, g_free);
+  calque_server_fixture_clear (fixture);
 }
 
+/* Every answer of the login routes is a JSON object, unless a 204. */
 static void
-response_clear (Response *response)
+request_full (Fixture            *fixture,
+              const char         *method,
+              const char         *path,
+              const char         *authorization,
+              const char         *content_type,
+              const char         *body,
+              gsize               body_length,
+              CalqueHttpResponse *response)
 {
-  g_clear_pointer (&response->headers, soup_message_headers_unref);
-  g_clear_pointer (&response->body, json_node_unref);
-  g_clear_pointer (&response->text, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Response, response_clear)
-
-static SoupMessage *
-new_message (guint16     port,
-             const char *method,
-             const char *path,
-             const char *content_type,
-             const char *body,
-             gsize       body_length)
-{
-  g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u%s", (guint) port, path);
-  SoupMessage *msg = soup_message_new (method, uri);
-
-  g_assert_nonnull (msg);
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, body_length);
-
-      soup_message_set_request_body_from_bytes (msg, content_type, bytes);
-    }
-
-  return msg;
-}
-
-/* Checks what every answer of the server has: nosniff, and a JSON body
- * unless it is a 204. */
-static void
-take_response (SoupMessage *msg,
-               GBytes      *body,
-               Response    *response)
-{
-  g_autoptr(GError) error = NULL;
-  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
-
-  g_assert_cmpstr (soup_message_headers_get_one (headers, "X-Content-Type-Options"), ==, "nosniff");
-
-  response->status = soup_message_get_status (msg);
-  response->headers = soup_message_headers_ref (headers);
-
+  calque_server_fixture_request (fixture, method, path, authorization, content_type,
+                                 body, (gssize) body_length, response);
   if (response->status == SOUP_STATUS_NO_CONTENT)
-    {
-      g_assert_cmpuint (g_bytes_get_size (body), ==, 0);
-      return;
-    }
+    return;
 
-  g_assert_cmpstr (soup_message_headers_get_content_type (headers, NULL), ==, "application/json");
-  response->text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  response->body = json_from_string (response->text, &error);
-  g_assert_no_error (error);
+  g_assert_cmpstr (soup_message_headers_get_content_type (response->headers, NULL), ==, "application/json");
+  g_assert_nonnull (response->body);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (response->body));
 }
 
 static void
-request_full (Fixture    *fixture,
-              const char *method,
-              const char *path,
-              const char *authorization,
-              const char *content_type,
-              const char *body,
-              gsize       body_length,
-              Response   *response)
+login (Fixture            *fixture,
+       const char         *user,
+       const char         *password,
+       CalqueHttpResponse *response)
 {
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(GError) error = NULL;
-
-  msg = new_message (fixture->port, method, path, content_type, body, body_length);
-  if (authorization != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
-
-  answer = soup_session_send_and_read (fixture->session, msg, NULL, &error);
-  g_assert_no_error (error);
-  take_response (msg, answer, response);
-}
-
-static char *
-login_body (const char *user,
-            const char *password)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "user");
-  json_builder_add_string_value (builder, user);
-  json_builder_set_member_name (builder, "password");
-  json_builder_add_string_value (builder, password);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return json_to_string (root, FALSE);
-}
-
-static void
-login (Fixture    *fixture,
-       const char *user,
-       const char *password,
-       Response   *response)
-{
-  g_autofree char *body = login_body (user, password);
+  g_autofree char *body = calque_server_fixture_login_body (user, password);
 
   request_full (fixture, SOUP_METHOD_POST, "/api/v1/login", NULL, "application/json",
                 body, strlen (body), response);
 }
 
 static void
-logout (Fixture    *fixture,
-        const char *authorization,
-        Response   *response)
+logout (Fixture            *fixture,
+        const char         *authorization,
+        CalqueHttpResponse *response)
 {
   request_full (fixture, SOUP_METHOD_POST, "/api/v1/logout", authorization, NULL, NULL, 0, response);
 }
@@ -336,9 +90,9 @@ member_string (JsonNode   *node,
 }
 
 static void
-assert_error (const Response *response,
-              guint           status,
-              const char     *code)
+assert_error (const CalqueHttpResponse *response,
+              guint                     status,
+              const char               *code)
 {
   g_assert_cmpuint (response->status, ==, status);
   g_assert_cmpstr (member_string (response->body, "error"), ==, code);
@@ -369,91 +123,114 @@ token_sha256_hex (const char *token)
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, raw, raw_length);
 }
 
+/* `calque-server user add NAME` with @input as all of stdin. */
+static int
+user_add (Fixture     *fixture,
+          const char  *name,
+          const char  *input,
+          char       **out_stdout,
+          char       **out_stderr)
+{
+  return calque_server_fixture_user_add_full (fixture, name, NULL, input, out_stdout, out_stderr);
+}
+
 static void
 test_user_add_ok (void)
 {
-  g_autofree char *dir = make_data_dir ();
+  Fixture fixture;
   g_autofree char *stdout_text = NULL;
   g_autofree char *stderr_text = NULL;
 
-  g_assert_cmpint (user_add (dir, "carol", NULL, "a long enough secret\n", &stdout_text, &stderr_text), ==, 0);
+  calque_server_fixture_init (&fixture);
+  g_assert_cmpint (user_add (&fixture, "carol", "a long enough secret\n", &stdout_text, &stderr_text), ==, 0);
   g_assert_cmpstr (stdout_text, ==, "added user carol\n");
   /* The password never shows in the output. */
   g_assert_null (strstr (stderr_text, "a long enough secret"));
 
-  calque_test_remove_tree (dir);
+  calque_server_fixture_clear (&fixture);
 }
 
 static void
 test_user_add_duplicate (void)
 {
-  g_autofree char *dir = make_data_dir ();
+  Fixture fixture;
   g_autofree char *stderr_text = NULL;
 
-  g_assert_cmpint (user_add (dir, "carol", NULL, "a long enough secret\n", NULL, NULL), ==, 0);
-  g_assert_cmpint (user_add (dir, "carol", NULL, "another long secret\n", NULL, &stderr_text), ==, 1);
+  calque_server_fixture_init (&fixture);
+  g_assert_cmpint (user_add (&fixture, "carol", "a long enough secret\n", NULL, NULL), ==, 0);
+  g_assert_cmpint (user_add (&fixture, "carol", "another long secret\n", NULL, &stderr_text), ==, 1);
   g_assert_nonnull (strstr (stderr_text, "carol"));
   g_assert_nonnull (strstr (stderr_text, "already exists"));
 
-  calque_test_remove_tree (dir);
+  calque_server_fixture_clear (&fixture);
 }
 
 static void
 test_user_add_short_password (void)
 {
-  g_autofree char *dir = make_data_dir ();
+  Fixture fixture;
   g_autofree char *stdout_text = NULL;
   g_autofree char *stderr_text = NULL;
 
-  g_assert_cmpint (user_add (dir, "carol", NULL, "short\n", &stdout_text, &stderr_text), ==, 1);
+  calque_server_fixture_init (&fixture);
+  g_assert_cmpint (user_add (&fixture, "carol", "short\n", &stdout_text, &stderr_text), ==, 1);
   g_assert_cmpstr (stdout_text, ==, "");
   g_assert_nonnull (strstr (stderr_text, "too short"));
 
   /* Nothing was stored: the same name can be added with a good password. */
-  g_assert_cmpint (user_add (dir, "carol", NULL, "a long enough secret\n", NULL, NULL), ==, 0);
+  g_assert_cmpint (user_add (&fixture, "carol", "a long enough secret\n", NULL, NULL), ==, 0);
 
-  calque_test_remove_tree (dir);
+  calque_server_fixture_clear (&fixture);
 }
 
 static void
 test_user_add_bad_names (void)
 {
-  g_autofree char *dir = make_data_dir ();
+  Fixture fixture;
   g_autofree char *too_long = g_strnfill (65, 'a');
   g_autofree char *longest = g_strnfill (64, 'a');
   const char *bad[] = { "", "a b", "a/b", "a:b", "tab\there", "bell\x07", "\xff\xfe", "new\nline", too_long };
 
+  calque_server_fixture_init (&fixture);
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autofree char *stdout_text = NULL;
 
-      g_assert_cmpint (user_add (dir, bad[i], NULL, "a long enough secret\n", &stdout_text, NULL), ==, 2);
+      g_assert_cmpint (user_add (&fixture, bad[i], "a long enough secret\n", &stdout_text, NULL), ==, 2);
       g_assert_cmpstr (stdout_text, ==, "");
     }
 
-  g_assert_cmpint (user_add (dir, longest, NULL, "a long enough secret\n", NULL, NULL), ==, 0);
-  g_assert_cmpint (user_add (dir, "Zoë", NULL, "a long enough secret\n", NULL, NULL), ==, 0);
+  g_assert_cmpint (user_add (&fixture, longest, "a long enough secret\n", NULL, NULL), ==, 0);
+  g_assert_cmpint (user_add (&fixture, "Zoë", "a long enough secret\n", NULL, NULL), ==, 0);
 
-  calque_test_remove_tree (dir);
+  calque_server_fixture_clear (&fixture);
 }
 
 static void
 test_bad_data_dir (void)
 {
-  g_autofree char *dir = make_data_dir ();
-  g_autofree char *blocker = g_build_filename (dir, "file", NULL);
-  g_autofree char *inside = g_build_filename (blocker, "data", NULL);
-  const char *argv[] = { "--listen", "127.0.0.1:0", "--data", inside, NULL };
+  Fixture fixture;
+  g_autofree char *blocker = NULL;
+  g_autofree char *inside = NULL;
   g_autoptr(GSubprocess) server = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *stdout_text = NULL;
   g_autofree char *stderr_text = NULL;
 
+  calque_server_fixture_init (&fixture);
+  blocker = g_build_filename (fixture.data_dir, "file", NULL);
+  inside = g_build_filename (blocker, "data", NULL);
+
   /* A folder below a plain file cannot be created. */
   g_file_set_contents (blocker, "", 0, &error);
   g_assert_no_error (error);
 
-  server = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, TRUE, argv);
+  {
+    const char *argv[] = { "--listen", "127.0.0.1:0", "--data", inside, NULL };
+
+    server = calque_server_fixture_spawn (&fixture, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                          argv);
+  }
   g_subprocess_communicate_utf8 (server, NULL, NULL, &stdout_text, &stderr_text, &error);
   g_assert_no_error (error);
 
@@ -462,15 +239,15 @@ test_bad_data_dir (void)
   g_assert_cmpstr (stdout_text, ==, "");
   g_assert_nonnull (strstr (stderr_text, inside));
 
-  calque_test_remove_tree (dir);
+  calque_server_fixture_clear (&fixture);
 }
 
 static void
 test_login_ok (Fixture       *fixture,
                gconstpointer  user_data)
 {
-  g_auto(Response) alice = { 0 };
-  g_auto(Response) bob = { 0 };
+  g_auto(CalqueHttpResponse) alice = { 0 };
+  g_auto(CalqueHttpResponse) bob = { 0 };
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   JsonObject *object;
 
@@ -493,9 +270,9 @@ static void
 test_login_wrong (Fixture       *fixture,
                   gconstpointer  user_data)
 {
-  g_auto(Response) wrong_password = { 0 };
-  g_auto(Response) unknown_user = { 0 };
-  g_auto(Response) other_users_password = { 0 };
+  g_auto(CalqueHttpResponse) wrong_password = { 0 };
+  g_auto(CalqueHttpResponse) unknown_user = { 0 };
+  g_auto(CalqueHttpResponse) other_users_password = { 0 };
 
   login (fixture, "alice", "not her password", &wrong_password);
   login (fixture, "mallory", ALICE_PASSWORD, &unknown_user);
@@ -514,7 +291,7 @@ test_tokens_stored_hashed (Fixture       *fixture,
                            gconstpointer  user_data)
 {
   g_autofree char *database = g_build_filename (fixture->data_dir, "calque-server.sqlite", NULL);
-  g_auto(Response) response = { 0 };
+  g_auto(CalqueHttpResponse) response = { 0 };
   g_autofree char *expected_hash = NULL;
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
@@ -554,12 +331,12 @@ static void
 test_logout (Fixture       *fixture,
              gconstpointer  user_data)
 {
-  g_auto(Response) session = { 0 };
-  g_auto(Response) first = { 0 };
-  g_auto(Response) again = { 0 };
-  g_auto(Response) missing = { 0 };
-  g_auto(Response) malformed = { 0 };
-  g_auto(Response) wrong_method = { 0 };
+  g_auto(CalqueHttpResponse) session = { 0 };
+  g_auto(CalqueHttpResponse) first = { 0 };
+  g_auto(CalqueHttpResponse) again = { 0 };
+  g_auto(CalqueHttpResponse) missing = { 0 };
+  g_auto(CalqueHttpResponse) malformed = { 0 };
+  g_auto(CalqueHttpResponse) wrong_method = { 0 };
   g_autofree char *bearer = NULL;
 
   login (fixture, "alice", ALICE_PASSWORD, &session);
@@ -584,15 +361,15 @@ static void
 test_rate_limit (Fixture       *fixture,
                  gconstpointer  user_data)
 {
-  g_auto(Response) limited = { 0 };
-  g_auto(Response) right_but_limited = { 0 };
-  g_auto(Response) other_user = { 0 };
+  g_auto(CalqueHttpResponse) limited = { 0 };
+  g_auto(CalqueHttpResponse) right_but_limited = { 0 };
+  g_auto(CalqueHttpResponse) other_user = { 0 };
   const char *retry_after;
   guint64 seconds = 0;
 
   for (guint i = 0; i < 5; i++)
     {
-      g_auto(Response) response = { 0 };
+      g_auto(CalqueHttpResponse) response = { 0 };
 
       login (fixture, "alice", "not her password", &response);
       assert_error (&response, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
@@ -617,11 +394,11 @@ static void
 test_login_success_resets_user_limit (Fixture       *fixture,
                                       gconstpointer  user_data)
 {
-  g_auto(Response) right = { 0 };
+  g_auto(CalqueHttpResponse) right = { 0 };
 
   for (guint i = 0; i < 4; i++)
     {
-      g_auto(Response) response = { 0 };
+      g_auto(CalqueHttpResponse) response = { 0 };
 
       login (fixture, "alice", "not her password", &response);
       g_assert_cmpuint (response.status, ==, SOUP_STATUS_UNAUTHORIZED);
@@ -633,7 +410,7 @@ test_login_success_resets_user_limit (Fixture       *fixture,
   /* The typos before the success are forgotten: five more tries. */
   for (guint i = 0; i < 5; i++)
     {
-      g_auto(Response) response = { 0 };
+      g_auto(CalqueHttpResponse) response = { 0 };
 
       login (fixture, "alice", "not her password", &response);
       g_assert_cmpuint (response.status, ==, SOUP_STATUS_UNAUTHORIZED);
@@ -653,15 +430,15 @@ test_bad_requests (Fixture       *fixture,
     "",
   };
   g_autofree char *big = NULL;
-  g_auto(Response) too_large = { 0 };
-  g_auto(Response) wrong_method = { 0 };
-  g_auto(Response) wrong_type = { 0 };
-  g_auto(Response) still_fine = { 0 };
+  g_auto(CalqueHttpResponse) too_large = { 0 };
+  g_auto(CalqueHttpResponse) wrong_method = { 0 };
+  g_auto(CalqueHttpResponse) wrong_type = { 0 };
+  g_auto(CalqueHttpResponse) still_fine = { 0 };
   gsize big_length = 9000;
 
   for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
     {
-      g_auto(Response) response = { 0 };
+      g_auto(CalqueHttpResponse) response = { 0 };
 
       g_test_message ("body: %s", bodies[i]);
       request_full (fixture, SOUP_METHOD_POST, "/api/v1/login", NULL, "application/json",
@@ -739,16 +516,15 @@ static void
 test_responsive_during_verification (void)
 {
   enum { N_LOGINS = 16 };
-  g_autofree char *dir = make_data_dir ();
-  g_autoptr(GSubprocess) server = NULL;
+  Fixture fixture;
   g_autoptr(SoupSession) session = NULL;
   g_autoptr(SoupMessage) health = NULL;
-  g_autofree char *health_uri = NULL;
   Race race = { 0 };
   gint64 start_us;
-  guint16 port = 0;
 
-  server = start_server (dir, FALSE, &port);
+  calque_server_fixture_init (&fixture);
+  calque_server_fixture_setenv (&fixture, "CALQUE_PASSWORD_TEST_COST", NULL);
+  calque_server_fixture_start (&fixture);
   session = soup_session_new_with_options ("timeout", 60,
                                            "max-conns", 64,
                                            "max-conns-per-host", 64,
@@ -759,9 +535,9 @@ test_responsive_during_verification (void)
     {
       /* Different names, so that the per-user limit stays out of it. */
       g_autofree char *name = g_strdup_printf ("nobody%u", i);
-      g_autofree char *body = login_body (name, "some password or other");
-      g_autoptr(SoupMessage) msg = new_message (port, SOUP_METHOD_POST, "/api/v1/login",
-                                                "application/json", body, strlen (body));
+      g_autofree char *body = calque_server_fixture_login_body (name, "some password or other");
+      g_autoptr(SoupMessage) msg = calque_server_fixture_new_message (&fixture, SOUP_METHOD_POST, "/api/v1/login",
+                                                                      "application/json", body, -1);
 
       race.logins_pending++;
       soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, login_sent_cb, &race);
@@ -772,8 +548,7 @@ test_responsive_during_verification (void)
     ;
   g_usleep (20 * 1000);
 
-  health_uri = g_strdup_printf ("http://127.0.0.1:%u/api/v1/health", (guint) port);
-  health = soup_message_new (SOUP_METHOD_GET, health_uri);
+  health = calque_server_fixture_new_message (&fixture, SOUP_METHOD_GET, "/api/v1/health", NULL, NULL, 0);
   soup_session_send_and_read_async (session, health, G_PRIORITY_DEFAULT, NULL, health_sent_cb, &race);
 
   while (race.logins_pending > 0 || race.health_done_us == 0)
@@ -785,8 +560,7 @@ test_responsive_during_verification (void)
   g_assert_cmpuint (race.logins_pending_at_health, >, 0);
   g_assert_cmpint (race.health_done_us, <, race.logins_done_us);
 
-  stop_server (server);
-  calque_test_remove_tree (dir);
+  calque_server_fixture_clear (&fixture);
 }
 
 int

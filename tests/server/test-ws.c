@@ -13,7 +13,6 @@
 
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 
 #include <gio/gio.h>
@@ -21,24 +20,21 @@
 #include <libsoup/soup.h>
 
 #include "calque-protocol.h"
-#include "calque-test-util.h"
+#include "calque-server-fixture.h"
 
 #define PASSWORD "correct horse battery"
 #define WAIT_MS 10000
 
 typedef struct
 {
-  char        *data_dir;
-  GSubprocess *server;
-  guint16      port;
-  SoupSession *http;
-  SoupSession *ws;
-  char        *alice;     /* tokens */
-  char        *bob;
-  char        *carol;
-  char        *project;
-  gint64       next_op;
-  char        *client_id; /* alice's workspace */
+  CalqueServerFixture server;
+  SoupSession        *ws;
+  char               *alice;     /* tokens */
+  char               *bob;
+  char               *carol;
+  char               *project;
+  gint64              next_op;
+  char               *client_id; /* alice's workspace */
 } Fixture;
 
 typedef struct
@@ -47,94 +43,6 @@ typedef struct
   GQueue                   inbox;  /* CalqueMessage */
   gboolean                 closed;
 } Client;
-
-static const char *
-server_path (void)
-{
-  const char *path = g_getenv ("CALQUE_SERVER");
-
-  g_assert_nonnull (path);
-  g_assert_true (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE));
-  return path;
-}
-
-/* A failed assertion aborts without teardown; the kernel then kills the
- * child, so no server outlives the test. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static GSubprocess *
-spawn (GSubprocessFlags    flags,
-       const char * const *argv_tail)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  GSubprocess *process;
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
-  g_subprocess_launcher_setenv (launcher, "CALQUE_PASSWORD_TEST_COST", "low", TRUE);
-  /* A client that reads nothing for this long is too slow; short, so
-   * that the test of it does not wait the real 30 s. */
-  g_subprocess_launcher_setenv (launcher, "CALQUE_SYNC_TEST_STALL_MS", "300", TRUE);
-
-  g_ptr_array_add (argv, (gpointer) server_path ());
-  for (guint i = 0; argv_tail[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) argv_tail[i]);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  return process;
-}
-
-static void
-user_add (const char *data_dir,
-          const char *name,
-          const char *extra)
-{
-  const char *argv[] = { "user", "add", name, "--data", data_dir, extra, NULL };
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-
-  process = spawn (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, argv);
-  g_subprocess_communicate_utf8 (process, PASSWORD "\n", NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
-}
-
-static GSubprocess *
-start_server (const char *data_dir,
-              guint16    *out_port)
-{
-  const char *argv[] = { "--listen", "127.0.0.1:0", "--data", data_dir, NULL };
-  static const char prefix[] = "calque-server: listening on http://127.0.0.1:";
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  GSubprocess *server;
-  guint64 port;
-
-  server = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE, argv);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (lines), FALSE);
-
-  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, prefix));
-  port = g_ascii_strtoull (line + strlen (prefix), NULL, 10);
-  g_assert_cmpuint (port, >, 0);
-  g_assert_cmpuint (port, <=, G_MAXUINT16);
-
-  *out_port = (guint16) port;
-  return server;
-}
 
 /* POSTs @body (JSON, or nothing) and returns the decoded answer, or NULL
  * for an empty one; checks the status. */
@@ -145,69 +53,45 @@ post (Fixture    *fixture,
       const char *body,
       guint       expected_status)
 {
-  g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u%s", (guint) fixture->port, path);
-  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_POST, uri);
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(GError) error = NULL;
+  g_auto(CalqueHttpResponse) response = { 0 };
+  g_autofree char *authorization = token != NULL ? g_strconcat ("Bearer ", token, NULL) : NULL;
 
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  calque_server_fixture_request (&fixture->server, SOUP_METHOD_POST, path, authorization, "application/json",
+                                 body, -1, &response);
+  g_test_message ("POST %s -> %u %s", path, response.status, response.text ?: "");
+  g_assert_cmpuint (response.status, ==, expected_status);
 
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  if (token != NULL)
-    {
-      g_autofree char *authorization = g_strconcat ("Bearer ", token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
-    }
-
-  answer = soup_session_send_and_read (fixture->http, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_test_message ("POST %s -> %u %.*s", path, soup_message_get_status (msg),
-                  (int) g_bytes_get_size (answer), (const char *) g_bytes_get_data (answer, NULL));
-  g_assert_cmpuint (soup_message_get_status (msg), ==, expected_status);
-
-  if (g_bytes_get_size (answer) == 0)
+  if (response.text == NULL || response.text[0] == '\0')
     return NULL;
 
-  {
-    g_autofree char *text = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
-    JsonNode *node = json_from_string (text, &error);
-
-    g_assert_no_error (error);
-    return node;
-  }
+  g_assert_nonnull (response.body);
+  return g_steal_pointer (&response.body);
 }
 
 static char *
 login (Fixture    *fixture,
        const char *user)
 {
-  g_autofree char *body = g_strdup_printf ("{\"user\":\"%s\",\"password\":\"%s\"}", user, PASSWORD);
-  g_autoptr(JsonNode) node = post (fixture, "/api/v1/login", NULL, body, SOUP_STATUS_OK);
-
-  return g_strdup (json_object_get_string_member (json_node_get_object (node), "token"));
+  return calque_server_fixture_login_token (&fixture->server, user, PASSWORD);
 }
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) project = NULL;
   g_autoptr(JsonNode) member = NULL;
   g_autofree char *members_path = NULL;
 
-  fixture->data_dir = g_dir_make_tmp ("calque-ws-XXXXXX", &error);
-  g_assert_no_error (error);
-  user_add (fixture->data_dir, "alice", "--admin");
-  user_add (fixture->data_dir, "bob", NULL);
-  user_add (fixture->data_dir, "carol", NULL);
+  calque_server_fixture_init (&fixture->server);
+  /* A client that reads nothing for this long is too slow; short, so
+   * that the test of it does not wait the real 30 s. */
+  calque_server_fixture_setenv (&fixture->server, "CALQUE_SYNC_TEST_STALL_MS", "300");
+  g_assert_cmpint (calque_server_fixture_user_add (&fixture->server, "alice", "--admin", PASSWORD), ==, 0);
+  g_assert_cmpint (calque_server_fixture_user_add (&fixture->server, "bob", NULL, PASSWORD), ==, 0);
+  g_assert_cmpint (calque_server_fixture_user_add (&fixture->server, "carol", NULL, PASSWORD), ==, 0);
 
-  fixture->server = start_server (fixture->data_dir, &fixture->port);
-  fixture->http = soup_session_new_with_options ("timeout", 10, NULL);
+  calque_server_fixture_start (&fixture->server);
   fixture->ws = soup_session_new ();
 
   fixture->alice = login (fixture, "alice");
@@ -230,16 +114,8 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  if (fixture->server != NULL && g_subprocess_get_identifier (fixture->server) != NULL)
-    {
-      g_subprocess_force_exit (fixture->server);
-      g_subprocess_wait (fixture->server, NULL, NULL);
-    }
-  g_clear_object (&fixture->server);
-  g_clear_object (&fixture->http);
+  calque_server_fixture_clear (&fixture->server);
   g_clear_object (&fixture->ws);
-  calque_test_remove_tree (fixture->data_dir);
-  g_clear_pointer (&fixture->data_dir, g_free);
   g_clear_pointer (&fixture->alice, g_free);
   g_clear_pointer (&fixture->bob, g_free);
   g_clear_pointer (&fixture->carol, g_free);
@@ -310,7 +186,7 @@ connected_cb (GObject      *object,
 static Client *
 client_connect (Fixture *fixture)
 {
-  g_autofree char *uri = g_strdup_printf ("ws://127.0.0.1:%u/api/v1/sync", (guint) fixture->port);
+  g_autofree char *uri = g_strdup_printf ("ws://127.0.0.1:%u/api/v1/sync", (guint) fixture->server.port);
   g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, uri);
   Client *client = g_new0 (Client, 1);
   SoupWebsocketConnection *conn = NULL;
@@ -805,7 +681,7 @@ raw_connect (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, fixture->port);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, fixture->server.port);
   g_autofree char *request = NULL;
   GString *answer = g_string_new (NULL);
   GSocket *socket;
@@ -823,7 +699,7 @@ raw_connect (Fixture *fixture)
                              "Upgrade: websocket\r\n"
                              "Connection: Upgrade\r\n"
                              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                             "Sec-WebSocket-Version: 13\r\n\r\n", (guint) fixture->port);
+                             "Sec-WebSocket-Version: 13\r\n\r\n", (guint) fixture->server.port);
   g_socket_send (socket, request, strlen (request), NULL, &error);
   g_assert_no_error (error);
 
@@ -1056,7 +932,7 @@ test_shutdown (Fixture       *fixture,
   g_autoptr(Client) alice = client_join (fixture, fixture->alice, 0, "alice", "owner", NULL);
 
   g_ptr_array_unref (client_drain (alice));
-  g_subprocess_send_signal (fixture->server, SIGTERM);
+  g_subprocess_send_signal (fixture->server.server, SIGTERM);
   client_expect_error (alice, CALQUE_SYNC_CODE_SERVER_SHUTDOWN);
   client_expect_closed (alice);
   g_assert_cmpuint (soup_websocket_connection_get_close_code (alice->conn), ==, SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
