@@ -555,23 +555,20 @@ calque_auth_get_store (CalqueAuth *self)
 }
 
 gboolean
-calque_auth_check_token (CalqueAuth  *self,
-                         const char  *token,
-                         char       **out_user,
-                         gboolean    *out_admin,
-                         gint64      *out_expires_s,
-                         char       **out_hash,
-                         GError     **error)
+calque_auth_check_token_hash (CalqueAuth  *self,
+                              const char  *token_hash,
+                              char       **out_user,
+                              gboolean    *out_admin,
+                              gint64      *out_expires_s,
+                              GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *token_hash = NULL;
   g_autofree char *user = NULL;
   gint64 expires_s = 0;
   gboolean admin = FALSE;
 
   g_return_val_if_fail (CALQUE_IS_AUTH (self), FALSE);
 
-  token_hash = token ? calque_token_hash (token, NULL) : NULL;
   if (token_hash == NULL
       || !calque_server_store_lookup_token (self->store, token_hash, &user, &expires_s, &local_error)
       || !calque_server_store_get_user (self->store, user, NULL, &admin, NULL))
@@ -596,6 +593,26 @@ calque_auth_check_token (CalqueAuth  *self,
     *out_admin = admin;
   if (out_expires_s)
     *out_expires_s = expires_s;
+  return TRUE;
+}
+
+gboolean
+calque_auth_check_token (CalqueAuth  *self,
+                         const char  *token,
+                         char       **out_user,
+                         gboolean    *out_admin,
+                         gint64      *out_expires_s,
+                         char       **out_hash,
+                         GError     **error)
+{
+  g_autofree char *token_hash = NULL;
+
+  g_return_val_if_fail (CALQUE_IS_AUTH (self), FALSE);
+
+  token_hash = token ? calque_token_hash (token, NULL) : NULL;
+  if (!calque_auth_check_token_hash (self, token_hash, out_user, out_admin, out_expires_s, error))
+    return FALSE;
+
   if (out_hash)
     *out_hash = g_steal_pointer (&token_hash);
   return TRUE;

@@ -83,6 +83,14 @@ gboolean     calque_auth_check_token         (CalqueAuth            *self,
                                               gint64                *out_expires_s,
                                               char                 **out_hash,
                                               GError               **error);
+/* The same check for a token known only by its hash: a live connection
+ * keeps the hash, never the token, and re-checks it on every message. */
+gboolean     calque_auth_check_token_hash    (CalqueAuth            *self,
+                                              const char            *token_hash,
+                                              char                 **out_user,
+                                              gboolean              *out_admin,
+                                              gint64                *out_expires_s,
+                                              GError               **error);
 CalqueServerStore *calque_auth_get_store     (CalqueAuth            *self);
 char        *calque_auth_logout              (CalqueAuth            *self,
                                               const char            *authorization,

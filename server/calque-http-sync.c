@@ -32,6 +32,7 @@
 #include "calque-http-private.h"
 #include "calque-protocol.h"
 #include "calque-sync.h"
+#include "calque-token.h"
 
 #define SYNC_PATH "/api/v1/sync"
 
@@ -495,21 +496,22 @@ hub_broadcast_presence (SyncHub    *hub,
     client_send (g_ptr_array_index (clients, i), message);
 }
 
-static void
-client_hello (Client        *client,
-              CalqueMessage *hello)
+/* Who the holder of @token_hash is in @project, checked against the store
+ * as it is now: NULL, with the connection closed on a precise error, when
+ * the session was ended, has run out, or lost its membership. */
+static CalqueSyncSession *
+client_authorize (Client     *client,
+                  const char *token_hash,
+                  const char *project)
 {
   SyncHub *hub = client->hub;
   CalqueAuth *auth = _calque_http_get_auth (hub->http);
-  CalqueServerStore *store = hub_store (hub);
   g_autoptr(GError) error = NULL;
-  g_autoptr(CalqueMessage) welcome = NULL;
   g_autofree char *user = NULL;
-  g_autofree char *token_hash = NULL;
   gboolean admin = FALSE;
-  gint64 head;
+  CalqueSyncSession *session;
 
-  if (!calque_auth_check_token (auth, hello->token, &user, &admin, NULL, &token_hash, &error))
+  if (!calque_auth_check_token_hash (auth, token_hash, &user, &admin, NULL, &error))
     {
       if (g_error_matches (error, CALQUE_AUTH_ERROR, CALQUE_AUTH_ERROR_EXPIRED))
         client_close_with_error (client, CALQUE_SYNC_CODE_TOKEN_EXPIRED,
@@ -521,11 +523,11 @@ client_hello (Client        *client,
                                  SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
       else
         client_fail_internal (client, error);
-      return;
+      return NULL;
     }
 
-  client->session = calque_sync_session_new (store, hello->project, user, admin, &error);
-  if (client->session == NULL)
+  session = calque_sync_session_new (hub_store (hub), project, user, admin, &error);
+  if (session == NULL)
     {
       if (g_error_matches (error, CALQUE_SYNC_ERROR, CALQUE_SYNC_ERROR_NO_PROJECT))
         client_close_with_error (client, CALQUE_SYNC_CODE_NOT_FOUND,
@@ -537,8 +539,41 @@ client_hello (Client        *client,
                                  SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
       else
         client_fail_internal (client, error);
-      return;
     }
+  return session;
+}
+
+/* A live connection is re-authorized before each message it sends, so an
+ * expired token, a removed member or a lowered role takes effect at once
+ * rather than when the peer reconnects. */
+static gboolean
+client_reauthorize (Client *client)
+{
+  CalqueSyncSession *session;
+
+  session = client_authorize (client, client->token_hash, client->session->project_id);
+  if (session == NULL)
+    return FALSE;
+
+  calque_sync_session_free (client->session);
+  client->session = session;
+  return TRUE;
+}
+
+static void
+client_hello (Client        *client,
+              CalqueMessage *hello)
+{
+  CalqueServerStore *store = hub_store (client->hub);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CalqueMessage) welcome = NULL;
+  g_autofree char *token_hash = NULL;
+  gint64 head;
+
+  token_hash = hello->token ? calque_token_hash (hello->token, NULL) : NULL;
+  client->session = client_authorize (client, token_hash, hello->project);
+  if (client->session == NULL)
+    return;
 
   head = calque_server_store_get_head (store, hello->project, &error);
   if (error != NULL)
@@ -552,9 +587,9 @@ client_hello (Client        *client,
   client->state = CLIENT_LIVE;
 
   g_debug ("sync: %s joined project %s from seq %" G_GINT64_FORMAT,
-           user, hello->project, client->cursor);
+           client->session->user, hello->project, client->cursor);
 
-  welcome = calque_message_new_welcome (hello->project, head, user,
+  welcome = calque_message_new_welcome (hello->project, head, client->session->user,
                                         calque_role_to_string (client->session->access.role));
   client_send (client, welcome);
   client_catch_up (client, TRUE);
@@ -643,6 +678,9 @@ client_message (Client        *client,
                                  SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
       return;
     }
+
+  if (client->state != CLIENT_LIVE || !client_reauthorize (client))
+    return;
 
   switch (message->type)
     {

@@ -18,6 +18,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <sqlite3.h>
 
 #include "calque-protocol.h"
 #include "calque-server-fixture.h"
@@ -35,6 +36,7 @@ typedef struct
   char               *project;
   gint64              next_op;
   char               *client_id; /* alice's workspace */
+  char               *bob_member; /* the id of bob's member record */
 } Fixture;
 
 typedef struct
@@ -105,6 +107,7 @@ fixture_set_up (Fixture       *fixture,
   members_path = g_strdup_printf ("/api/v1/projects/%s/members", fixture->project);
   member = post (fixture, members_path, fixture->alice,
                  "{\"user\":\"bob\",\"role\":\"annotator\"}", SOUP_STATUS_CREATED);
+  fixture->bob_member = g_strdup (json_object_get_string_member (json_node_get_object (member), "id"));
 
   fixture->client_id = g_uuid_string_random ();
   fixture->next_op = 1;
@@ -121,6 +124,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_pointer (&fixture->carol, g_free);
   g_clear_pointer (&fixture->project, g_free);
   g_clear_pointer (&fixture->client_id, g_free);
+  g_clear_pointer (&fixture->bob_member, g_free);
 }
 
 static void
@@ -599,6 +603,86 @@ test_logout_closes (Fixture       *fixture,
   g_assert_false (kept->closed);
 }
 
+/* Ends @user's sessions the way time does: their tokens are made to have
+ * run out, in the server's own database, while it runs. */
+static void
+expire_tokens (Fixture    *fixture,
+               const char *user)
+{
+  g_autofree char *path = g_build_filename (fixture->server.data_dir, "calque-server.sqlite", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *statement = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, WAIT_MS);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE tokens SET expires = 1 WHERE user = ?", -1, &statement, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_text (statement, 1, user, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_DONE);
+  g_assert_cmpint (sqlite3_changes (db), >, 0);
+  sqlite3_finalize (statement);
+  sqlite3_close (db);
+}
+
+static void
+test_token_expires_mid_session (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_autoptr(Client) bob = NULL;
+  g_autoptr(Client) alice = NULL;
+  g_autoptr(CalqueMessage) ping = calque_message_new_ping (7);
+
+  alice = client_join (fixture, fixture->alice, 0, "alice", "owner", NULL);
+  g_ptr_array_unref (client_drain (alice));
+  bob = client_join (fixture, fixture->bob, 0, "bob", "annotator", NULL);
+  g_ptr_array_unref (client_drain (bob));
+
+  expire_tokens (fixture, "bob");
+
+  /* The connection was opened with a good token; the next thing it says
+   * is refused all the same. */
+  client_send (bob, ping);
+  client_expect_error (bob, CALQUE_SYNC_CODE_TOKEN_EXPIRED);
+  client_expect_closed (bob);
+
+  g_ptr_array_unref (client_drain (alice));
+  g_assert_false (alice->closed);
+}
+
+static void
+test_removed_member_cut_off (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autoptr(Client) alice = NULL;
+  g_autoptr(Client) bob = NULL;
+  g_autoptr(CalqueChange) removal = NULL;
+  g_autoptr(CalqueMessage) ack = NULL;
+  g_autoptr(CalqueMessage) ping = calque_message_new_ping (8);
+  gint64 head = 0;
+
+  alice = client_join (fixture, fixture->alice, 0, "alice", "owner", &head);
+  g_ptr_array_unref (client_drain (alice));
+  bob = client_join (fixture, fixture->bob, 0, "bob", "annotator", NULL);
+  g_ptr_array_unref (client_drain (bob));
+
+  removal = calque_change_new (fixture->client_id, fixture->next_op++, CALQUE_KIND_MEMBER,
+                               fixture->bob_member, fixture->project);
+  removal->delete_record = TRUE;
+  removal->hlc.time = ((guint64) (g_get_real_time () / 1000) << 16) | removal->op_no;
+  removal->hlc.node = 0x5c1e8a7b3d90a4f1;
+  removal->base_seq = head;
+  ack = client_push (alice, removal);
+  g_assert_cmpint (ack_seq (ack), >, 0);
+  /* Bob is told of his removal like anyone else... */
+  g_clear_pointer (&ack, calque_message_free);
+  ack = client_expect (bob, CALQUE_MESSAGE_CHANGES);
+
+  /* ...and whatever he sends next is refused. */
+  client_send (bob, ping);
+  client_expect_error (bob, CALQUE_SYNC_CODE_FORBIDDEN);
+  client_expect_closed (bob);
+}
+
 static void
 test_malformed_frames (Fixture       *fixture,
                        gconstpointer  user_data)
@@ -953,6 +1037,10 @@ main (int    argc,
   g_test_add ("/server/ws/malformed-frames", Fixture, NULL, fixture_set_up, test_malformed_frames,
               fixture_tear_down);
   g_test_add ("/server/ws/slow-reader", Fixture, NULL, fixture_set_up, test_slow_reader, fixture_tear_down);
+  g_test_add ("/server/ws/token-expires-mid-session", Fixture, NULL, fixture_set_up,
+              test_token_expires_mid_session, fixture_tear_down);
+  g_test_add ("/server/ws/removed-member-cut-off", Fixture, NULL, fixture_set_up,
+              test_removed_member_cut_off, fixture_tear_down);
   g_test_add ("/server/ws/shutdown", Fixture, NULL, fixture_set_up, test_shutdown, fixture_tear_down);
   g_test_add ("/server/ws/presence", Fixture, NULL, fixture_set_up, test_presence, fixture_tear_down);
 
