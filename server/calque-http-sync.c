@@ -317,6 +317,71 @@ client_arm_pump (Client *client)
                                         client_ref (client), (GDestroyNotify) client_unref);
 }
 
+/* Who the holder of @token_hash is in @project, checked against the store
+ * as it is now: NULL, with the connection closed on a precise error, when
+ * the session was ended, has run out, or lost its membership. */
+static CalqueSyncSession *
+client_authorize (Client     *client,
+                  const char *token_hash,
+                  const char *project)
+{
+  SyncHub *hub = client->hub;
+  CalqueAuth *auth = _calque_http_get_auth (hub->http);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user = NULL;
+  gboolean admin = FALSE;
+  CalqueSyncSession *session;
+
+  if (!calque_auth_check_token_hash (auth, token_hash, &user, &admin, NULL, &error))
+    {
+      if (g_error_matches (error, CALQUE_AUTH_ERROR, CALQUE_AUTH_ERROR_EXPIRED))
+        client_close_with_error (client, CALQUE_SYNC_CODE_TOKEN_EXPIRED,
+                                 "your session has expired; log in again",
+                                 SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
+      else if (g_error_matches (error, CALQUE_AUTH_ERROR, CALQUE_AUTH_ERROR_UNAUTHORIZED))
+        client_close_with_error (client, CALQUE_SYNC_CODE_UNAUTHORIZED,
+                                 "the session token is not valid; log in again",
+                                 SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
+      else
+        client_fail_internal (client, error);
+      return NULL;
+    }
+
+  session = calque_sync_session_new (hub_store (hub), project, user, admin, &error);
+  if (session == NULL)
+    {
+      if (g_error_matches (error, CALQUE_SYNC_ERROR, CALQUE_SYNC_ERROR_NO_PROJECT))
+        client_close_with_error (client, CALQUE_SYNC_CODE_NOT_FOUND,
+                                 "there is no such project",
+                                 SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
+      else if (g_error_matches (error, CALQUE_SYNC_ERROR, CALQUE_SYNC_ERROR_NOT_MEMBER))
+        client_close_with_error (client, CALQUE_SYNC_CODE_FORBIDDEN,
+                                 "you are not a member of this project",
+                                 SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
+      else
+        client_fail_internal (client, error);
+    }
+  return session;
+}
+
+/* A live connection is re-authorized before each message it sends and
+ * before each read of the stream for it, so an expired token, a removed
+ * member or a lowered role takes effect at once rather than when the peer
+ * reconnects. */
+static gboolean
+client_reauthorize (Client *client)
+{
+  CalqueSyncSession *session;
+
+  session = client_authorize (client, client->token_hash, client->session->project_id);
+  if (session == NULL)
+    return FALSE;
+
+  calque_sync_session_free (client->session);
+  client->session = session;
+  return TRUE;
+}
+
 /* Sends the changes after the client's cursor up to the head, in pages,
  * until its queue is full; the pump sends the rest as it drains. With
  * @always, at least one page goes out even if empty: the catch-up after
@@ -329,6 +394,10 @@ client_catch_up (Client   *client,
   g_autoptr(GError) error = NULL;
   gboolean sent = FALSE;
   gint64 head;
+
+  /* Right after hello the session is fresh; any later read is re-checked. */
+  if (!always && client->state == CLIENT_LIVE && !client_reauthorize (client))
+    return;
 
   head = calque_server_store_get_head (store, client->session->project_id, &error);
   if (error != NULL)
@@ -494,70 +563,6 @@ hub_broadcast_presence (SyncHub    *hub,
 
   for (guint i = 0; i < clients->len; i++)
     client_send (g_ptr_array_index (clients, i), message);
-}
-
-/* Who the holder of @token_hash is in @project, checked against the store
- * as it is now: NULL, with the connection closed on a precise error, when
- * the session was ended, has run out, or lost its membership. */
-static CalqueSyncSession *
-client_authorize (Client     *client,
-                  const char *token_hash,
-                  const char *project)
-{
-  SyncHub *hub = client->hub;
-  CalqueAuth *auth = _calque_http_get_auth (hub->http);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *user = NULL;
-  gboolean admin = FALSE;
-  CalqueSyncSession *session;
-
-  if (!calque_auth_check_token_hash (auth, token_hash, &user, &admin, NULL, &error))
-    {
-      if (g_error_matches (error, CALQUE_AUTH_ERROR, CALQUE_AUTH_ERROR_EXPIRED))
-        client_close_with_error (client, CALQUE_SYNC_CODE_TOKEN_EXPIRED,
-                                 "your session has expired; log in again",
-                                 SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
-      else if (g_error_matches (error, CALQUE_AUTH_ERROR, CALQUE_AUTH_ERROR_UNAUTHORIZED))
-        client_close_with_error (client, CALQUE_SYNC_CODE_UNAUTHORIZED,
-                                 "the session token is not valid; log in again",
-                                 SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
-      else
-        client_fail_internal (client, error);
-      return NULL;
-    }
-
-  session = calque_sync_session_new (hub_store (hub), project, user, admin, &error);
-  if (session == NULL)
-    {
-      if (g_error_matches (error, CALQUE_SYNC_ERROR, CALQUE_SYNC_ERROR_NO_PROJECT))
-        client_close_with_error (client, CALQUE_SYNC_CODE_NOT_FOUND,
-                                 "there is no such project",
-                                 SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
-      else if (g_error_matches (error, CALQUE_SYNC_ERROR, CALQUE_SYNC_ERROR_NOT_MEMBER))
-        client_close_with_error (client, CALQUE_SYNC_CODE_FORBIDDEN,
-                                 "you are not a member of this project",
-                                 SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
-      else
-        client_fail_internal (client, error);
-    }
-  return session;
-}
-
-/* A live connection is re-authorized before each message it sends, so an
- * expired token, a removed member or a lowered role takes effect at once
- * rather than when the peer reconnects. */
-static gboolean
-client_reauthorize (Client *client)
-{
-  CalqueSyncSession *session;
-
-  session = client_authorize (client, client->token_hash, client->session->project_id);
-  if (session == NULL)
-    return FALSE;
-
-  calque_sync_session_free (client->session);
-  client->session = session;
-  return TRUE;
 }
 
 static void
