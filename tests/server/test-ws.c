@@ -682,6 +682,234 @@ test_removed_member_cut_off (Fixture       *fixture,
   g_assert_false (alice->closed);
 }
 
+#define CRASH_CLIENTS 10
+#define CRASH_ROUNDS  6   /* the server is killed during the last one */
+#define CRASH_BATCH   20
+
+static char *
+change_key (const char *client_id,
+            guint64     op_no)
+{
+  return g_strdup_printf ("%s/%" G_GUINT64_FORMAT, client_id, op_no);
+}
+
+/* Moves the acks in @client's inbox into @acked (key → seq), dropping
+ * the rest; returns how many acks there were. */
+static guint
+harvest_acks (Client     *client,
+              GHashTable *acked)
+{
+  CalqueMessage *message;
+  guint acks = 0;
+
+  while ((message = g_queue_pop_head (&client->inbox)) != NULL)
+    {
+      if (message->type == CALQUE_MESSAGE_ACK)
+        {
+          acks++;
+          for (guint i = 0; i < message->results->len; i++)
+            {
+              const CalqueAckResult *result = g_ptr_array_index (message->results, i);
+
+              g_assert_cmpint (result->seq, >, 0);
+              g_hash_table_insert (acked, change_key (result->client_id, result->op_no),
+                                   g_memdup2 (&result->seq, sizeof result->seq));
+            }
+        }
+      calque_message_free (message);
+    }
+  return acks;
+}
+
+static gboolean
+all_closed (Client **clients)
+{
+  for (guint i = 0; i < CRASH_CLIENTS; i++)
+    if (!clients[i]->closed)
+      return FALSE;
+  return TRUE;
+}
+
+/* Ten connections push at once and the server is killed (SIGKILL) in the
+ * middle of a round. After a restart on the same data every change that
+ * was acked is there exactly once, and pushing the unacked ones again, as a
+ * client does after a reconnect, leaves each change once in the stream. */
+static void
+test_crash_keeps_acked (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  Client *clients[CRASH_CLIENTS];
+  char *workspaces[CRASH_CLIENTS];
+  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func ((GDestroyNotify) calque_change_free);
+  g_autoptr(GHashTable) acked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) stream = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) retried = NULL;
+  g_autoptr(Client) checker = NULL;
+  g_autoptr(Client) retrier = NULL;
+  g_autoptr(CalqueMessage) outbox = NULL;
+  g_autoptr(CalqueMessage) ack = NULL;
+  guint committed_unacked = 0;
+  GHashTableIter iter;
+  gpointer key, value;
+  gint64 head = 0;
+  guint acks = 0;
+  guint acked_before_crash;
+
+  for (guint i = 0; i < CRASH_CLIENTS; i++)
+    {
+      clients[i] = client_join (fixture, fixture->alice, 0, "alice", "owner", i == 0 ? &head : NULL);
+      workspaces[i] = g_uuid_string_random ();
+      g_ptr_array_unref (client_drain (clients[i]));
+    }
+
+  for (guint round = 0; round < CRASH_ROUNDS; round++)
+    {
+      for (guint i = 0; i < CRASH_CLIENTS; i++)
+        {
+          g_autoptr(CalqueMessage) push = calque_message_new_push ();
+
+          for (guint j = 0; j < CRASH_BATCH; j++)
+            {
+              g_autofree char *name = g_strdup_printf ("L%u-%u-%u", round, i, j);
+              CalqueChange *label = new_label (fixture, workspaces[i], round * CRASH_BATCH + j + 1, name, head);
+
+              g_ptr_array_add (sent, calque_change_copy (label));
+              calque_message_take_change (push, label);
+            }
+          client_send (clients[i], push);
+        }
+
+      if (round + 1 < CRASH_ROUNDS)
+        {
+          /* Every push of the round acked before the next. */
+          guint round_acks = 0;
+
+          while (round_acks < CRASH_CLIENTS)
+            {
+              gboolean timed_out = FALSE;
+              guint id = g_timeout_add (WAIT_MS, timeout_cb, &timed_out);
+
+              g_main_context_iteration (NULL, TRUE);
+              if (!timed_out)
+                g_source_remove (id);
+              g_assert_false (timed_out);
+              for (guint i = 0; i < CRASH_CLIENTS; i++)
+                round_acks += harvest_acks (clients[i], acked);
+            }
+          acks += round_acks;
+        }
+      else
+        {
+          /* The last round: kill the server as soon as its first ack is
+           * out, with the other pushes of the round in flight. */
+          guint round_acks = 0;
+
+          while (round_acks == 0)
+            {
+              g_main_context_iteration (NULL, TRUE);
+              for (guint i = 0; i < CRASH_CLIENTS; i++)
+                round_acks += harvest_acks (clients[i], acked);
+            }
+          g_assert_true (g_subprocess_get_identifier (fixture->server.server) != NULL);
+          g_subprocess_send_signal (fixture->server.server, SIGKILL);
+          g_subprocess_wait (fixture->server.server, NULL, NULL);
+          g_clear_object (&fixture->server.server);
+
+          /* What reached the clients before the kill counts as acked. */
+          while (!all_closed (clients))
+            g_main_context_iteration (NULL, TRUE);
+          for (guint i = 0; i < CRASH_CLIENTS; i++)
+            round_acks += harvest_acks (clients[i], acked);
+          acks += round_acks;
+          g_test_message ("killed with %u of the last round's %u pushes acked", round_acks, CRASH_CLIENTS);
+        }
+    }
+  acked_before_crash = g_hash_table_size (acked);
+  g_assert_cmpuint (acked_before_crash, ==, acks * CRASH_BATCH);
+  g_assert_cmpuint (acked_before_crash, <, sent->len);
+
+  calque_server_fixture_start (&fixture->server);
+
+  /* Everything the server has, from the start: each change once. */
+  checker = client_join (fixture, fixture->alice, 0, "alice", "owner", NULL);
+  after = client_drain (checker);
+  for (guint i = 0; i < after->len; i++)
+    {
+      CalqueChange *change = g_ptr_array_index (after, i);
+      char *change_id = change_key (change->client_id, change->op_no);
+
+      g_assert_false (g_hash_table_contains (stream, change_id));
+      g_hash_table_insert (stream, change_id, g_memdup2 (&change->seq, sizeof change->seq));
+    }
+  g_hash_table_iter_init (&iter, acked);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gint64 *seq = g_hash_table_lookup (stream, key);
+
+      g_assert_nonnull (seq);
+      g_assert_cmpint (*seq, ==, *(gint64 *) value);
+    }
+
+  /* The clients push again what they have no ack for, as one outbox. */
+  retrier = client_join (fixture, fixture->alice, 0, "alice", "owner", NULL);
+  g_ptr_array_unref (client_drain (retrier));
+  outbox = calque_message_new_push ();
+  for (guint i = 0; i < sent->len; i++)
+    {
+      CalqueChange *change = g_ptr_array_index (sent, i);
+      g_autofree char *change_id = change_key (change->client_id, change->op_no);
+
+      if (!g_hash_table_contains (acked, change_id))
+        calque_message_take_change (outbox, calque_change_copy (change));
+    }
+  g_assert_cmpuint (outbox->changes->len, ==, sent->len - acked_before_crash);
+  client_send (retrier, outbox);
+  ack = client_expect (retrier, CALQUE_MESSAGE_ACK);
+  g_assert_cmpuint (ack->results->len, ==, outbox->changes->len);
+  for (guint i = 0; i < ack->results->len; i++)
+    {
+      const CalqueAckResult *result = g_ptr_array_index (ack->results, i);
+      g_autofree char *change_id = change_key (result->client_id, result->op_no);
+      gint64 *before = g_hash_table_lookup (stream, change_id);
+
+      g_assert_cmpint (result->seq, >, 0);
+      /* One committed before the crash keeps the seq it had. */
+      if (before != NULL)
+        {
+          g_assert_cmpint (result->seq, ==, *before);
+          committed_unacked++;
+        }
+    }
+
+  /* Now every change sent is in the stream, and none twice. */
+  retried = client_drain (checker);
+  for (guint i = 0; i < retried->len; i++)
+    {
+      CalqueChange *change = g_ptr_array_index (retried, i);
+      char *change_id = change_key (change->client_id, change->op_no);
+
+      g_assert_false (g_hash_table_contains (stream, change_id));
+      g_hash_table_insert (stream, change_id, g_memdup2 (&change->seq, sizeof change->seq));
+    }
+  for (guint i = 0; i < sent->len; i++)
+    {
+      CalqueChange *change = g_ptr_array_index (sent, i);
+      g_autofree char *change_id = change_key (change->client_id, change->op_no);
+
+      g_assert_true (g_hash_table_contains (stream, change_id));
+    }
+  g_test_message ("%u changes sent, %u acked before the kill, %u in the stream after the restart, "
+                  "of which %u committed but not acked", sent->len, acked_before_crash, after->len,
+                  committed_unacked);
+
+  for (guint i = 0; i < CRASH_CLIENTS; i++)
+    {
+      client_free (clients[i]);
+      g_free (workspaces[i]);
+    }
+}
+
 static void
 test_malformed_frames (Fixture       *fixture,
                        gconstpointer  user_data)
@@ -1040,6 +1268,8 @@ main (int    argc,
               test_token_expires_mid_session, fixture_tear_down);
   g_test_add ("/server/ws/removed-member-cut-off", Fixture, NULL, fixture_set_up,
               test_removed_member_cut_off, fixture_tear_down);
+  g_test_add ("/server/ws/crash-keeps-acked", Fixture, NULL, fixture_set_up,
+              test_crash_keeps_acked, fixture_tear_down);
   g_test_add ("/server/ws/shutdown", Fixture, NULL, fixture_set_up, test_shutdown, fixture_tear_down);
   g_test_add ("/server/ws/presence", Fixture, NULL, fixture_set_up, test_presence, fixture_tear_down);
 
