@@ -8,11 +8,12 @@
 
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+
+#include "calque-server-fixture.h"
 
 /* Generous for a loaded build machine, short enough that a hung server
  * fails the test instead of the whole suite timing out. */
@@ -35,57 +36,32 @@ typedef struct
   GError   *error;
 } Communication;
 
-static const char *
-server_path (void)
-{
-  const char *path = g_getenv ("CALQUE_SERVER");
-
-  g_assert_nonnull (path);
-  g_assert_true (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE));
-
-  return path;
-}
-
-/* Runs in the child between fork and exec. A failed assertion aborts the
- * test without running any teardown; the kernel then takes the server down
- * with it, so no stray server keeps a port or outlives the test run. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
+/* The servers of these tests are started without --data, as a user would
+ * start one, so they open the default data folder: it is pointed at a
+ * folder of the test's own, never the real one of whoever runs the tests. */
+static CalqueServerFixture home;
 
 static GSubprocess *
 spawn_server (gboolean     debug,
               const char  *first_arg,
               ...)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
   GSubprocess *process;
   va_list args;
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  /* Nobody reads stderr until the server exits, so keep it small unless a
-   * test wants the debug output. */
-  if (debug)
-    g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
-  else
-    g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
-
-  g_ptr_array_add (argv, (gpointer) server_path ());
   va_start (args, first_arg);
   for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
     g_ptr_array_add (argv, (gpointer) arg);
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
+  /* Nobody reads stderr until the server exits, so keep it small unless a
+   * test wants the debug output. */
+  calque_server_fixture_setenv (&home, "G_MESSAGES_DEBUG", debug ? "all" : NULL);
+  process = calque_server_fixture_spawn (&home, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                         (const char * const *) argv->pdata);
+  calque_server_fixture_setenv (&home, "G_MESSAGES_DEBUG", NULL);
   return process;
 }
 
@@ -596,7 +572,11 @@ main (int    argc,
     { "empty-host", ":8080" },
   };
 
+  int status;
+
   g_test_init (&argc, &argv, NULL);
+  calque_server_fixture_init (&home);
+  calque_server_fixture_setenv (&home, "XDG_DATA_HOME", home.data_dir);
 
   g_test_add ("/server/health/get", Fixture, NULL,
               fixture_set_up, test_health_get, fixture_tear_down);
@@ -626,5 +606,7 @@ main (int    argc,
   g_test_add_func ("/server/listen/ipv6-loopback", test_listen_ipv6);
   g_test_add_func ("/server/version", test_version);
 
-  return g_test_run ();
+  status = g_test_run ();
+  calque_server_fixture_clear (&home);
+  return status;
 }
