@@ -656,6 +656,38 @@ sqlite_add_user (CalqueServerStore  *store,
   return FALSE;
 }
 
+/* Steps @s, whose key is bound, to the one row it may find: TRUE with the
+ * row ready to read, and the caller resets @s; FALSE with @s reset and
+ * NOT_FOUND (the message from @not_found_format) or the database's error. */
+static gboolean G_GNUC_PRINTF (5, 6)
+step_to_row (CalqueSqliteStore  *self,
+             sqlite3_stmt       *s,
+             const char         *doing,
+             GError            **error,
+             const char         *not_found_format,
+             ...)
+{
+  int rc = sqlite3_step (s);
+
+  if (rc == SQLITE_ROW)
+    return TRUE;
+
+  if (rc == SQLITE_DONE)
+    {
+      va_list args;
+      g_autofree char *message = NULL;
+
+      va_start (args, not_found_format);
+      message = g_strdup_vprintf (not_found_format, args);
+      va_end (args);
+      g_set_error_literal (error, CALQUE_SERVER_STORE_ERROR, CALQUE_SERVER_STORE_ERROR_NOT_FOUND, message);
+    }
+  else
+    db_error (self, error, doing);
+  sqlite3_reset (s);
+  return FALSE;
+}
+
 static gboolean
 sqlite_get_user (CalqueServerStore  *store,
                  const char         *name,
@@ -665,26 +697,19 @@ sqlite_get_user (CalqueServerStore  *store,
 {
   CalqueSqliteStore *self = CALQUE_SQLITE_STORE (store);
   sqlite3_stmt *s = stmt (self, STMT_GET_USER, error);
-  int rc;
 
   if (s == NULL)
     return FALSE;
   sqlite3_bind_text (s, 1, name, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (s);
-  if (rc == SQLITE_ROW)
-    {
-      if (out_password_hash)
-        *out_password_hash = g_strdup ((const char *) sqlite3_column_text (s, 0));
-      if (out_admin)
-        *out_admin = sqlite3_column_int (s, 1) != 0;
-    }
-  else if (rc == SQLITE_DONE)
-    g_set_error (error, CALQUE_SERVER_STORE_ERROR, CALQUE_SERVER_STORE_ERROR_NOT_FOUND,
-                 _("no user named “%s”"), name);
-  else
-    db_error (self, error, _("reading a user"));
+  if (!step_to_row (self, s, _("reading a user"), error, _("no user named “%s”"), name))
+    return FALSE;
+
+  if (out_password_hash)
+    *out_password_hash = g_strdup ((const char *) sqlite3_column_text (s, 0));
+  if (out_admin)
+    *out_admin = sqlite3_column_int (s, 1) != 0;
   sqlite3_reset (s);
-  return rc == SQLITE_ROW;
+  return TRUE;
 }
 
 static gboolean
@@ -724,26 +749,19 @@ sqlite_lookup_token (CalqueServerStore  *store,
 {
   CalqueSqliteStore *self = CALQUE_SQLITE_STORE (store);
   sqlite3_stmt *s = stmt (self, STMT_LOOKUP_TOKEN, error);
-  int rc;
 
   if (s == NULL)
     return FALSE;
   sqlite3_bind_text (s, 1, token_hash, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (s);
-  if (rc == SQLITE_ROW)
-    {
-      if (out_user)
-        *out_user = g_strdup ((const char *) sqlite3_column_text (s, 0));
-      if (out_expires_s)
-        *out_expires_s = sqlite3_column_int64 (s, 1);
-    }
-  else if (rc == SQLITE_DONE)
-    g_set_error_literal (error, CALQUE_SERVER_STORE_ERROR, CALQUE_SERVER_STORE_ERROR_NOT_FOUND,
-                         _("unknown or revoked token"));
-  else
-    db_error (self, error, _("reading a token"));
+  if (!step_to_row (self, s, _("reading a token"), error, "%s", _("unknown or revoked token")))
+    return FALSE;
+
+  if (out_user)
+    *out_user = g_strdup ((const char *) sqlite3_column_text (s, 0));
+  if (out_expires_s)
+    *out_expires_s = sqlite3_column_int64 (s, 1);
   sqlite3_reset (s);
-  return rc == SQLITE_ROW;
+  return TRUE;
 }
 
 static gboolean
