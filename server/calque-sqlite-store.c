@@ -544,21 +544,15 @@ sqlite_get_record (CalqueServerStore  *store,
   return record;
 }
 
+/* Every row of @s, whose parameters are bound, as a record; @s is reset. */
 static GPtrArray *
-sqlite_list_records (CalqueServerStore  *store,
-                     const char         *project_id,
-                     CalqueKind          kind,
-                     GError            **error)
+records_of_statement (CalqueSqliteStore  *self,
+                      sqlite3_stmt       *s,
+                      GError            **error)
 {
-  CalqueSqliteStore *self = CALQUE_SQLITE_STORE (store);
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
-  sqlite3_stmt *s = stmt (self, STMT_LIST_RECORDS, error);
   int rc;
 
-  if (s == NULL)
-    return NULL;
-  sqlite3_bind_text (s, 1, project_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (s, 2, calque_kind_to_string (kind), -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)
     {
       CalqueRecord *record = record_from_row (self, s, error);
@@ -579,6 +573,22 @@ sqlite_list_records (CalqueServerStore  *store,
   return g_steal_pointer (&records);
 }
 
+static GPtrArray *
+sqlite_list_records (CalqueServerStore  *store,
+                     const char         *project_id,
+                     CalqueKind          kind,
+                     GError            **error)
+{
+  CalqueSqliteStore *self = CALQUE_SQLITE_STORE (store);
+  sqlite3_stmt *s = stmt (self, STMT_LIST_RECORDS, error);
+
+  if (s == NULL)
+    return NULL;
+  sqlite3_bind_text (s, 1, project_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (s, 2, calque_kind_to_string (kind), -1, SQLITE_STATIC);
+  return records_of_statement (self, s, error);
+}
+
 /* Records from a query that binds one text parameter. */
 static GPtrArray *
 records_where (CalqueSqliteStore  *self,
@@ -586,31 +596,12 @@ records_where (CalqueSqliteStore  *self,
                const char         *value,
                GError            **error)
 {
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
   sqlite3_stmt *s = stmt (self, id, error);
-  int rc;
 
   if (s == NULL)
     return NULL;
   sqlite3_bind_text (s, 1, value, -1, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
-    {
-      CalqueRecord *record = record_from_row (self, s, error);
-
-      if (record == NULL)
-        {
-          sqlite3_reset (s);
-          return NULL;
-        }
-      g_ptr_array_add (records, record);
-    }
-  sqlite3_reset (s);
-  if (rc != SQLITE_DONE)
-    {
-      db_error (self, error, _("reading records"));
-      return NULL;
-    }
-  return g_steal_pointer (&records);
+  return records_of_statement (self, s, error);
 }
 
 static GPtrArray *
