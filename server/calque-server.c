@@ -225,7 +225,7 @@ run_user_command (char **args)
     }
 
   /* Not translated: scripts may read it. */
-  g_print ("added user %s\n", name);
+  g_print (_("added user %s\n"), name);
 
   return EXIT_OK;
 }
