@@ -730,6 +730,32 @@ all_closed (Client **clients)
   return TRUE;
 }
 
+/* Iterates until @clients together got @want acks (0: until they are all
+ * closed), moving them into @acked; fails after WAIT_MS. Returns how many
+ * acks came. */
+static guint
+collect_acks (Client     **clients,
+              GHashTable  *acked,
+              guint        want)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (WAIT_MS, timeout_cb, &timed_out);
+  guint acks = 0;
+
+  for (;;)
+    {
+      for (guint i = 0; i < CRASH_CLIENTS; i++)
+        acks += harvest_acks (clients[i], acked);
+      if (want > 0 ? acks >= want : all_closed (clients))
+        break;
+      g_assert_false (timed_out);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  if (!timed_out)
+    g_source_remove (id);
+  return acks;
+}
+
 /* Ten connections push at once and the server is killed (SIGKILL) in the
  * middle of a round. After a restart on the same data every change that
  * was acked is there exactly once, and pushing the unacked ones again, as a
@@ -783,44 +809,21 @@ test_crash_keeps_acked (Fixture       *fixture,
       if (round + 1 < CRASH_ROUNDS)
         {
           /* Every push of the round acked before the next. */
-          guint round_acks = 0;
-
-          while (round_acks < CRASH_CLIENTS)
-            {
-              gboolean timed_out = FALSE;
-              guint id = g_timeout_add (WAIT_MS, timeout_cb, &timed_out);
-
-              g_main_context_iteration (NULL, TRUE);
-              if (!timed_out)
-                g_source_remove (id);
-              g_assert_false (timed_out);
-              for (guint i = 0; i < CRASH_CLIENTS; i++)
-                round_acks += harvest_acks (clients[i], acked);
-            }
-          acks += round_acks;
+          acks += collect_acks (clients, acked, CRASH_CLIENTS);
         }
       else
         {
           /* The last round: kill the server as soon as its first ack is
            * out, with the other pushes of the round in flight. */
-          guint round_acks = 0;
+          guint round_acks = collect_acks (clients, acked, 1);
 
-          while (round_acks == 0)
-            {
-              g_main_context_iteration (NULL, TRUE);
-              for (guint i = 0; i < CRASH_CLIENTS; i++)
-                round_acks += harvest_acks (clients[i], acked);
-            }
           g_assert_true (g_subprocess_get_identifier (fixture->server.server) != NULL);
           g_subprocess_send_signal (fixture->server.server, SIGKILL);
           g_subprocess_wait (fixture->server.server, NULL, NULL);
           g_clear_object (&fixture->server.server);
 
           /* What reached the clients before the kill counts as acked. */
-          while (!all_closed (clients))
-            g_main_context_iteration (NULL, TRUE);
-          for (guint i = 0; i < CRASH_CLIENTS; i++)
-            round_acks += harvest_acks (clients[i], acked);
+          round_acks += collect_acks (clients, acked, 0);
           acks += round_acks;
           g_test_message ("killed with %u of the last round's %u pushes acked", round_acks, CRASH_CLIENTS);
         }
