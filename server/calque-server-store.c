@@ -38,6 +38,26 @@ calque_server_store_apply (CalqueServerStore        *self,
   return IFACE (self)->apply (self, project_id, changes, author, options, results, error);
 }
 
+gboolean
+calque_server_store_group_begin (CalqueServerStore  *self,
+                                 GError            **error)
+{
+  g_return_val_if_fail (CALQUE_IS_SERVER_STORE (self), FALSE);
+  if (IFACE (self)->group_begin == NULL)
+    return TRUE;
+  return IFACE (self)->group_begin (self, error);
+}
+
+gboolean
+calque_server_store_group_commit (CalqueServerStore  *self,
+                                  GError            **error)
+{
+  g_return_val_if_fail (CALQUE_IS_SERVER_STORE (self), FALSE);
+  if (IFACE (self)->group_commit == NULL)
+    return TRUE;
+  return IFACE (self)->group_commit (self, error);
+}
+
 GPtrArray *
 calque_server_store_changes_since (CalqueServerStore *self,
                                    const char        *project_id,

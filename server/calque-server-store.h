@@ -9,6 +9,11 @@
  *   project's next seq; a (client, op) seen before gets its first seq back
  *   and changes nothing (a retried push). Conflicts the merge makes are
  *   stored and streamed like any change, with seqs of their own.
+ * - group_begin() and group_commit() let the server make the pushes of
+ *   several clients durable with one commit (one fsync), as databases do
+ *   with group commit. Inside a group, apply() returns before its batch is
+ *   durable; group_commit() makes all of them durable, or none. A backend
+ *   without groups leaves both NULL: each apply() is then durable alone.
  * - changes_since() is the stream: everything of a project after a seq.
  * - users and tokens for sign-in; tokens are stored by hash only.
  */
@@ -100,6 +105,10 @@ struct _CalqueServerStoreInterface {
   gboolean      (*revoke_token)  (CalqueServerStore        *self,
                                   const char               *token_hash,
                                   GError                  **error);
+  gboolean      (*group_begin)   (CalqueServerStore        *self,
+                                  GError                  **error);
+  gboolean      (*group_commit)  (CalqueServerStore        *self,
+                                  GError                  **error);
 };
 
 /* @changes: CalqueChange, all of @project_id. @author is set on each.
@@ -111,6 +120,15 @@ gboolean      calque_server_store_apply         (CalqueServerStore        *self,
                                                  const char               *author,
                                                  const CalqueMergeOptions *options,
                                                  GPtrArray                *results,
+                                                 GError                  **error);
+/* Starts a group of apply() calls that one commit makes durable. Groups
+ * do not nest. */
+gboolean      calque_server_store_group_begin   (CalqueServerStore        *self,
+                                                 GError                  **error);
+/* Makes every batch applied since group_begin() durable and returns; on
+ * FALSE none of them is stored, whatever apply() answered, and no ack may
+ * go out for them. */
+gboolean      calque_server_store_group_commit  (CalqueServerStore        *self,
                                                  GError                  **error);
 /* CalqueChange with seq and author, ascending, at most @limit. */
 GPtrArray    *calque_server_store_changes_since (CalqueServerStore        *self,

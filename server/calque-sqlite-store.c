@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "calque-server-store"
 
 #include "calque-sqlite-store.h"
+#include "calque-sqlite-checkpointer.h"
 #include "calque-json.h"
 #include "calque-json-writer.h"
 #include "calque-record-private.h"
@@ -111,6 +112,10 @@ struct _CalqueSqliteStore {
    * op numbers of its own, so that they fit the (client, op) rule too. */
   char server_client[37];
   gint64 server_op;
+  CalqueSqliteCheckpointer *checkpointer;
+  /* In a group, apply() works in a savepoint of the group's transaction. */
+  gboolean in_group;
+  gint64 group_server_op;
 };
 
 static void calque_sqlite_store_iface_init (CalqueServerStoreInterface *iface);
@@ -360,7 +365,7 @@ sqlite_apply (CalqueServerStore        *store,
   gint64 head, server_op_before = self->server_op;
   sqlite3_stmt *s;
 
-  if (!exec (self, "BEGIN IMMEDIATE", error))
+  if (!exec (self, self->in_group ? "SAVEPOINT apply" : "BEGIN IMMEDIATE", error))
     return FALSE;
   head = read_head (self, project_id, error);
   if (head < 0)
@@ -455,15 +460,49 @@ sqlite_apply (CalqueServerStore        *store,
     goto fail;
 
   /* COMMIT returns once the WAL is synced (synchronous=FULL): only then
-   * are the results, and so the acks, given out. */
-  if (!exec (self, "COMMIT", error))
+   * are the results, and so the acks, given out. In a group, that is the
+   * group's commit. */
+  if (!exec (self, self->in_group ? "RELEASE apply" : "COMMIT", error))
     goto fail;
   return TRUE;
 
 fail:
-  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  if (self->in_group)
+    sqlite3_exec (self->db, "ROLLBACK TO apply; RELEASE apply", NULL, NULL, NULL);
+  else
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   self->server_op = server_op_before;
   g_ptr_array_set_size (results, 0);
+  return FALSE;
+}
+
+static gboolean
+sqlite_group_begin (CalqueServerStore  *store,
+                    GError            **error)
+{
+  CalqueSqliteStore *self = CALQUE_SQLITE_STORE (store);
+
+  g_return_val_if_fail (!self->in_group, FALSE);
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  self->in_group = TRUE;
+  self->group_server_op = self->server_op;
+  return TRUE;
+}
+
+static gboolean
+sqlite_group_commit (CalqueServerStore  *store,
+                     GError            **error)
+{
+  CalqueSqliteStore *self = CALQUE_SQLITE_STORE (store);
+
+  g_return_val_if_fail (self->in_group, FALSE);
+  self->in_group = FALSE;
+  /* Synced when it returns, as for a single apply(). */
+  if (exec (self, "COMMIT", error))
+    return TRUE;
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  self->server_op = self->group_server_op;
   return FALSE;
 }
 
@@ -786,6 +825,8 @@ calque_sqlite_store_iface_init (CalqueServerStoreInterface *iface)
   iface->add_token = sqlite_add_token;
   iface->lookup_token = sqlite_lookup_token;
   iface->revoke_token = sqlite_revoke_token;
+  iface->group_begin = sqlite_group_begin;
+  iface->group_commit = sqlite_group_commit;
 }
 
 static void
@@ -793,6 +834,7 @@ calque_sqlite_store_finalize (GObject *object)
 {
   CalqueSqliteStore *self = (CalqueSqliteStore *) object;
 
+  g_clear_pointer (&self->checkpointer, calque_sqlite_checkpointer_free);
   for (guint i = 0; i < N_STMTS; i++)
     sqlite3_finalize (self->stmts[i]);
   if (self->db)
@@ -860,7 +902,9 @@ calque_sqlite_store_open (const char  *dir,
 
   /* An acknowledged change must survive a crash: FULL syncs the WAL on
    * every commit, and apply() returns only after its commit. */
-  if (!exec (self, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", error))
+  if (!exec (self, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+                   /* 32 MiB of pages: the records and changes of busy projects. */
+                   "PRAGMA cache_size = -32768;", error))
     return NULL;
 
   if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK
@@ -901,6 +945,10 @@ calque_sqlite_store_open (const char  *dir,
         return db_error (self, error, _("writing the server’s id")), NULL;
     }
   memcpy (self->server_client, client, sizeof self->server_client);
+
+  self->checkpointer = calque_sqlite_checkpointer_new (self->db, self->path, error);
+  if (self->checkpointer == NULL)
+    return NULL;
 
   /* The server's own op numbers continue where they stopped. */
   if (sqlite3_prepare_v2 (self->db, "SELECT max(op) FROM changes WHERE client = ?1", -1, &s, NULL) == SQLITE_OK)

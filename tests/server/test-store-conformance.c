@@ -354,6 +354,51 @@ test_users_and_tokens (Fixture       *f,
   g_assert_error (error, CALQUE_SERVER_STORE_ERROR, CALQUE_SERVER_STORE_ERROR_NOT_FOUND);
 }
 
+/* Pushes of several clients, made durable by one group commit: each keeps
+ * its own seqs and refusals, a retry inside the group counts once, and
+ * after the commit all of it is there for a new connection. */
+static void
+test_group_commit (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) calque_apply_result_free);
+  g_autoptr(CalqueChange) create = create_label ();
+  g_autoptr(CalqueChange) rename = label_change (CLIENT_B, 1, NOW - 5000, 0xb, 1, "finch");
+  g_autoptr(CalqueChange) ahead = label_change (CLIENT_B, 2, NOW + 3600 * 1000, 0xb, 1, "from the future");
+  g_autoptr(GPtrArray) stream = NULL;
+  g_autoptr(CalqueRecord) stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (calque_server_store_group_begin (f->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (apply_one (f, create, "amelie", results)->seq, ==, 1);
+  g_assert_cmpint (apply_one (f, rename, "bruno", results)->seq, ==, 2);
+  g_assert_cmpstr (apply_one (f, ahead, "bruno", results)->error_code, ==, "clock-ahead");
+  /* The first push again, as after a lost ack: its first seq, nothing new. */
+  g_assert_cmpint (apply_one (f, create, "amelie", results)->seq, ==, 1);
+  g_assert_cmpint (calque_server_store_get_head (f->store, PROJECT, NULL), ==, 2);
+  g_assert_true (calque_server_store_group_commit (f->store, &error));
+  g_assert_no_error (error);
+
+  reopen (f);
+  stream = calque_server_store_changes_since (f->store, PROJECT, 0, 100, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stream->len, ==, 2);
+  g_assert_cmpstr (((CalqueChange *) g_ptr_array_index (stream, 0))->author, ==, "amelie");
+  g_assert_cmpstr (((CalqueChange *) g_ptr_array_index (stream, 1))->author, ==, "bruno");
+  stored = calque_server_store_get_record (f->store, LABEL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (calque_record_get_string (stored, "name"), ==, "finch");
+
+  /* And a store takes single, durable applies again after a group. */
+  g_clear_pointer (&stream, g_ptr_array_unref);
+  g_clear_pointer (&rename, calque_change_free);
+  rename = label_change (CLIENT_B, 3, NOW - 4000, 0xb, 2, "robin");
+  g_assert_cmpint (apply_one (f, rename, "bruno", results)->seq, ==, 3);
+  reopen (f);
+  g_assert_cmpint (calque_server_store_get_head (f->store, PROJECT, NULL), ==, 3);
+}
+
 static void
 add_suite (const char *backend,
            OpenFunc    open)
@@ -367,6 +412,7 @@ add_suite (const char *backend,
     { "projects-are-separate-and-paged", test_projects_are_separate_and_paged },
     { "survives-reopen", test_survives_reopen },
     { "users-and-tokens", test_users_and_tokens },
+    { "group-commit", test_group_commit },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (tests); i++)
