@@ -226,6 +226,14 @@ calque_access_can_write (const CalqueAccessContext *ctx,
 }
 
 gboolean
+calque_access_reads_everything (const CalqueAccessContext *ctx)
+{
+  /* Blind mode keeps annotators independent of each other; everyone else
+   * sees everything of the project. */
+  return ctx->role != CALQUE_ROLE_NONE && (!ctx->blind || ctx->role != CALQUE_ROLE_ANNOTATOR);
+}
+
+gboolean
 calque_access_can_read (const CalqueAccessContext *ctx,
                         CalqueRecord              *record,
                         CalqueRecord              *about)
@@ -234,9 +242,7 @@ calque_access_can_read (const CalqueAccessContext *ctx,
 
   if (ctx->role == CALQUE_ROLE_NONE)
     return FALSE;
-  /* Blind mode keeps annotators independent of each other; everyone else
-   * sees everything of the project. */
-  if (!ctx->blind || ctx->role != CALQUE_ROLE_ANNOTATOR)
+  if (calque_access_reads_everything (ctx))
     return TRUE;
 
   switch (calque_record_get_kind (record))

@@ -44,6 +44,11 @@ typedef struct {
   gboolean    blind;   /* the project's overlap is more than 1 */
 } CalqueAccessContext;
 
+/* Whether the session receives every record of its project, so that no
+ * record need be looked at to decide: all but annotators of a blind
+ * project. */
+gboolean calque_access_reads_everything (const CalqueAccessContext *ctx);
+
 /* Whether the session may receive @record. For an annotation, comment or
  * conflict in blind mode, @about is the annotation it concerns (for an
  * annotation, itself), or NULL if unknown (then refused in blind mode). */

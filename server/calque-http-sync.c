@@ -56,6 +56,14 @@
 #define STALL_MS         (30 * 1000)
 #define PUMP_INTERVAL_MS 25
 
+/* Fairness. Frames are decoded as libsoup reads them, but handled in
+ * turns: each turn takes one message from every connection that has one
+ * waiting, so a client that pushes again as soon as it is acked cannot
+ * keep the others waiting (libsoup reads a connection until it has nothing
+ * more, and would hand us its frames back to back). What a connection has
+ * sent but not had handled is bounded like what it has not read. */
+#define INBOX_LIMIT      (16 * 1024 * 1024)
+
 typedef enum {
   CLIENT_HELLO,   /* waiting for hello */
   CLIENT_LIVE,    /* welcomed; receives the stream */
@@ -86,14 +94,56 @@ typedef struct
   guint64                  last_acked;
   gint64                   last_progress_us;
   guint                    pump_id;
+
+  GQueue                   inbox;        /* Incoming, not yet handled */
+  gsize                    inbox_bytes;  /* the sizes of their frames */
+  gboolean                 waiting;      /* in the hub's queue of turns */
 } Client;
+
+/* A message decoded and waiting for its turn. */
+typedef struct
+{
+  CalqueMessage *message;
+  gsize          length;  /* of its frame */
+} Incoming;
+
+static void
+incoming_free (Incoming *incoming)
+{
+  calque_message_free (incoming->message);
+  g_free (incoming);
+}
 
 struct _SyncHub
 {
   CalqueHttp *http;        /* unowned: the hub dies with it */
   GPtrArray  *clients;     /* Client, each holding one reference */
   gulong      revoked_id;
+  GQueue      waiting;     /* Client with messages to handle, each holding a reference */
+  guint       turn_id;
+  /* The pushes handled since the last flush: one group commit of the
+   * store, their acks held until it returns, their projects broadcast
+   * after it. */
+  gboolean    grouped;
+  GPtrArray  *held_acks;   /* HeldAck */
+  GHashTable *pushed;      /* project ids */
 };
+
+typedef struct
+{
+  Client        *client;   /* a reference */
+  CalqueMessage *ack;
+} HeldAck;
+
+static void client_unref (Client *client);
+
+static void
+held_ack_free (HeldAck *held)
+{
+  client_unref (held->client);
+  calque_message_free (held->ack);
+  g_free (held);
+}
 
 static void
 client_free (Client *client)
@@ -108,6 +158,7 @@ client_free (Client *client)
   g_clear_pointer (&client->token_hash, g_free);
   g_clear_pointer (&client->item, g_free);
   g_clear_object (&client->socket);
+  g_queue_clear_full (&client->inbox, (GDestroyNotify) incoming_free);
 }
 
 static void
@@ -319,11 +370,13 @@ client_arm_pump (Client *client)
 
 /* Who the holder of @token_hash is in @project, checked against the store
  * as it is now: NULL, with the connection closed on a precise error, when
- * the session was ended, has run out, or lost its membership. */
+ * the session was ended, has run out, or lost its membership. @read is the
+ * project as just read from the store, or NULL to read it here. */
 static CalqueSyncSession *
-client_authorize (Client     *client,
-                  const char *token_hash,
-                  const char *project)
+client_authorize (Client                  *client,
+                  const char              *token_hash,
+                  const char              *project,
+                  const CalqueSyncProject *read)
 {
   SyncHub *hub = client->hub;
   CalqueAuth *auth = _calque_http_get_auth (hub->http);
@@ -347,7 +400,10 @@ client_authorize (Client     *client,
       return NULL;
     }
 
-  session = calque_sync_session_new (hub_store (hub), project, user, admin, &error);
+  if (read != NULL)
+    session = calque_sync_session_for (read, user, admin, &error);
+  else
+    session = calque_sync_session_new (hub_store (hub), project, user, admin, &error);
   if (session == NULL)
     {
       if (g_error_matches (error, CALQUE_SYNC_ERROR, CALQUE_SYNC_ERROR_NO_PROJECT))
@@ -369,11 +425,12 @@ client_authorize (Client     *client,
  * member or a lowered role takes effect at once rather than when the peer
  * reconnects. */
 static gboolean
-client_reauthorize (Client *client)
+client_reauthorize (Client                  *client,
+                    const CalqueSyncProject *read)
 {
   CalqueSyncSession *session;
 
-  session = client_authorize (client, client->token_hash, client->session->project_id);
+  session = client_authorize (client, client->token_hash, client->session->project_id, read);
   if (session == NULL)
     return FALSE;
 
@@ -387,17 +444,13 @@ client_reauthorize (Client *client)
  * @always, at least one page goes out even if empty: the catch-up after
  * welcome tells the head that way. */
 static void
-client_catch_up (Client   *client,
-                 gboolean  always)
+client_read_stream (Client   *client,
+                    gboolean  always)
 {
   CalqueServerStore *store = hub_store (client->hub);
   g_autoptr(GError) error = NULL;
   gboolean sent = FALSE;
   gint64 head;
-
-  /* Right after hello the session is fresh; any later read is re-checked. */
-  if (!always && client->state == CLIENT_LIVE && !client_reauthorize (client))
-    return;
 
   head = calque_server_store_get_head (store, client->session->project_id, &error);
   if (error != NULL)
@@ -448,6 +501,16 @@ client_catch_up (Client   *client,
         break;
       client->cursor = next;
     }
+}
+
+static void
+client_catch_up (Client   *client,
+                 gboolean  always)
+{
+  /* Right after hello the session is fresh; any later read is re-checked. */
+  if (!always && client->state == CLIENT_LIVE && !client_reauthorize (client, NULL))
+    return;
+  client_read_stream (client, always);
 }
 
 static gboolean
@@ -520,14 +583,122 @@ hub_project_clients (SyncHub    *hub,
   return out;
 }
 
+/* One read of the stream after a cursor, shared by the connections that
+ * were at that cursor, and its encoding for those that may see all of it. */
+typedef struct
+{
+  CalqueSyncPage *page;
+  char           *text;   /* NULL until a connection needs it */
+  gsize           length;
+} SharedPage;
+
+static void
+shared_page_free (SharedPage *shared)
+{
+  calque_sync_page_free (shared->page);
+  g_free (shared->text);
+  g_free (shared);
+}
+
+/* Sends @client what follows its cursor from the pages read for this
+ * broadcast, reading a page for its cursor if none was. A connection more
+ * than a page behind, or paused, goes its own way. */
+static void
+client_catch_up_shared (Client     *client,
+                        GHashTable *pages,
+                        gint64      head)
+{
+  g_autoptr(GPtrArray) visible = NULL;
+  g_autoptr(GError) error = NULL;
+  SharedPage *shared;
+
+  if (client->cursor >= head)
+    return;
+  if (client->pump_id != 0 || client_queued (client) > QUEUE_PAUSE)
+    {
+      client_arm_pump (client);
+      return;
+    }
+
+  shared = g_hash_table_lookup (pages, &client->cursor);
+  if (shared == NULL)
+    {
+      CalqueSyncPage *page = calque_sync_page_read (hub_store (client->hub), client->session->project_id,
+                                                    client->cursor, CALQUE_PROTOCOL_MAX_BATCH, &error);
+
+      if (page == NULL)
+        {
+          client_fail_internal (client, error);
+          return;
+        }
+      shared = g_new0 (SharedPage, 1);
+      shared->page = page;
+      g_hash_table_insert (pages, g_memdup2 (&client->cursor, sizeof client->cursor), shared);
+    }
+
+  if (shared->page->next < head)
+    {
+      client_read_stream (client, FALSE);
+      return;
+    }
+
+  visible = calque_sync_page_visible (shared->page, hub_store (client->hub), client->session);
+  if (visible->len == shared->page->changes->len && visible->len > 0)
+    {
+      if (shared->text == NULL)
+        {
+          g_autoptr(CalqueMessage) message = calque_message_new_changes (MAX (head, shared->page->next));
+
+          for (guint i = 0; i < visible->len; i++)
+            calque_message_take_change (message, calque_change_copy (g_ptr_array_index (visible, i)));
+          shared->text = calque_message_encode (message, &shared->length);
+        }
+      if (shared->length <= CALQUE_PROTOCOL_MAX_FRAME)
+        client_send_text (client, shared->text, shared->length);
+      else
+        client_send_changes (client, visible, 0, visible->len, MAX (head, shared->page->next));
+    }
+  else if (visible->len > 0)
+    {
+      client_send_changes (client, visible, 0, visible->len, MAX (head, shared->page->next));
+    }
+  client->cursor = MAX (client->cursor, shared->page->next);
+}
+
+/* After a push: every connection of the project gets what is new. The
+ * project and the stream are read once for all of them, and encoded once
+ * for all who may see everything; each connection is still re-authorized
+ * and filtered on its own. */
 static void
 hub_broadcast_changes (SyncHub    *hub,
                        const char *project_id)
 {
+  CalqueServerStore *store = hub_store (hub);
   g_autoptr(GPtrArray) clients = hub_project_clients (hub, project_id);
+  g_autoptr(GHashTable) pages = NULL;
+  g_autoptr(CalqueSyncProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 head;
 
+  head = calque_server_store_get_head (store, project_id, &error);
+  if (error == NULL)
+    project = calque_sync_project_read (store, project_id, &error);
+  if (project == NULL)
+    {
+      /* Each connection then meets the problem itself and is told why. */
+      for (guint i = 0; i < clients->len; i++)
+        client_catch_up (g_ptr_array_index (clients, i), FALSE);
+      return;
+    }
+
+  pages = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) shared_page_free);
   for (guint i = 0; i < clients->len; i++)
-    client_catch_up (g_ptr_array_index (clients, i), FALSE);
+    {
+      Client *client = g_ptr_array_index (clients, i);
+
+      if (client->state == CLIENT_LIVE && client_is_open (client) && client_reauthorize (client, project))
+        client_catch_up_shared (client, pages, head);
+    }
 }
 
 /* Who is where in @project_id, one entry per user: a user with two
@@ -576,7 +747,7 @@ client_hello (Client        *client,
   gint64 head;
 
   token_hash = hello->token ? calque_token_hash (hello->token, NULL) : NULL;
-  client->session = client_authorize (client, token_hash, hello->project);
+  client->session = client_authorize (client, token_hash, hello->project, NULL);
   if (client->session == NULL)
     return;
 
@@ -610,11 +781,23 @@ client_push (Client        *client,
     .max_ahead_ms = MAX_CLOCK_AHEAD_MS,
     .make_conflicts = TRUE,
   };
+  SyncHub *hub = client->hub;
   g_autoptr(GPtrArray) results = NULL;
-  g_autoptr(CalqueMessage) ack = NULL;
+  CalqueMessage *ack = NULL;
+  HeldAck *held;
   g_autoptr(GError) error = NULL;
 
-  /* Returns once the batch is durable: only then may the ack go out. */
+  if (!hub->grouped)
+    {
+      if (!calque_server_store_group_begin (store, &error))
+        {
+          client_fail_internal (client, error);
+          return;
+        }
+      hub->grouped = TRUE;
+    }
+
+  /* Stored, but durable only at the group's commit: the ack waits for it. */
   results = calque_sync_push (store, client->session, push->changes, &options, &error);
   if (results == NULL)
     {
@@ -640,12 +823,56 @@ client_push (Client        *client,
                                     result->error_message != NULL ? result->error_message
                                                                   : "the change was refused");
     }
-  client_send (client, ack);
+
+  held = g_new (HeldAck, 1);
+  held->client = client_ref (client);
+  held->ack = ack;
+  g_ptr_array_add (hub->held_acks, held);
 
   /* A refused edit of a deleted record still stores conflicts, so the
    * stream is looked at whatever the results say; a retried push finds
    * nothing new and sends nothing. */
-  hub_broadcast_changes (client->hub, client->session->project_id);
+  g_hash_table_add (hub->pushed, g_strdup (client->session->project_id));
+}
+
+/* Ends the group of the pushes handled so far: one commit makes them all
+ * durable, then their acks go out, then what they changed, once per
+ * project. If the commit fails nothing of them was stored: each of their
+ * connections is ended without an ack, and its client pushes again. */
+static void
+hub_flush (SyncHub *hub)
+{
+  g_autoptr(GHashTable) pushed = NULL;
+  g_autoptr(GPtrArray) held_acks = NULL;
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  gpointer project_id;
+
+  if (!hub->grouped)
+    return;
+
+  hub->grouped = FALSE;
+  pushed = g_steal_pointer (&hub->pushed);
+  hub->pushed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  held_acks = g_steal_pointer (&hub->held_acks);
+  hub->held_acks = g_ptr_array_new_with_free_func ((GDestroyNotify) held_ack_free);
+
+  if (!calque_server_store_group_commit (hub_store (hub), &error))
+    {
+      for (guint i = 0; i < held_acks->len; i++)
+        client_fail_internal (((HeldAck *) g_ptr_array_index (held_acks, i))->client, error);
+      return;
+    }
+
+  for (guint i = 0; i < held_acks->len; i++)
+    {
+      HeldAck *held = g_ptr_array_index (held_acks, i);
+
+      client_send (held->client, held->ack);
+    }
+  g_hash_table_iter_init (&iter, pushed);
+  while (g_hash_table_iter_next (&iter, &project_id, NULL))
+    hub_broadcast_changes (hub, project_id);
 }
 
 static void
@@ -673,6 +900,11 @@ client_message (Client        *client,
       return;
     }
 
+  /* What was committed before this message goes out before its answer:
+   * a pong tells the client it has everything committed before its ping. */
+  if (message->type != CALQUE_MESSAGE_PUSH)
+    hub_flush (client->hub);
+
   if (client->state == CLIENT_HELLO)
     {
       if (message->type == CALQUE_MESSAGE_HELLO)
@@ -684,7 +916,7 @@ client_message (Client        *client,
       return;
     }
 
-  if (client->state != CLIENT_LIVE || !client_reauthorize (client))
+  if (client->state != CLIENT_LIVE || !client_reauthorize (client, NULL))
     return;
 
   switch (message->type)
@@ -715,6 +947,70 @@ client_message (Client        *client,
     default:
       g_assert_not_reached ();
     }
+}
+
+/* One turn: the first waiting message of every connection that has one,
+ * in the order they came to wait, then the broadcasts of what they pushed. */
+static gboolean
+hub_turn_cb (gpointer user_data)
+{
+  SyncHub *hub = user_data;
+  guint n = g_queue_get_length (&hub->waiting);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(Client) client = g_queue_pop_head (&hub->waiting);
+      Incoming *incoming = g_queue_pop_head (&client->inbox);
+
+      client->inbox_bytes -= incoming->length;
+      if (client->state != CLIENT_CLOSING)
+        client_message (client, incoming->message);
+      incoming_free (incoming);
+
+      if (g_queue_is_empty (&client->inbox) || client->state == CLIENT_CLOSING)
+        client->waiting = FALSE;
+      else
+        g_queue_push_tail (&hub->waiting, g_steal_pointer (&client));
+    }
+  hub_flush (hub);
+
+  if (!g_queue_is_empty (&hub->waiting))
+    return G_SOURCE_CONTINUE;
+  hub->turn_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Keeps @message for the next turn. */
+static void
+client_enqueue (Client        *client,
+                CalqueMessage *message,
+                gsize          length)
+{
+  SyncHub *hub = client->hub;
+  Incoming *incoming;
+
+  if (client->inbox_bytes + length > INBOX_LIMIT)
+    {
+      calque_message_free (message);
+      client_close_with_error (client, CALQUE_SYNC_CODE_TOO_SLOW,
+                               "you send faster than the server handles; wait for acks before pushing more",
+                               SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
+      return;
+    }
+
+  incoming = g_new (Incoming, 1);
+  incoming->message = message;
+  incoming->length = length;
+  g_queue_push_tail (&client->inbox, incoming);
+  client->inbox_bytes += length;
+
+  if (!client->waiting)
+    {
+      client->waiting = TRUE;
+      g_queue_push_tail (&hub->waiting, client_ref (client));
+    }
+  if (hub->turn_id == 0)
+    hub->turn_id = g_idle_add_full (G_PRIORITY_DEFAULT, hub_turn_cb, hub, NULL);
 }
 
 static void
@@ -761,7 +1057,7 @@ message_cb (SoupWebsocketConnection *conn,
       return;
     }
 
-  client_message (client, message);
+  client_enqueue (client, g_steal_pointer (&message), length);
 }
 
 static void
@@ -852,6 +1148,13 @@ http_gone_cb (gpointer  user_data,
   SyncHub *hub = user_data;
   g_autoptr(GPtrArray) clients = g_steal_pointer (&hub->clients);
 
+  /* Turns end with their commit, so nothing is pending here but messages
+   * not yet handled: unacked, their clients push them again. */
+  g_clear_handle_id (&hub->turn_id, g_source_remove);
+  g_queue_clear_full (&hub->waiting, (GDestroyNotify) client_unref);
+  g_clear_pointer (&hub->pushed, g_hash_table_unref);
+  g_clear_pointer (&hub->held_acks, g_ptr_array_unref);
+
   for (guint i = 0; i < clients->len; i++)
     {
       Client *client = g_ptr_array_index (clients, i);
@@ -875,6 +1178,8 @@ _calque_http_sync_register (CalqueHttp *self)
 
   hub->http = self;
   hub->clients = g_ptr_array_new ();
+  hub->pushed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  hub->held_acks = g_ptr_array_new_with_free_func ((GDestroyNotify) held_ack_free);
   /* The handler goes with the transport's dispose, before the weak
    * reference below frees the hub. */
   hub->revoked_id = g_signal_connect (self, "token-revoked", G_CALLBACK (token_revoked_cb), hub);

@@ -18,33 +18,54 @@ calque_sync_session_free (CalqueSyncSession *session)
   g_free (session);
 }
 
-CalqueSyncSession *
-calque_sync_session_new (CalqueServerStore  *store,
-                         const char         *project_id,
-                         const char         *user,
-                         gboolean            admin,
-                         GError            **error)
+void
+calque_sync_project_free (CalqueSyncProject *project)
 {
-  g_autoptr(CalqueSyncSession) session = NULL;
-  g_autoptr(CalqueRecord) project = NULL;
-  g_autoptr(GPtrArray) members = NULL;
-  CalqueRole role = CALQUE_ROLE_NONE;
+  if (project == NULL)
+    return;
+  g_clear_object (&project->project);
+  g_clear_pointer (&project->members, g_ptr_array_unref);
+  g_free (project);
+}
 
-  project = calque_server_store_get_record (store, project_id, NULL);
-  if (project == NULL || calque_record_get_kind (project) != CALQUE_KIND_PROJECT
-      || calque_record_get_deleted (project))
+CalqueSyncProject *
+calque_sync_project_read (CalqueServerStore  *store,
+                          const char         *project_id,
+                          GError            **error)
+{
+  g_autoptr(CalqueSyncProject) project = g_new0 (CalqueSyncProject, 1);
+
+  project->project = calque_server_store_get_record (store, project_id, NULL);
+  if (project->project == NULL || calque_record_get_kind (project->project) != CALQUE_KIND_PROJECT
+      || calque_record_get_deleted (project->project))
     {
       g_set_error (error, CALQUE_SYNC_ERROR, CALQUE_SYNC_ERROR_NO_PROJECT,
                    _("there is no project %s"), project_id);
       return NULL;
     }
 
-  members = calque_server_store_list_records (store, project_id, CALQUE_KIND_MEMBER, error);
-  if (members == NULL)
+  project->members = calque_server_store_list_records (store, project_id, CALQUE_KIND_MEMBER, error);
+  if (project->members == NULL)
     return NULL;
-  for (guint i = 0; i < members->len; i++)
-    if (g_strcmp0 (calque_record_get_string (g_ptr_array_index (members, i), "user"), user) == 0)
-      role = MAX (role, calque_role_from_string (calque_record_get_string (g_ptr_array_index (members, i), "role")));
+  return g_steal_pointer (&project);
+}
+
+CalqueSyncSession *
+calque_sync_session_for (const CalqueSyncProject *project,
+                         const char              *user,
+                         gboolean                 admin,
+                         GError                 **error)
+{
+  CalqueSyncSession *session;
+  CalqueRole role = CALQUE_ROLE_NONE;
+
+  for (guint i = 0; i < project->members->len; i++)
+    {
+      CalqueRecord *member = g_ptr_array_index (project->members, i);
+
+      if (g_strcmp0 (calque_record_get_string (member, "user"), user) == 0)
+        role = MAX (role, calque_role_from_string (calque_record_get_string (member, "role")));
+    }
   if (admin)
     role = CALQUE_ROLE_OWNER;
   if (role == CALQUE_ROLE_NONE)
@@ -57,12 +78,26 @@ calque_sync_session_new (CalqueServerStore  *store,
     }
 
   session = g_new0 (CalqueSyncSession, 1);
-  session->project_id = g_strdup (project_id);
+  session->project_id = g_strdup (calque_record_get_id (project->project));
   session->user = g_strdup (user);
   session->access.user = session->user;
   session->access.role = role;
-  session->access.blind = calque_record_get_int (project, "overlap", 1) > 1;
-  return g_steal_pointer (&session);
+  session->access.blind = calque_record_get_int (project->project, "overlap", 1) > 1;
+  return session;
+}
+
+CalqueSyncSession *
+calque_sync_session_new (CalqueServerStore  *store,
+                         const char         *project_id,
+                         const char         *user,
+                         gboolean            admin,
+                         GError            **error)
+{
+  g_autoptr(CalqueSyncProject) project = calque_sync_project_read (store, project_id, error);
+
+  if (project == NULL)
+    return NULL;
+  return calque_sync_session_for (project, user, admin, error);
 }
 
 /* The stored record @id, or NULL if there is none (or it does not decode). */
@@ -147,6 +182,98 @@ calque_sync_push (CalqueServerStore        *store,
   return g_steal_pointer (&results);
 }
 
+/* A page holds NULL where a record is missing. */
+static void
+unref_record (gpointer record)
+{
+  if (record != NULL)
+    g_object_unref (record);
+}
+
+void
+calque_sync_page_free (CalqueSyncPage *page)
+{
+  if (page == NULL)
+    return;
+  g_clear_pointer (&page->changes, g_ptr_array_unref);
+  g_clear_pointer (&page->records, g_ptr_array_unref);
+  g_clear_pointer (&page->abouts, g_ptr_array_unref);
+  g_free (page);
+}
+
+CalqueSyncPage *
+calque_sync_page_read (CalqueServerStore  *store,
+                       const char         *project_id,
+                       gint64              after_seq,
+                       guint               limit,
+                       GError            **error)
+{
+  g_autoptr(CalqueSyncPage) page = g_new0 (CalqueSyncPage, 1);
+
+  page->changes = calque_server_store_changes_since (store, project_id, after_seq, limit, error);
+  if (page->changes == NULL)
+    return NULL;
+  page->next = after_seq;
+  if (page->changes->len > 0)
+    page->next = ((CalqueChange *) g_ptr_array_index (page->changes, page->changes->len - 1))->seq;
+  return g_steal_pointer (&page);
+}
+
+/* The record of each change, and what it concerns, as stored now. */
+static void
+page_look_up_records (CalqueSyncPage    *page,
+                      CalqueServerStore *store)
+{
+  page->records = g_ptr_array_new_full (page->changes->len, unref_record);
+  page->abouts = g_ptr_array_new_full (page->changes->len, unref_record);
+
+  for (guint i = 0; i < page->changes->len; i++)
+    {
+      CalqueChange *change = g_ptr_array_index (page->changes, i);
+      CalqueRecord *record = lookup (store, change->record_id);
+      CalqueRecord *about = NULL;
+
+      /* What the record concerns decides what a blind annotator may see. */
+      if (record == NULL)
+        about = NULL;
+      else if (change->kind == CALQUE_KIND_ANNOTATION)
+        about = g_object_ref (record);
+      else if (change->kind == CALQUE_KIND_COMMENT)
+        about = lookup (store, calque_record_get_string (record, "annotation"));
+      else if (change->kind == CALQUE_KIND_CONFLICT)
+        about = lookup (store, calque_record_get_string (record, "record"));
+
+      g_ptr_array_add (page->records, record);
+      g_ptr_array_add (page->abouts, about);
+    }
+}
+
+GPtrArray *
+calque_sync_page_visible (CalqueSyncPage          *page,
+                          CalqueServerStore       *store,
+                          const CalqueSyncSession *session)
+{
+  GPtrArray *visible = g_ptr_array_new ();
+
+  if (calque_access_reads_everything (&session->access))
+    {
+      g_ptr_array_extend (visible, page->changes, NULL, NULL);
+      return visible;
+    }
+
+  if (page->records == NULL)
+    page_look_up_records (page, store);
+  for (guint i = 0; i < page->changes->len; i++)
+    {
+      CalqueRecord *record = g_ptr_array_index (page->records, i);
+
+      if (record != NULL
+          && calque_access_can_read (&session->access, record, g_ptr_array_index (page->abouts, i)))
+        g_ptr_array_add (visible, g_ptr_array_index (page->changes, i));
+    }
+  return visible;
+}
+
 GPtrArray *
 calque_sync_pull (CalqueServerStore  *store,
                   CalqueSyncSession  *session,
@@ -155,35 +282,19 @@ calque_sync_pull (CalqueServerStore  *store,
                   gint64             *out_next,
                   GError            **error)
 {
-  g_autoptr(GPtrArray) page = NULL;
-  g_autoptr(GPtrArray) visible = g_ptr_array_new_with_free_func ((GDestroyNotify) calque_change_free);
+  g_autoptr(CalqueSyncPage) page = calque_sync_page_read (store, session->project_id, after_seq, limit, error);
+  g_autoptr(GPtrArray) visible = NULL;
+  GPtrArray *copies;
 
-  page = calque_server_store_changes_since (store, session->project_id, after_seq, limit, error);
   if (page == NULL)
     return NULL;
 
-  for (guint i = 0; i < page->len; i++)
-    {
-      CalqueChange *change = g_ptr_array_index (page, i);
-      g_autoptr(CalqueRecord) record = lookup (store, change->record_id);
-      g_autoptr(CalqueRecord) about = NULL;
-
-      after_seq = change->seq;
-      if (record == NULL)
-        continue;
-      /* What the record concerns decides what a blind annotator may see. */
-      if (change->kind == CALQUE_KIND_ANNOTATION)
-        about = g_object_ref (record);
-      else if (change->kind == CALQUE_KIND_COMMENT)
-        about = lookup (store, calque_record_get_string (record, "annotation"));
-      else if (change->kind == CALQUE_KIND_CONFLICT)
-        about = lookup (store, calque_record_get_string (record, "record"));
-
-      if (calque_access_can_read (&session->access, record, about))
-        g_ptr_array_add (visible, g_steal_pointer (&g_ptr_array_index (page, i)));
-    }
+  visible = calque_sync_page_visible (page, store, session);
+  copies = g_ptr_array_new_full (visible->len, (GDestroyNotify) calque_change_free);
+  for (guint i = 0; i < visible->len; i++)
+    g_ptr_array_add (copies, calque_change_copy (g_ptr_array_index (visible, i)));
 
   if (out_next)
-    *out_next = after_seq;
-  return g_steal_pointer (&visible);
+    *out_next = page->next;
+  return copies;
 }

@@ -260,6 +260,25 @@ client_expect (Client            *client,
   return message;
 }
 
+/* The next message from the server, whatever its type. */
+static CalqueMessage *
+client_expect_any (Client *client)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (WAIT_MS, timeout_cb, &timed_out);
+  CalqueMessage *message;
+
+  while (!inbox_or_closed (client) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  g_assert_false (timed_out);
+
+  message = g_queue_pop_head (&client->inbox);
+  g_assert_nonnull (message);
+  return message;
+}
+
 static void
 client_expect_error (Client         *client,
                      CalqueSyncCode  code)
@@ -685,6 +704,9 @@ test_removed_member_cut_off (Fixture       *fixture,
 #define CRASH_CLIENTS 10
 #define CRASH_ROUNDS  6   /* the server is killed during the last one */
 #define CRASH_BATCH   20
+/* In the last round each client sends this many pushes without waiting,
+ * as an outbox does, so that some are still in the server when it dies. */
+#define CRASH_LAST_PUSHES 4
 
 static char *
 change_key (const char *client_id,
@@ -756,6 +778,92 @@ collect_acks (Client     **clients,
   return acks;
 }
 
+#define EAGER_PUSHES 30
+
+static guint
+count_acks (Client *client)
+{
+  guint acks = 0;
+
+  for (GList *l = client->inbox.head; l != NULL; l = l->next)
+    acks += ((CalqueMessage *) l->data)->type == CALQUE_MESSAGE_ACK;
+  return acks;
+}
+
+/* A client that pushes again and again without waiting for acks does not
+ * keep another waiting: the server takes a message of each connection in
+ * turn, so the single push is acked while the eager client's are still
+ * being worked through. Acks still come in the order of the pushes. */
+static void
+test_pushes_take_turns (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(Client) eager = NULL;
+  g_autoptr(Client) patient = NULL;
+  g_autoptr(CalqueMessage) ack = NULL;
+  g_autofree char *eager_workspace = g_uuid_string_random ();
+  g_autofree char *patient_workspace = g_uuid_string_random ();
+  gint64 head = 0;
+  gint64 last_seq = 0;
+  guint eager_acks;
+
+  eager = client_join (fixture, fixture->alice, 0, "alice", "owner", &head);
+  g_ptr_array_unref (client_drain (eager));
+  patient = client_join (fixture, fixture->alice, head, "alice", "owner", NULL);
+  g_ptr_array_unref (client_drain (patient));
+
+  for (guint k = 0; k < EAGER_PUSHES; k++)
+    {
+      g_autoptr(CalqueMessage) push = calque_message_new_push ();
+
+      for (guint j = 0; j < 50; j++)
+        {
+          g_autofree char *name = g_strdup_printf ("E%u-%u", k, j);
+
+          calque_message_take_change (push, new_label (fixture, eager_workspace, k * 50 + j + 1, name, head));
+        }
+      client_send (eager, push);
+    }
+  {
+    g_autoptr(CalqueMessage) push = calque_message_new_push ();
+
+    calque_message_take_change (push, new_label (fixture, patient_workspace, 1, "patient", head));
+    client_send (patient, push);
+    /* The eager client's changes may come first; the ack is what counts. */
+    do
+      {
+        g_clear_pointer (&ack, calque_message_free);
+        ack = client_expect_any (patient);
+      }
+    while (ack->type == CALQUE_MESSAGE_CHANGES);
+    g_assert_cmpstr (calque_message_type_to_string (ack->type), ==, "ack");
+    g_assert_cmpint (ack_seq (ack), >, 0);
+  }
+
+  eager_acks = count_acks (eager);
+  g_test_message ("the single push was acked after %u of the %d eager ones", eager_acks, EAGER_PUSHES);
+  g_assert_cmpuint (eager_acks, <, EAGER_PUSHES / 2);
+
+  /* The eager client's acks, in the order of its pushes. */
+  for (guint k = 0; k < EAGER_PUSHES; k++)
+    {
+      g_autoptr(CalqueMessage) eager_ack = NULL;
+      const CalqueAckResult *first;
+
+      do
+        {
+          g_clear_pointer (&eager_ack, calque_message_free);
+          eager_ack = client_expect_any (eager);
+        }
+      while (eager_ack->type != CALQUE_MESSAGE_ACK);
+      g_assert_cmpuint (eager_ack->results->len, ==, 50);
+      first = g_ptr_array_index (eager_ack->results, 0);
+      g_assert_cmpuint (first->op_no, ==, k * 50 + 1);
+      g_assert_cmpint (first->seq, >, last_seq);
+      last_seq = first->seq;
+    }
+}
+
 /* Ten connections push at once and the server is killed (SIGKILL) in the
  * middle of a round. After a restart on the same data every change that
  * was acked is there exactly once, and pushing the unacked ones again, as a
@@ -781,9 +889,11 @@ test_crash_keeps_acked (Fixture       *fixture,
   gint64 head = 0;
   guint acks = 0;
   guint acked_before_crash;
+  guint64 next_op[CRASH_CLIENTS];
 
   for (guint i = 0; i < CRASH_CLIENTS; i++)
     {
+      next_op[i] = 1;
       clients[i] = client_join (fixture, fixture->alice, 0, "alice", "owner", i == 0 ? &head : NULL);
       workspaces[i] = g_uuid_string_random ();
       g_ptr_array_unref (client_drain (clients[i]));
@@ -791,20 +901,23 @@ test_crash_keeps_acked (Fixture       *fixture,
 
   for (guint round = 0; round < CRASH_ROUNDS; round++)
     {
+      guint pushes = round + 1 < CRASH_ROUNDS ? 1 : CRASH_LAST_PUSHES;
+
       for (guint i = 0; i < CRASH_CLIENTS; i++)
-        {
-          g_autoptr(CalqueMessage) push = calque_message_new_push ();
+        for (guint k = 0; k < pushes; k++)
+          {
+            g_autoptr(CalqueMessage) push = calque_message_new_push ();
 
-          for (guint j = 0; j < CRASH_BATCH; j++)
-            {
-              g_autofree char *name = g_strdup_printf ("L%u-%u-%u", round, i, j);
-              CalqueChange *label = new_label (fixture, workspaces[i], round * CRASH_BATCH + j + 1, name, head);
+            for (guint j = 0; j < CRASH_BATCH; j++)
+              {
+                g_autofree char *name = g_strdup_printf ("L%u-%u-%u-%u", round, i, k, j);
+                CalqueChange *label = new_label (fixture, workspaces[i], next_op[i]++, name, head);
 
-              g_ptr_array_add (sent, calque_change_copy (label));
-              calque_message_take_change (push, label);
-            }
-          client_send (clients[i], push);
-        }
+                g_ptr_array_add (sent, calque_change_copy (label));
+                calque_message_take_change (push, label);
+              }
+            client_send (clients[i], push);
+          }
 
       if (round + 1 < CRASH_ROUNDS)
         {
@@ -825,7 +938,8 @@ test_crash_keeps_acked (Fixture       *fixture,
           /* What reached the clients before the kill counts as acked. */
           round_acks += collect_acks (clients, acked, 0);
           acks += round_acks;
-          g_test_message ("killed with %u of the last round's %u pushes acked", round_acks, CRASH_CLIENTS);
+          g_test_message ("killed with %u of the last round's %u pushes acked", round_acks,
+                          CRASH_CLIENTS * CRASH_LAST_PUSHES);
         }
     }
   acked_before_crash = g_hash_table_size (acked);
@@ -1271,6 +1385,8 @@ main (int    argc,
               test_token_expires_mid_session, fixture_tear_down);
   g_test_add ("/server/ws/removed-member-cut-off", Fixture, NULL, fixture_set_up,
               test_removed_member_cut_off, fixture_tear_down);
+  g_test_add ("/server/ws/pushes-take-turns", Fixture, NULL, fixture_set_up,
+              test_pushes_take_turns, fixture_tear_down);
   g_test_add ("/server/ws/crash-keeps-acked", Fixture, NULL, fixture_set_up,
               test_crash_keeps_acked, fixture_tear_down);
   g_test_add ("/server/ws/shutdown", Fixture, NULL, fixture_set_up, test_shutdown, fixture_tear_down);
