@@ -11,6 +11,7 @@
 #define G_LOG_DOMAIN "calque-server"
 
 #include <string.h>
+#include <netinet/in.h>
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
@@ -654,12 +655,50 @@ calque_http_new (CalqueAuth *auth)
  *
  * Returns: %TRUE if the server is listening
  */
+/* GLib listens with a backlog of 10: when a thousand clients reconnect at
+ * once after a restart, the kernel drops most of their SYNs and each
+ * retries only a second (then three, then seven) later. The kernel caps
+ * this at net.core.somaxconn (4096 on current Linux). */
+#define LISTEN_BACKLOG 4096
+
+/* Binds and listens on @inet:@port with our backlog and hands the socket
+ * to libsoup; @out_port gets the port bound, for port 0. */
+static gboolean
+listen_on (CalqueHttp    *self,
+           GInetAddress  *inet,
+           guint16        port,
+           guint16       *out_port,
+           GError       **error)
+{
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (inet, port);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  GSocketFamily family = g_inet_address_get_family (inet);
+
+  socket = g_socket_new (family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+  /* An IPv6 socket takes only IPv6, as libsoup's own do. */
+  if (family == G_SOCKET_FAMILY_IPV6)
+    g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, TRUE, NULL);
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, address, TRUE, error) || !g_socket_listen (socket, error))
+    return FALSE;
+
+  bound = g_socket_get_local_address (socket, error);
+  if (bound == NULL)
+    return FALSE;
+  if (out_port != NULL)
+    *out_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  return soup_server_listen_socket (self->server, socket, self->https ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
+}
+
 gboolean
 calque_http_listen (CalqueHttp                 *self,
                     const CalqueListenAddress  *address,
                     GError                    **error)
 {
-  GSList *uris;
   gboolean ok;
 
   g_return_val_if_fail (CALQUE_IS_HTTP (self), FALSE);
@@ -668,32 +707,33 @@ calque_http_listen (CalqueHttp                 *self,
 
   if (strcmp (address->host, "localhost") == 0)
     {
-      ok = soup_server_listen_local (self->server, address->port,
-                                     self->https ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
+      g_autoptr(GInetAddress) v4 = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+      g_autoptr(GInetAddress) v6 = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+      g_autoptr(GError) v6_error = NULL;
+
+      /* Both loopbacks on one port, IPv4 first; a machine without IPv6
+       * is served on IPv4 alone. */
+      ok = listen_on (self, v4, address->port, &self->port, error);
+      if (ok && !listen_on (self, v6, self->port, NULL, &v6_error))
+        {
+          if (g_error_matches (v6_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+            {
+              g_propagate_error (error, g_steal_pointer (&v6_error));
+              soup_server_disconnect (self->server);
+              return FALSE;
+            }
+          g_debug ("not listening on ::1: %s", v6_error->message);
+        }
     }
   else
     {
       g_autoptr(GInetAddress) inet_address = g_inet_address_new_from_string (address->host);
-      g_autoptr(GSocketAddress) socket_address = NULL;
 
       g_return_val_if_fail (inet_address != NULL, FALSE);
-
-      socket_address = g_inet_socket_address_new (inet_address, address->port);
-      ok = soup_server_listen (self->server, socket_address,
-                               self->https ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
+      ok = listen_on (self, inet_address, address->port, &self->port, error);
     }
 
-  if (!ok)
-    return FALSE;
-
-  /* With “localhost” there are two listeners, but libsoup binds both to the
-   * same port, so the first one tells it. */
-  uris = soup_server_get_uris (self->server);
-  if (uris != NULL)
-    self->port = (guint16) g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  return TRUE;
+  return ok;
 }
 
 guint16

@@ -503,6 +503,61 @@ test_listen_localhost (void)
   stop_server (server);
 }
 
+#define CROWD 300
+
+/* A crowd reconnecting at once after a restart is queued by the kernel,
+ * not dropped: with the server stopped (SIGSTOP, so it accepts nothing),
+ * every one of CROWD connections still completes its handshake at once.
+ * With GLib's default backlog of 10, all but about ten would wait for a
+ * SYN retry a second later. */
+static void
+test_listen_crowd (void)
+{
+  g_autoptr(GSubprocess) server = spawn_server (FALSE, "--listen", "127.0.0.1:0", NULL);
+  g_autoptr(GDataInputStream) lines = stdout_lines_of (server);
+  g_autoptr(GUri) uri = read_listening_uri (lines);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 deadline;
+  guint connected = 0;
+
+  g_assert_nonnull (uri);
+  address = g_inet_socket_address_new (loopback, g_uri_get_port (uri));
+  g_subprocess_send_signal (server, SIGSTOP);
+
+  for (guint i = 0; i < CROWD; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+
+      g_assert_no_error (error);
+      g_socket_set_blocking (socket, FALSE);
+      if (!g_socket_connect (socket, address, NULL, &error))
+        g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
+      g_ptr_array_add (sockets, socket);
+    }
+
+  /* Well under the first SYN retry (1 s). */
+  deadline = g_get_monotonic_time () + 500 * 1000;
+  while (g_get_monotonic_time () < deadline)
+    {
+      connected = 0;
+      for (guint i = 0; i < sockets->len; i++)
+        connected += (g_socket_condition_check (g_ptr_array_index (sockets, i), G_IO_OUT) & G_IO_OUT) != 0
+                     && g_socket_check_connect_result (g_ptr_array_index (sockets, i), NULL);
+      if (connected == CROWD)
+        break;
+      g_usleep (10 * 1000);
+    }
+  g_test_message ("%u of %d connections completed with the server stopped", connected, CROWD);
+  g_assert_cmpuint (connected, ==, CROWD);
+
+  g_subprocess_send_signal (server, SIGCONT);
+  g_clear_pointer (&sockets, g_ptr_array_unref);
+  stop_server (server);
+}
+
 static gboolean
 have_ipv6_loopback (void)
 {
@@ -603,6 +658,7 @@ main (int    argc,
     }
 
   g_test_add_func ("/server/listen/localhost", test_listen_localhost);
+  g_test_add_func ("/server/listen/crowd", test_listen_crowd);
   g_test_add_func ("/server/listen/ipv6-loopback", test_listen_ipv6);
   g_test_add_func ("/server/version", test_version);
 
