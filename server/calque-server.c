@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -228,6 +229,22 @@ run_user_command (char **args)
   g_print (_("added user %s\n"), name);
 
   return EXIT_OK;
+}
+
+/* Every client is a descriptor. The soft limit is 1024 by default while
+ * the hard one is far higher (524288 under systemd), so a server that
+ * kept the soft one would refuse its 1000th client: raise it to the hard
+ * limit, as servers do. */
+static void
+raise_descriptor_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max)
+    return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit (RLIMIT_NOFILE, &limit) == 0)
+    g_debug ("up to %llu open descriptors", (unsigned long long) limit.rlim_cur);
 }
 
 static gboolean
@@ -457,6 +474,7 @@ main (int    argc,
       return EXIT_RUNTIME;
     }
 
+  raise_descriptor_limit ();
   loop = g_main_loop_new (NULL, FALSE);
   sigterm_id = g_unix_signal_add (SIGTERM, quit_cb, loop);
   sigint_id = g_unix_signal_add (SIGINT, quit_cb, loop);

@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "test-health"
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <string.h>
 
 #include <gio/gio.h>
@@ -558,6 +559,57 @@ test_listen_crowd (void)
   stop_server (server);
 }
 
+/* "Max open files  SOFT  HARD  files" of /proc/PID/limits. */
+static void
+read_file_limits (GSubprocess *process,
+                  guint64     *out_soft,
+                  guint64     *out_hard)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/limits", g_subprocess_get_identifier (process));
+  g_autofree char *limits = NULL;
+  const char *line;
+  char *end;
+
+  g_assert_true (g_file_get_contents (path, &limits, NULL, NULL));
+  line = strstr (limits, "Max open files");
+  g_assert_nonnull (line);
+  *out_soft = g_ascii_strtoull (line + strlen ("Max open files"), &end, 10);
+  *out_hard = g_ascii_strtoull (end, NULL, 10);
+}
+
+/* Started with a soft limit of 256 descriptors, the server raises it to
+ * the hard limit, so that it can take more than a thousand clients. */
+static void
+test_descriptor_limit (void)
+{
+  struct rlimit ours, low;
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GUri) uri = NULL;
+  guint64 soft = 0, hard = 0;
+
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &ours), ==, 0);
+  if (ours.rlim_max <= 256)
+    {
+      g_test_skip ("the hard limit on descriptors is 256 or less here: nothing to raise");
+      return;
+    }
+  low = ours;
+  low.rlim_cur = 256;
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &low), ==, 0);
+  server = spawn_server (FALSE, "--listen", "127.0.0.1:0", NULL);
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &ours), ==, 0);
+
+  lines = stdout_lines_of (server);
+  uri = read_listening_uri (lines);
+  g_assert_nonnull (uri);
+  read_file_limits (server, &soft, &hard);
+  g_assert_cmpuint (soft, ==, hard);
+  g_assert_cmpuint (soft, ==, ours.rlim_max);
+
+  stop_server (server);
+}
+
 static gboolean
 have_ipv6_loopback (void)
 {
@@ -659,6 +711,7 @@ main (int    argc,
 
   g_test_add_func ("/server/listen/localhost", test_listen_localhost);
   g_test_add_func ("/server/listen/crowd", test_listen_crowd);
+  g_test_add_func ("/server/descriptor-limit", test_descriptor_limit);
   g_test_add_func ("/server/listen/ipv6-loopback", test_listen_ipv6);
   g_test_add_func ("/server/version", test_version);
 
