@@ -64,6 +64,11 @@
  * sent but not had handled is bounded like what it has not read. */
 #define INBOX_LIMIT      (16 * 1024 * 1024)
 
+/* Presence is sent as a list of who is where, to everyone of a project:
+ * when a crowd leaves or moves at once, one list per change would be
+ * quadratic. Changes within this delay go out as one list. */
+#define PRESENCE_DELAY_MS 50
+
 typedef enum {
   CLIENT_HELLO,   /* waiting for hello */
   CLIENT_LIVE,    /* welcomed; receives the stream */
@@ -127,6 +132,7 @@ struct _SyncHub
   gboolean    grouped;
   GPtrArray  *held_acks;   /* HeldAck */
   GHashTable *pushed;      /* project ids */
+  GHashTable *presence_due; /* project id → the source that will send its list */
 };
 
 typedef struct
@@ -704,8 +710,8 @@ hub_broadcast_changes (SyncHub    *hub,
 /* Who is where in @project_id, one entry per user: a user with two
  * windows is on the item of whichever says so. */
 static void
-hub_broadcast_presence (SyncHub    *hub,
-                        const char *project_id)
+hub_send_presence (SyncHub    *hub,
+                   const char *project_id)
 {
   g_autoptr(GPtrArray) clients = hub_project_clients (hub, project_id);
   g_autoptr(GHashTable) where = g_hash_table_new (g_str_hash, g_str_equal);
@@ -734,6 +740,50 @@ hub_broadcast_presence (SyncHub    *hub,
 
   for (guint i = 0; i < clients->len; i++)
     client_send (g_ptr_array_index (clients, i), message);
+}
+
+typedef struct
+{
+  SyncHub *hub;
+  char    *project_id;
+} PresenceDue;
+
+static void
+presence_due_free (PresenceDue *due)
+{
+  g_free (due->project_id);
+  g_free (due);
+}
+
+static gboolean
+presence_due_cb (gpointer user_data)
+{
+  PresenceDue *due = user_data;
+
+  /* Removing the entry frees @due after this returns, not before. */
+  hub_send_presence (due->hub, due->project_id);
+  g_hash_table_steal (due->hub->presence_due, due->project_id);
+  return G_SOURCE_REMOVE;
+}
+
+/* Sends the project's presence list in PRESENCE_DELAY_MS, unless it is due
+ * already: then that list will tell this change too. */
+static void
+hub_broadcast_presence (SyncHub    *hub,
+                        const char *project_id)
+{
+  PresenceDue *due;
+  guint id;
+
+  if (g_hash_table_contains (hub->presence_due, project_id))
+    return;
+
+  due = g_new0 (PresenceDue, 1);
+  due->hub = hub;
+  due->project_id = g_strdup (project_id);
+  id = g_timeout_add_full (G_PRIORITY_DEFAULT, PRESENCE_DELAY_MS, presence_due_cb, due,
+                           (GDestroyNotify) presence_due_free);
+  g_hash_table_insert (hub->presence_due, due->project_id, GUINT_TO_POINTER (id));
 }
 
 static void
@@ -1154,6 +1204,18 @@ http_gone_cb (gpointer  user_data,
   g_queue_clear_full (&hub->waiting, (GDestroyNotify) client_unref);
   g_clear_pointer (&hub->pushed, g_hash_table_unref);
   g_clear_pointer (&hub->held_acks, g_ptr_array_unref);
+  {
+    GHashTableIter iter;
+    gpointer id;
+
+    g_hash_table_iter_init (&iter, hub->presence_due);
+    while (g_hash_table_iter_next (&iter, NULL, &id))
+      {
+        g_hash_table_iter_steal (&iter);
+        g_source_remove (GPOINTER_TO_UINT (id));
+      }
+    g_clear_pointer (&hub->presence_due, g_hash_table_unref);
+  }
 
   for (guint i = 0; i < clients->len; i++)
     {
@@ -1180,6 +1242,8 @@ _calque_http_sync_register (CalqueHttp *self)
   hub->clients = g_ptr_array_new ();
   hub->pushed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   hub->held_acks = g_ptr_array_new_with_free_func ((GDestroyNotify) held_ack_free);
+  /* Keys belong to the PresenceDue of each source. */
+  hub->presence_due = g_hash_table_new (g_str_hash, g_str_equal);
   /* The handler goes with the transport's dispose, before the weak
    * reference below frees the hub. */
   hub->revoked_id = g_signal_connect (self, "token-revoked", G_CALLBACK (token_revoked_cb), hub);

@@ -1100,6 +1100,47 @@ test_presence (Fixture       *fixture,
           g_assert_null (presence->item);
         }
     }
+
+  /* Moves in quick succession go out as one list, which tells the last. */
+  {
+    g_autofree char *last = NULL;
+    guint lists = 0;
+    gboolean settled = FALSE;
+    gint64 deadline;
+
+    for (guint k = 0; k < 5; k++)
+      {
+        g_autoptr(CalqueMessage) move = NULL;
+
+        g_free (last);
+        last = g_uuid_string_random ();
+        move = calque_message_new_presence (last);
+        client_send (bob, move);
+      }
+    deadline = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+    while (g_get_monotonic_time () < deadline)
+      {
+        g_autoptr(CalqueMessage) next = NULL;
+
+        g_main_context_iteration (NULL, FALSE);
+        next = g_queue_pop_head (&alice->inbox);
+        if (next == NULL)
+          continue;
+        g_assert_cmpint (next->type, ==, CALQUE_MESSAGE_PRESENCE_LIST);
+        lists++;
+        settled = FALSE;
+        for (guint i = 0; i < next->users->len; i++)
+          {
+            CalquePresence *presence = g_ptr_array_index (next->users, i);
+
+            if (g_strcmp0 (presence->user, "bob") == 0)
+              settled = g_strcmp0 (presence->item, last) == 0;
+          }
+      }
+    g_test_message ("5 moves, %u presence lists", lists);
+    g_assert_true (settled);
+    g_assert_cmpuint (lists, <, 5);
+  }
 }
 
 /* A client written by hand on a plain socket, with a tiny receive buffer,
