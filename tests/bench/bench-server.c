@@ -25,7 +25,7 @@
  * change's marker in its name ("bench:N;") lets receipt be timed without
  * decoding every frame.
  *
- *   bench-server [--clients 10,100,1000] [--changes 200000] [--idle 0,1000,2000,4000]
+ *   bench-server [--clients 10,100,1000] [--changes 300000] [--idle 0,1000,2000,4000]
  */
 #define G_LOG_DOMAIN "bench-server"
 
@@ -49,6 +49,9 @@
 #define BATCH_SIZE  100
 #define FANOUT_PUSHES 40
 #define CONNECTS_IN_FLIGHT 32
+#define PACED_BATCH 10
+#define PACED_S     5
+#define PACED_TICK_MS 2
 #define WAIT_S      120
 
 static double
@@ -175,6 +178,7 @@ struct _Client
   const char              *token;
   gboolean                 welcomed;
   gboolean                 closed;
+  guint                    pushes;    /* pushes sent */
   guint                    acks;      /* acks received */
   guint64                  acked;     /* changes acked with a seq */
   guint64                  refused;
@@ -583,6 +587,90 @@ keep_pushing_cb (SoupWebsocketConnection *conn,
                  GBytes                  *bytes,
                  Client                  *client);
 
+typedef struct
+{
+  Clock  *clock;
+  guint64 receipts;
+} Delivered;
+
+static gboolean
+all_delivered (GPtrArray *clients,
+               gpointer   data)
+{
+  Delivered *delivered = data;
+
+  return delivered->clock->received >= delivered->receipts;
+}
+
+static gboolean
+all_acked (GPtrArray *clients,
+           gpointer   data)
+{
+  for (guint i = 0; i < clients->len; i++)
+    {
+      Client *client = g_ptr_array_index (clients, i);
+
+      if (client->acks < client->pushes)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* The same teams, pushing batches of PACED_BATCH at @rate changes a
+ * second in all for PACED_S, each client with one push in flight at most:
+ * the latency people see when the server is busy but keeping up. */
+static void
+paced_run (GPtrArray *clients,
+           Clock     *clock,
+           double     rate)
+{
+  guint64 received_before = clock->received;
+  guint64 sent = 0, skipped = 0;
+  guint next = 0;
+  guint tick = g_timeout_add (PACED_TICK_MS, tick_cb, NULL);
+  double start = now_s ();
+  double elapsed;
+  guint team = MIN (TEAM_SIZE, clients->len);
+  Delivered delivered = { .clock = clock };
+
+  g_array_set_size (clock->latencies, 0);
+  while ((elapsed = now_s () - start) < PACED_S)
+    {
+      guint64 due = (guint64) (elapsed * rate / PACED_BATCH);
+
+      while (sent < due)
+        {
+          Client *client = g_ptr_array_index (clients, next);
+
+          next = (next + 1) % clients->len;
+          sent++;
+          if (client->acks < client->pushes)
+            {
+              skipped++;
+              continue;
+            }
+          client_push (client, PACED_BATCH);
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+  run_until (all_acked, clients, NULL, "the paced pushes to be acked");
+  delivered.receipts = received_before + (sent - skipped) * PACED_BATCH * (team - 1);
+  run_until (all_delivered, clients, &delivered, "the paced changes to reach the teammates");
+
+  g_array_sort (clock->latencies, compare_double);
+  g_print ("  %5u clients, paced at %.0f changes/s in batches of %d for %d s (%" G_GUINT64_FORMAT
+           " batches skipped: previous not acked yet): push to teammate p50 %.1f ms, p99 %.1f ms\n",
+           clients->len, rate, PACED_BATCH, PACED_S, skipped,
+           percentile (clock->latencies, 0.50) * 1e3, percentile (clock->latencies, 0.99) * 1e3);
+}
+
 /* Teams of TEAM_SIZE, one project each, every client pushing. Returns
  * changes per second. */
 static double
@@ -595,7 +683,7 @@ phase_teams (Bench *bench,
   Clock clock = { 0 };
   g_autofree char *project = NULL;
   guint64 acked = 0, refused = 0;
-  double elapsed;
+  double elapsed, start, delivered_s;
 
   clock.sent = g_array_new (FALSE, TRUE, sizeof (Sent));
   clock.latencies = g_array_new (FALSE, FALSE, sizeof (double));
@@ -622,11 +710,11 @@ phase_teams (Bench *bench,
       g_signal_connect_after (client->conn, "message", G_CALLBACK (keep_pushing_cb), client);
     }
 
-  elapsed = now_s ();
+  start = now_s ();
   for (guint i = 0; i < clients->len; i++)
     client_push (g_ptr_array_index (clients, i), BATCH_SIZE);
   run_until (all_rounds_acked, clients, &throughput, "every batch to be acked");
-  elapsed = now_s () - elapsed;
+  elapsed = now_s () - start;
 
   for (guint i = 0; i < clients->len; i++)
     {
@@ -638,13 +726,24 @@ phase_teams (Bench *bench,
   if (refused > 0)
     g_error ("the server refused %" G_GUINT64_FORMAT " changes", refused);
 
+  {
+    Delivered delivered = { .clock = &clock, .receipts = acked * (MIN (TEAM_SIZE, n_clients) - 1) };
+
+    run_until (all_delivered, clients, &delivered, "every change to reach the teammates");
+  }
+  delivered_s = now_s () - start - elapsed;
+
   g_array_sort (clock.latencies, compare_double);
-  g_print ("  %5u clients in teams of %d: %" G_GUINT64_FORMAT " changes in batches of %d, %.2f s: "
-           "%.0f changes/s stored; %.0f changes/s delivered to teammates; "
-           "push to teammate p50 %.1f ms, p99 %.1f ms\n",
-           n_clients, TEAM_SIZE, acked, BATCH_SIZE, elapsed, acked / elapsed,
-           clock.received / elapsed,
-           percentile (clock.latencies, 0.50) * 1e3, percentile (clock.latencies, 0.99) * 1e3);
+  g_print ("  %5u clients in teams of %d, pushing batches of %d as fast as acked: %" G_GUINT64_FORMAT
+           " changes in %.2f s, %.0f changes/s stored; all at the teammates %.2f s later "
+           "(%" G_GUINT64_FORMAT " receipts); push to teammate p50 %.0f ms, p99 %.0f ms (queueing)\n",
+           n_clients, TEAM_SIZE, BATCH_SIZE, acked, elapsed, acked / elapsed, delivered_s,
+           clock.received, percentile (clock.latencies, 0.50) * 1e3, percentile (clock.latencies, 0.99) * 1e3);
+
+  for (guint i = 0; i < clients->len; i++)
+    g_signal_handlers_disconnect_by_func (((Client *) g_ptr_array_index (clients, i))->conn,
+                                          keep_pushing_cb, g_ptr_array_index (clients, i));
+  paced_run (clients, &clock, acked / elapsed / 2);
 
   close_all (clients);
   g_array_unref (clock.sent);
@@ -819,7 +918,7 @@ main (int argc, char **argv)
 {
   g_autofree char *clients_text = g_strdup ("10,100,1000");
   g_autofree char *idle_text = g_strdup ("0,1000,2000,4000");
-  int n_changes = 200000;
+  int n_changes = 300000;
   GOptionEntry entries[] = {
     { "clients", 0, 0, G_OPTION_ARG_STRING, &clients_text, "Numbers of clients, comma-separated", "N,N" },
     { "changes", 0, 0, G_OPTION_ARG_INT, &n_changes, "Changes pushed in each throughput run", "N" },
