@@ -10,6 +10,12 @@
  * may not see (a blind project) is filtered per connection by the same code
  * that serves the catch-up.
  *
+ * Messages are handled in turns (hub_turn_cb): one message of each
+ * connection that has one, the pushes among them made durable by one group
+ * commit, then their acks, then one broadcast per project pushed to, which
+ * reads and encodes the stream once for all connections at the same
+ * cursor. docs/server-performance.md has the figures.
+ *
  * Texts sent on the wire stay in English, as in calque-http.c: the server
  * cannot know who reads them, and clients show their own text per code.
  */
@@ -590,20 +596,60 @@ hub_project_clients (SyncHub    *hub,
 }
 
 /* One read of the stream after a cursor, shared by the connections that
- * were at that cursor, and its encoding for those that may see all of it. */
+ * were at that cursor. Those that may see everything are sent the stored
+ * text of the changes as it is, joined into one message once; an
+ * annotator of a blind project has the changes decoded and filtered. */
 typedef struct
 {
-  CalqueSyncPage *page;
-  char           *text;   /* NULL until a connection needs it */
+  gint64          after;
+  GPtrArray      *encoded;  /* CalqueEncodedChange; NULL until needed */
+  char           *text;     /* the changes message of all of @encoded */
   gsize           length;
+  gint64          next;     /* the seq of the last of @encoded */
+  CalqueSyncPage *page;     /* NULL until needed */
 } SharedPage;
 
 static void
 shared_page_free (SharedPage *shared)
 {
-  calque_sync_page_free (shared->page);
+  g_clear_pointer (&shared->encoded, g_ptr_array_unref);
   g_free (shared->text);
+  g_clear_pointer (&shared->page, calque_sync_page_free);
   g_free (shared);
+}
+
+/* The whole stream after the cursor, to @head, as one message: FALSE when
+ * it is more than a page or over a frame, for client_read_stream() to
+ * send in parts. */
+static gboolean
+shared_page_encode (SharedPage         *shared,
+                    CalqueServerStore  *store,
+                    const char         *project_id,
+                    gint64              head,
+                    GError            **error)
+{
+  g_autoptr(GPtrArray) texts = NULL;
+  gint64 next = shared->after;
+
+  if (shared->encoded == NULL)
+    {
+      shared->encoded = calque_server_store_changes_since_json (store, project_id, shared->after,
+                                                                CALQUE_PROTOCOL_MAX_BATCH, error);
+      if (shared->encoded == NULL)
+        return FALSE;
+      texts = g_ptr_array_new_full (shared->encoded->len, NULL);
+      for (guint i = 0; i < shared->encoded->len; i++)
+        {
+          CalqueEncodedChange *change = g_ptr_array_index (shared->encoded, i);
+
+          g_ptr_array_add (texts, change->json);
+          next = change->seq;
+        }
+      shared->next = next;
+      if (next >= head)
+        shared->text = calque_message_encode_changes (texts, next, &shared->length);
+    }
+  return shared->text != NULL && shared->length <= CALQUE_PROTOCOL_MAX_FRAME;
 }
 
 /* Sends @client what follows its cursor from the pages read for this
@@ -614,6 +660,8 @@ client_catch_up_shared (Client     *client,
                         GHashTable *pages,
                         gint64      head)
 {
+  CalqueServerStore *store = hub_store (client->hub);
+  const char *project_id = client->session->project_id;
   g_autoptr(GPtrArray) visible = NULL;
   g_autoptr(GError) error = NULL;
   SharedPage *shared;
@@ -629,45 +677,43 @@ client_catch_up_shared (Client     *client,
   shared = g_hash_table_lookup (pages, &client->cursor);
   if (shared == NULL)
     {
-      CalqueSyncPage *page = calque_sync_page_read (hub_store (client->hub), client->session->project_id,
-                                                    client->cursor, CALQUE_PROTOCOL_MAX_BATCH, &error);
+      shared = g_new0 (SharedPage, 1);
+      shared->after = client->cursor;
+      g_hash_table_insert (pages, &shared->after, shared);
+    }
 
-      if (page == NULL)
+  if (calque_access_reads_everything (&client->session->access))
+    {
+      if (shared_page_encode (shared, store, project_id, head, &error))
+        {
+          client_send_text (client, shared->text, shared->length);
+          client->cursor = shared->next;
+        }
+      else if (error != NULL)
+        client_fail_internal (client, error);
+      else
+        client_read_stream (client, FALSE);
+      return;
+    }
+
+  if (shared->page == NULL)
+    {
+      shared->page = calque_sync_page_read (store, project_id, shared->after, CALQUE_PROTOCOL_MAX_BATCH, &error);
+      if (shared->page == NULL)
         {
           client_fail_internal (client, error);
           return;
         }
-      shared = g_new0 (SharedPage, 1);
-      shared->page = page;
-      g_hash_table_insert (pages, g_memdup2 (&client->cursor, sizeof client->cursor), shared);
     }
-
   if (shared->page->next < head)
     {
       client_read_stream (client, FALSE);
       return;
     }
 
-  visible = calque_sync_page_visible (shared->page, hub_store (client->hub), client->session);
-  if (visible->len == shared->page->changes->len && visible->len > 0)
-    {
-      if (shared->text == NULL)
-        {
-          g_autoptr(CalqueMessage) message = calque_message_new_changes (MAX (head, shared->page->next));
-
-          for (guint i = 0; i < visible->len; i++)
-            calque_message_take_change (message, calque_change_copy (g_ptr_array_index (visible, i)));
-          shared->text = calque_message_encode (message, &shared->length);
-        }
-      if (shared->length <= CALQUE_PROTOCOL_MAX_FRAME)
-        client_send_text (client, shared->text, shared->length);
-      else
-        client_send_changes (client, visible, 0, visible->len, MAX (head, shared->page->next));
-    }
-  else if (visible->len > 0)
-    {
-      client_send_changes (client, visible, 0, visible->len, MAX (head, shared->page->next));
-    }
+  visible = calque_sync_page_visible (shared->page, store, client->session);
+  if (visible->len > 0)
+    client_send_changes (client, visible, 0, visible->len, MAX (head, shared->page->next));
   client->cursor = MAX (client->cursor, shared->page->next);
 }
 
@@ -697,7 +743,8 @@ hub_broadcast_changes (SyncHub    *hub,
       return;
     }
 
-  pages = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) shared_page_free);
+  /* Keyed by the page's own cursor. */
+  pages = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) shared_page_free);
   for (guint i = 0; i < clients->len; i++)
     {
       Client *client = g_ptr_array_index (clients, i);

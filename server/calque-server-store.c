@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "calque-server-store"
 
 #include "calque-server-store.h"
+#include "calque-json-writer.h"
 
 G_DEFINE_QUARK (calque-server-store-error-quark, calque_server_store_error)
 G_DEFINE_INTERFACE (CalqueServerStore, calque_server_store, G_TYPE_OBJECT)
@@ -36,6 +37,48 @@ calque_server_store_apply (CalqueServerStore        *self,
   g_return_val_if_fail (CALQUE_IS_SERVER_STORE (self), FALSE);
   g_return_val_if_fail (project_id != NULL && changes != NULL && options != NULL && results != NULL, FALSE);
   return IFACE (self)->apply (self, project_id, changes, author, options, results, error);
+}
+
+void
+calque_encoded_change_free (CalqueEncodedChange *change)
+{
+  if (change == NULL)
+    return;
+  g_free (change->json);
+  g_free (change);
+}
+
+GPtrArray *
+calque_server_store_changes_since_json (CalqueServerStore  *self,
+                                        const char         *project_id,
+                                        gint64              after_seq,
+                                        guint               limit,
+                                        GError            **error)
+{
+  g_autoptr(GPtrArray) changes = NULL;
+  GPtrArray *encoded;
+
+  g_return_val_if_fail (CALQUE_IS_SERVER_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+
+  if (IFACE (self)->changes_since_json != NULL)
+    return IFACE (self)->changes_since_json (self, project_id, after_seq, limit, error);
+
+  changes = calque_server_store_changes_since (self, project_id, after_seq, limit, error);
+  if (changes == NULL)
+    return NULL;
+  encoded = g_ptr_array_new_full (changes->len, (GDestroyNotify) calque_encoded_change_free);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      CalqueChange *change = g_ptr_array_index (changes, i);
+      g_autoptr(JsonNode) node = calque_change_to_json (change);
+      CalqueEncodedChange *out = g_new (CalqueEncodedChange, 1);
+
+      out->seq = change->seq;
+      out->json = calque_json_node_to_string (node, NULL);
+      g_ptr_array_add (encoded, out);
+    }
+  return encoded;
 }
 
 gboolean

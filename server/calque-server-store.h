@@ -48,6 +48,15 @@ typedef struct {
 void calque_apply_result_free (CalqueApplyResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CalqueApplyResult, calque_apply_result_free)
 
+/* A change of the stream as JSON text, as calque_change_to_json() and
+ * calque-json-writer write it: what a changes message carries. */
+typedef struct {
+  gint64  seq;
+  char   *json;
+} CalqueEncodedChange;
+
+void calque_encoded_change_free (CalqueEncodedChange *change);
+
 #define CALQUE_TYPE_SERVER_STORE (calque_server_store_get_type ())
 G_DECLARE_INTERFACE (CalqueServerStore, calque_server_store, CALQUE, SERVER_STORE, GObject)
 
@@ -105,6 +114,12 @@ struct _CalqueServerStoreInterface {
   gboolean      (*revoke_token)  (CalqueServerStore        *self,
                                   const char               *token_hash,
                                   GError                  **error);
+  /* Optional: a backend that keeps changes as JSON text hands it over. */
+  GPtrArray    *(*changes_since_json) (CalqueServerStore   *self,
+                                  const char               *project_id,
+                                  gint64                    after_seq,
+                                  guint                     limit,
+                                  GError                  **error);
   gboolean      (*group_begin)   (CalqueServerStore        *self,
                                   GError                  **error);
   gboolean      (*group_commit)  (CalqueServerStore        *self,
@@ -132,6 +147,14 @@ gboolean      calque_server_store_group_commit  (CalqueServerStore        *self,
                                                  GError                  **error);
 /* CalqueChange with seq and author, ascending, at most @limit. */
 GPtrArray    *calque_server_store_changes_since (CalqueServerStore        *self,
+                                                 const char               *project_id,
+                                                 gint64                    after_seq,
+                                                 guint                     limit,
+                                                 GError                  **error);
+/* The same as CalqueEncodedChange: for a broadcast, which passes the text
+ * on to many connections. Backends without changes_since_json() have their
+ * changes encoded here. */
+GPtrArray    *calque_server_store_changes_since_json (CalqueServerStore *self,
                                                  const char               *project_id,
                                                  gint64                    after_seq,
                                                  guint                     limit,

@@ -66,6 +66,7 @@ typedef enum {
   STMT_FIND_OP,
   STMT_ADD_CHANGE,
   STMT_CHANGES_SINCE,
+  STMT_CHANGES_SINCE_JSON,
   STMT_ADD_USER,
   STMT_GET_USER,
   STMT_ADD_TOKEN,
@@ -94,6 +95,8 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_ADD_CHANGE] = "INSERT INTO changes (project, seq, client, op, change) VALUES (?1, ?2, ?3, ?4, ?5)",
   [STMT_CHANGES_SINCE] =
     "SELECT change FROM changes WHERE project = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+  [STMT_CHANGES_SINCE_JSON] =
+    "SELECT seq, change FROM changes WHERE project = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
   [STMT_ADD_USER] = "INSERT INTO users (name, password, admin, created) VALUES (?1, ?2, ?3, ?4)",
   [STMT_GET_USER] = "SELECT password, admin FROM users WHERE name = ?1",
   [STMT_ADD_TOKEN] = "INSERT INTO tokens (hash, user, expires, created) VALUES (?1, ?2, ?3, ?4)",
@@ -476,6 +479,43 @@ fail:
   return FALSE;
 }
 
+/* The stored text as it is: written by calque_change_to_json() and the
+ * writer, it is what a changes message carries. */
+static GPtrArray *
+sqlite_changes_since_json (CalqueServerStore  *store,
+                           const char         *project_id,
+                           gint64              after_seq,
+                           guint               limit,
+                           GError            **error)
+{
+  CalqueSqliteStore *self = CALQUE_SQLITE_STORE (store);
+  sqlite3_stmt *s = stmt (self, STMT_CHANGES_SINCE_JSON, error);
+  g_autoptr(GPtrArray) out = NULL;
+  int rc;
+
+  if (s == NULL)
+    return NULL;
+  out = g_ptr_array_new_with_free_func ((GDestroyNotify) calque_encoded_change_free);
+  sqlite3_bind_text (s, 1, project_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (s, 2, after_seq);
+  sqlite3_bind_int64 (s, 3, limit);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      CalqueEncodedChange *change = g_new (CalqueEncodedChange, 1);
+
+      change->seq = sqlite3_column_int64 (s, 0);
+      change->json = g_strdup ((const char *) sqlite3_column_text (s, 1));
+      g_ptr_array_add (out, change);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    {
+      db_error (self, error, _("reading changes"));
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
 static gboolean
 sqlite_group_begin (CalqueServerStore  *store,
                     GError            **error)
@@ -825,6 +865,7 @@ calque_sqlite_store_iface_init (CalqueServerStoreInterface *iface)
   iface->add_token = sqlite_add_token;
   iface->lookup_token = sqlite_lookup_token;
   iface->revoke_token = sqlite_revoke_token;
+  iface->changes_since_json = sqlite_changes_since_json;
   iface->group_begin = sqlite_group_begin;
   iface->group_commit = sqlite_group_commit;
 }

@@ -1166,6 +1166,38 @@ append_changes (GString   *out,
 }
 
 char *
+calque_message_encode_changes (GPtrArray *encoded,
+                               gint64     head,
+                               gsize     *out_length)
+{
+  GString *out;
+  gsize size = 64;
+
+  g_return_val_if_fail (encoded != NULL, NULL);
+
+  for (guint i = 0; i < encoded->len; i++)
+    size += strlen (g_ptr_array_index (encoded, i)) + 1;
+  out = g_string_sized_new (size);
+  g_string_append (out, "{\"type\":");
+  calque_json_append_string (out, type_names[CALQUE_MESSAGE_CHANGES]);
+  append_int_member (out, "v", CALQUE_PROTOCOL_VERSION);
+  g_string_append (out, ",\"changes\":[");
+  for (guint i = 0; i < encoded->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, g_ptr_array_index (encoded, i));
+    }
+  g_string_append_c (out, ']');
+  append_int_member (out, "head", head);
+  g_string_append_c (out, '}');
+
+  if (out_length)
+    *out_length = out->len;
+  return g_string_free (out, FALSE);
+}
+
+char *
 calque_message_encode (const CalqueMessage *self,
                        gsize               *out_length)
 {

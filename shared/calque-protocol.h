@@ -162,6 +162,14 @@ CalqueMessage *calque_message_decode       (const char      *data,
 /* Compact JSON text, NUL-terminated; @out_length is optional. */
 char          *calque_message_encode       (const CalqueMessage *self,
                                             gsize           *out_length);
+/* A changes message of changes already encoded as JSON objects (each as
+ * calque_change_to_json() and calque-json-writer write them, which is how
+ * the server stores them): the bytes calque_message_encode() would give,
+ * without decoding and encoding every change again. @encoded holds the
+ * texts (char *). */
+char          *calque_message_encode_changes (GPtrArray     *encoded,
+                                            gint64           head,
+                                            gsize           *out_length);
 gboolean       calque_message_equal        (const CalqueMessage *a,
                                             const CalqueMessage *b);
 

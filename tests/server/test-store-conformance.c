@@ -5,6 +5,7 @@
  * CALQUE_TEST_MONGODB_URI names a server.)
  */
 #include "calque-sqlite-store.h"
+#include "calque-json-writer.h"
 #include "calque-test-util.h"
 
 #include <string.h>
@@ -399,6 +400,53 @@ test_group_commit (Fixture       *f,
   g_assert_cmpint (calque_server_store_get_head (f->store, PROJECT, NULL), ==, 3);
 }
 
+/* The stream as JSON text is the stream: the same seqs, and each text
+ * decodes to the change changes_since() gives. */
+static void
+test_stream_as_json (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) calque_apply_result_free);
+  g_autoptr(CalqueChange) create = create_label ();
+  g_autoptr(CalqueChange) rename = label_change (CLIENT_B, 1, NOW - 5000, 0xb, 1, "fin<b>ch</b> “é”");
+  g_autoptr(GPtrArray) stream = NULL;
+  g_autoptr(GPtrArray) encoded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  apply_one (f, create, "amelie", results);
+  apply_one (f, rename, "bruno", results);
+
+  stream = calque_server_store_changes_since (f->store, PROJECT, 0, 100, &error);
+  g_assert_no_error (error);
+  encoded = calque_server_store_changes_since_json (f->store, PROJECT, 0, 100, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (encoded->len, ==, stream->len);
+  for (guint i = 0; i < stream->len; i++)
+    {
+      CalqueChange *change = g_ptr_array_index (stream, i);
+      CalqueEncodedChange *text = g_ptr_array_index (encoded, i);
+      g_autoptr(JsonNode) node = json_from_string (text->json, &error);
+      g_autoptr(CalqueChange) decoded = NULL;
+      g_autoptr(JsonNode) expected = calque_change_to_json (change);
+      g_autofree char *expected_text = calque_json_node_to_string (expected, NULL);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (text->seq, ==, change->seq);
+      decoded = calque_change_from_json (node, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (decoded->seq, ==, change->seq);
+      g_assert_cmpstr (decoded->author, ==, change->author);
+      g_assert_cmpstr (text->json, ==, expected_text);
+    }
+
+  /* After a seq, and limited, as changes_since(). */
+  g_clear_pointer (&encoded, g_ptr_array_unref);
+  encoded = calque_server_store_changes_since_json (f->store, PROJECT, 1, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (encoded->len, ==, 1);
+  g_assert_cmpint (((CalqueEncodedChange *) g_ptr_array_index (encoded, 0))->seq, ==, 2);
+}
+
 static void
 add_suite (const char *backend,
            OpenFunc    open)
@@ -413,6 +461,7 @@ add_suite (const char *backend,
     { "survives-reopen", test_survives_reopen },
     { "users-and-tokens", test_users_and_tokens },
     { "group-commit", test_group_commit },
+    { "stream-as-json", test_stream_as_json },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (tests); i++)

@@ -714,6 +714,39 @@ test_mutations (void)
   g_assert_cmpuint (refused, >, 1000);
 }
 
+/* Changes encoded one by one, as the server stores them, and joined make
+ * the same bytes as the message encoded whole. */
+static void
+test_encode_changes (void)
+{
+  g_autoptr(CalqueMessage) message = calque_message_new_changes (4242);
+  g_autoptr(GPtrArray) encoded = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *whole = NULL;
+  g_autofree char *joined = NULL;
+  g_autofree char *empty = NULL;
+  g_autofree char *empty_whole = NULL;
+  g_autoptr(CalqueMessage) none = calque_message_new_changes (7);
+  gsize whole_length = 0, joined_length = 0;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      CalqueChange *change = make_change (i + 1, 4240 + i, i == 1 ? "amélie <b>" : "bruno");
+      g_autoptr(JsonNode) node = calque_change_to_json (change);
+
+      g_ptr_array_add (encoded, calque_json_node_to_string (node, NULL));
+      calque_message_take_change (message, change);
+    }
+  whole = calque_message_encode (message, &whole_length);
+  joined = calque_message_encode_changes (encoded, 4242, &joined_length);
+  g_assert_cmpstr (joined, ==, whole);
+  g_assert_cmpuint (joined_length, ==, whole_length);
+
+  g_ptr_array_set_size (encoded, 0);
+  empty = calque_message_encode_changes (encoded, 7, NULL);
+  empty_whole = calque_message_encode (none, NULL);
+  g_assert_cmpstr (empty, ==, empty_whole);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -723,6 +756,7 @@ main (int   argc,
   g_test_add_func ("/protocol/doc/examples", test_doc_examples);
   g_test_add_func ("/protocol/doc/codes", test_doc_codes);
   g_test_add_func ("/protocol/round-trip", test_round_trip);
+  g_test_add_func ("/protocol/encode-changes", test_encode_changes);
   g_test_add_func ("/protocol/decoded-values", test_decoded_values);
   g_test_add_func ("/protocol/names", test_names);
   g_test_add_func ("/protocol/refuse/not-a-message", test_not_a_message);
