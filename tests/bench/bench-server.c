@@ -23,7 +23,7 @@
  * Prints figures, not pass/fail: machines are noisy. The clients run in
  * this process, on the other core, so they cost the server nothing; a
  * change's marker in its name ("bench:N;") lets receipt be timed without
- * decoding every frame.
+ * decoding every frame. Ids are UUIDv7, as clients make them.
  *
  *   bench-server [--clients 10,100,1000] [--changes 300000] [--idle 0,1000,2000,4000]
  */
@@ -41,6 +41,7 @@
 
 #include "calque-json-writer.h"
 #include "calque-protocol.h"
+#include "calque-uuid.h"
 #include "calque-server-fixture.h"
 
 #define PASSWORD    "correct horse battery"
@@ -405,7 +406,7 @@ client_new (Bench      *bench,
   client->clock = clock;
   client->project = g_strdup (project);
   client->token = bench->tokens[index % N_USERS];
-  client->client_id = g_uuid_string_random ();
+  client->client_id = calque_uuid7_new ();
   return client;
 }
 
@@ -437,7 +438,7 @@ static CalqueChange *
 new_label_change (Client *client,
                   guint64 marker)
 {
-  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *id = calque_uuid7_new ();
   g_autofree char *name = g_strdup_printf ("bench:%" G_GUINT64_FORMAT ";", marker);
   CalqueChange *change = calque_change_new (client->client_id, ++client->op_no, CALQUE_KIND_LABEL,
                                             id, client->project);
@@ -676,7 +677,8 @@ paced_run (GPtrArray *clients,
 static double
 phase_teams (Bench *bench,
              guint  n_clients,
-             guint  n_changes)
+             guint  n_changes,
+             double paced_rate)
 {
   g_autoptr(GPtrArray) clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
   Throughput throughput = { .rounds = MAX (1, n_changes / (n_clients * BATCH_SIZE)) };
@@ -743,7 +745,7 @@ phase_teams (Bench *bench,
   for (guint i = 0; i < clients->len; i++)
     g_signal_handlers_disconnect_by_func (((Client *) g_ptr_array_index (clients, i))->conn,
                                           keep_pushing_cb, g_ptr_array_index (clients, i));
-  paced_run (clients, &clock, acked / elapsed / 2);
+  paced_run (clients, &clock, paced_rate > 0 ? paced_rate : acked / elapsed / 2);
 
   close_all (clients);
   g_array_unref (clock.sent);
@@ -841,8 +843,8 @@ baseline_sqlite (guint n_changes)
 {
   g_autofree char *dir = g_dir_make_tmp ("bench-server-sqlite-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "bare.sqlite", NULL);
-  g_autofree char *project = g_uuid_string_random ();
-  Client client = { .project = project, .client_id = g_uuid_string_random () };
+  g_autofree char *project = calque_uuid7_new ();
+  Client client = { .project = project, .client_id = calque_uuid7_new () };
   sqlite3 *db = NULL;
   sqlite3_stmt *insert = NULL;
   double elapsed;
@@ -919,9 +921,12 @@ main (int argc, char **argv)
   g_autofree char *clients_text = g_strdup ("10,100,1000");
   g_autofree char *idle_text = g_strdup ("0,1000,2000,4000");
   int n_changes = 300000;
+  double paced_rate = 0;
   GOptionEntry entries[] = {
     { "clients", 0, 0, G_OPTION_ARG_STRING, &clients_text, "Numbers of clients, comma-separated", "N,N" },
     { "changes", 0, 0, G_OPTION_ARG_INT, &n_changes, "Changes pushed in each throughput run", "N" },
+    { "paced-rate", 0, 0, G_OPTION_ARG_DOUBLE, &paced_rate,
+      "Changes per second of the paced runs (default: half the throughput just measured)", "N" },
     { "idle", 0, 0, G_OPTION_ARG_STRING, &idle_text, "Numbers of idle connections for the main-loop run", "N,N" },
     { NULL }
   };
@@ -958,7 +963,7 @@ main (int argc, char **argv)
 
   g_print ("throughput:\n");
   for (guint i = 0; i < client_counts->len; i++)
-    phase_teams (&bench, g_array_index (client_counts, guint, i), n_changes);
+    phase_teams (&bench, g_array_index (client_counts, guint, i), n_changes, paced_rate);
   baseline = baseline_sqlite (n_changes);
   g_print ("  baseline, plain SQLite: the same %d changes as JSON into a bare table, "
            "a transaction per %d: %.0f rows/s\n", n_changes, BATCH_SIZE, baseline);
