@@ -17,8 +17,9 @@
  *   way, into a bare table with the same durability and one transaction
  *   per batch of 100, in the same run.
  *
- * Then, for the main-loop note of docs/server.md: one team of 10 pushing
- * single changes while 0 to 4,000 idle connections sit in other projects.
+ * Then, for the main-loop note of docs/server-performance.md: one team of
+ * 10 pushing single changes while 0 to 4,000 idle connections, held by a
+ * child process, sit in another project.
  *
  * Prints figures, not pass/fail: machines are noisy. The clients run in
  * this process, on the other core, so they cost the server nothing; a
@@ -33,6 +34,8 @@
 
 #include <string.h>
 #include <math.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include <glib/gstdio.h>
@@ -767,38 +770,90 @@ keep_pushing_cb (SoupWebsocketConnection *conn,
     client_push (client, BATCH_SIZE);
 }
 
+/* The idle crowd is held by a child process (this program again, with
+ * --hold), so that this process's own main loop, which measures, polls
+ * only the team: what grows with the crowd is then the server's cost. */
+static GSubprocess *
+spawn_crowd (Bench      *bench,
+             guint       n_idle,
+             const char *project)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *count = g_strdup_printf ("%u", n_idle);
+  g_autofree char *port = g_strdup_printf ("%u", (guint) bench->server.port);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autofree char *line = NULL;
+  GSubprocess *crowd;
+
+  /* The token is a secret: through the environment, not argv. */
+  g_subprocess_launcher_setenv (launcher, "BENCH_SERVER_TOKEN", bench->tokens[0], TRUE);
+  crowd = g_subprocess_launcher_spawn (launcher, &error, self, "--hold", count, "--hold-port", port,
+                                       "--hold-project", project, NULL);
+  if (crowd == NULL)
+    g_error ("cannot start the crowd: %s", error->message);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (crowd));
+  line = g_data_input_stream_read_line (lines, NULL, NULL, &error);
+  if (g_strcmp0 (line, "ready") != 0)
+    g_error ("the crowd did not get ready: %s", error != NULL ? error->message : line ?: "it ended");
+  return crowd;
+}
+
+/* --hold N: connect N clients to the project, say hello, and sit until
+ * the parent goes. */
+static int
+hold_crowd (guint       n_idle,
+            guint16     port,
+            const char *project)
+{
+  Bench bench = { .server.port = port };
+  Clock clock = { 0 };
+  g_autoptr(GPtrArray) idle = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
+  const char *token = g_getenv ("BENCH_SERVER_TOKEN");
+
+  if (token == NULL)
+    g_error ("--hold needs BENCH_SERVER_TOKEN");
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+  for (int u = 0; u < N_USERS; u++)
+    bench.tokens[u] = (char *) token;
+  bench.session = soup_session_new_with_options ("max-conns", 100000, "max-conns-per-host", 100000, NULL);
+  clock.sent = g_array_new (FALSE, TRUE, sizeof (Sent));
+  clock.latencies = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint i = 0; i < n_idle; i++)
+    g_ptr_array_add (idle, client_new (&bench, &clock, project, i));
+  join_all (idle);
+  g_print ("ready\n");
+  fflush (stdout);
+  for (;;)
+    g_main_context_iteration (NULL, TRUE);
+  return 0;
+}
+
 /* One team pushing single changes while @n_idle connections sit idle in
- * other projects: what the number of descriptors costs a wakeup. */
+ * another project: what the number of descriptors costs the server's
+ * wakeups. */
 static void
 phase_idle_crowd (Bench *bench,
                   guint  n_idle)
 {
-  g_autoptr(GPtrArray) idle = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
   g_autoptr(GPtrArray) team = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
-  g_autofree char *idle_project = NULL;
+  g_autofree char *idle_name = g_strdup_printf ("crowd-%u", n_idle);
+  g_autofree char *idle_project = new_project (bench, idle_name);
   g_autofree char *team_name = g_strdup_printf ("crowd-team-%u", n_idle);
   g_autofree char *team_project = new_project (bench, team_name);
+  g_autoptr(GSubprocess) crowd = NULL;
   Clock clock = { 0 };
   Awaiting awaiting;
 
   clock.sent = g_array_new (FALSE, TRUE, sizeof (Sent));
   clock.latencies = g_array_new (FALSE, FALSE, sizeof (double));
 
-  for (guint i = 0; i < n_idle; i++)
-    {
-      if (i % 100 == 0)
-        {
-          g_autofree char *name = g_strdup_printf ("crowd-%u-%u", n_idle, i / 100);
-
-          g_free (idle_project);
-          idle_project = new_project (bench, name);
-        }
-      g_ptr_array_add (idle, client_new (bench, &clock, idle_project, i));
-    }
+  if (n_idle > 0)
+    crowd = spawn_crowd (bench, n_idle, idle_project);
   for (guint i = 0; i < TEAM_SIZE; i++)
     g_ptr_array_add (team, client_new (bench, &clock, team_project, i));
-  if (n_idle > 0)
-    join_all (idle);
   join_all (team);
   for (double until = now_s () + 0.5; now_s () < until;)
     g_main_context_iteration (NULL, FALSE);
@@ -814,13 +869,17 @@ phase_idle_crowd (Bench *bench,
       run_until (push_fanned_out, team, &awaiting, "a push to reach the team");
     }
   g_array_sort (clock.latencies, compare_double);
-  g_print ("  %5u idle connections: a team of %d, push to teammate p50 %.2f ms, p99 %.2f ms\n",
+  g_print ("  %5u idle connections (held by another process): a team of %d, "
+           "push to teammate p50 %.2f ms, p99 %.2f ms\n",
            n_idle, TEAM_SIZE, percentile (clock.latencies, 0.50) * 1e3,
            percentile (clock.latencies, 0.99) * 1e3);
 
   close_all (team);
-  if (n_idle > 0)
-    close_all (idle);
+  if (crowd != NULL)
+    {
+      g_subprocess_force_exit (crowd);
+      g_subprocess_wait (crowd, NULL, NULL);
+    }
   g_array_unref (clock.sent);
   g_array_unref (clock.latencies);
 }
@@ -922,11 +981,17 @@ main (int argc, char **argv)
   g_autofree char *idle_text = g_strdup ("0,1000,2000,4000");
   int n_changes = 300000;
   double paced_rate = 0;
+  int hold = -1;
+  int hold_port = 0;
+  g_autofree char *hold_project = NULL;
   GOptionEntry entries[] = {
     { "clients", 0, 0, G_OPTION_ARG_STRING, &clients_text, "Numbers of clients, comma-separated", "N,N" },
     { "changes", 0, 0, G_OPTION_ARG_INT, &n_changes, "Changes pushed in each throughput run", "N" },
     { "paced-rate", 0, 0, G_OPTION_ARG_DOUBLE, &paced_rate,
       "Changes per second of the paced runs (default: half the throughput just measured)", "N" },
+    { "hold", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &hold, NULL, NULL },
+    { "hold-port", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &hold_port, NULL, NULL },
+    { "hold-project", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &hold_project, NULL, NULL },
     { "idle", 0, 0, G_OPTION_ARG_STRING, &idle_text, "Numbers of idle connections for the main-loop run", "N,N" },
     { NULL }
   };
@@ -950,6 +1015,9 @@ main (int argc, char **argv)
       files.rlim_cur = files.rlim_max;
       setrlimit (RLIMIT_NOFILE, &files);
     }
+  if (hold >= 0)
+    return hold_crowd ((guint) hold, (guint16) hold_port, hold_project);
+
   if (g_getenv ("CALQUE_SERVER") == NULL)
     g_setenv ("CALQUE_SERVER", CALQUE_SERVER_PATH, TRUE);
 
@@ -968,7 +1036,7 @@ main (int argc, char **argv)
   g_print ("  baseline, plain SQLite: the same %d changes as JSON into a bare table, "
            "a transaction per %d: %.0f rows/s\n", n_changes, BATCH_SIZE, baseline);
 
-  g_print ("main loop, idle connections in other projects:\n");
+  g_print ("main loop, idle connections in another project:\n");
   for (guint i = 0; i < idle_counts->len; i++)
     phase_idle_crowd (&bench, g_array_index (idle_counts, guint, i));
 
