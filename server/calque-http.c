@@ -149,6 +149,25 @@ request_started_cb (SoupServer        *server,
                                 "X-Content-Type-Options", "nosniff");
 }
 
+/* libsoup before 3.3 (Debian 12 has 3.2) never frees a kept-alive HTTP
+ * connection that the client closes while it is idle: one descriptor and
+ * its socket are lost each time, until the server runs out (fixed upstream
+ * in libsoup 3.3, "server: do not leak idle connections closed by the
+ * client"). Until then every HTTP answer closes its connection. Sync
+ * traffic goes over the WebSocket, which is left alone. */
+static void
+request_read_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 CalqueHttp        *self)
+{
+#if !SOUP_CHECK_VERSION (3, 3, 0)
+  const char *upgrade = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Upgrade");
+
+  if (upgrade == NULL || g_ascii_strcasecmp (upgrade, "websocket") != 0)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+#endif
+}
+
 static void
 request_finished_cb (SoupServer        *server,
                      SoupServerMessage *msg,
@@ -510,6 +529,8 @@ calque_http_init (CalqueHttp *self)
 
   g_signal_connect_object (self->server, "request-started",
                            G_CALLBACK (request_started_cb), self, 0);
+  g_signal_connect_object (self->server, "request-read",
+                           G_CALLBACK (request_read_cb), self, 0);
   g_signal_connect_object (self->server, "request-finished",
                            G_CALLBACK (request_finished_cb), self, 0);
 

@@ -504,6 +504,55 @@ test_listen_localhost (void)
   stop_server (server);
 }
 
+static guint
+count_descriptors (GSubprocess *process)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/fd", g_subprocess_get_identifier (process));
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* Clients that make a request and go, as browsers and scripts do, leave
+ * nothing behind in the server: 100 of them, and the server holds no more
+ * descriptors than before. (libsoup 3.2 leaked a descriptor for each
+ * kept-alive connection the client closed.) */
+static void
+test_connections_do_not_pile_up (void)
+{
+  g_autoptr(GSubprocess) server = spawn_server (FALSE, "--listen", "127.0.0.1:0", NULL);
+  g_autoptr(GDataInputStream) lines = stdout_lines_of (server);
+  g_autoptr(GUri) uri = read_listening_uri (lines);
+  g_autofree char *health = NULL;
+  guint before, after = 0;
+  gint64 deadline;
+
+  g_assert_nonnull (uri);
+  health = g_strdup_printf ("http://127.0.0.1:%d/api/v1/health", g_uri_get_port (uri));
+  before = count_descriptors (server);
+
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 5, NULL);
+
+      assert_serves_health (session, health);
+      /* The session goes, and its connection with it. */
+    }
+
+  /* The server notices the closed connections as it gets to them. */
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline && (after = count_descriptors (server)) > before + 2)
+    g_usleep (20 * 1000);
+  g_test_message ("server descriptors: %u before, %u after 100 clients", before, after);
+  g_assert_cmpuint (after, <=, before + 2);
+
+  stop_server (server);
+}
+
 #define CROWD 300
 
 /* A crowd reconnecting at once after a restart is queued by the kernel,
@@ -711,6 +760,7 @@ main (int    argc,
 
   g_test_add_func ("/server/listen/localhost", test_listen_localhost);
   g_test_add_func ("/server/listen/crowd", test_listen_crowd);
+  g_test_add_func ("/server/connections-do-not-pile-up", test_connections_do_not_pile_up);
   g_test_add_func ("/server/descriptor-limit", test_descriptor_limit);
   g_test_add_func ("/server/listen/ipv6-loopback", test_listen_ipv6);
   g_test_add_func ("/server/version", test_version);
