@@ -164,13 +164,37 @@ calque_server_fixture_start (CalqueServerFixture *f)
   f->port = (guint16) port;
 }
 
+static void
+exited_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *exited = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  *exited = TRUE;
+}
+
 void
 calque_server_fixture_clear (CalqueServerFixture *f)
 {
   if (f->server != NULL && g_subprocess_get_identifier (f->server) != NULL)
     {
-      g_subprocess_force_exit (f->server);
-      g_subprocess_wait (f->server, NULL, NULL);
+      gboolean exited = FALSE;
+      gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+      /* Stopped as a user would, so that its shutdown is exercised (and a
+       * memory checker wrapped around it can report); killed if it hangs. */
+      g_subprocess_send_signal (f->server, SIGTERM);
+      g_subprocess_wait_async (f->server, NULL, exited_cb, &exited);
+      while (!exited && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+      if (!exited)
+        {
+          g_subprocess_force_exit (f->server);
+          while (!exited)
+            g_main_context_iteration (NULL, TRUE);
+        }
     }
   g_clear_object (&f->server);
   g_clear_object (&f->session);
