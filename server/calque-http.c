@@ -19,6 +19,7 @@
 #include "calque-auth-routes.h"
 #include "calque-http.h"
 #include "calque-http-private.h"
+#include "calque-soup-socket-leak.h"
 
 #define HEALTH_PATH "/api/v1/health"
 #define LOGIN_PATH "/api/v1/login"
@@ -147,6 +148,7 @@ request_started_cb (SoupServer        *server,
    * guess that a JSON error body is HTML. */
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "X-Content-Type-Options", "nosniff");
+  calque_soup_socket_leak_mend (msg);
 }
 
 /* libsoup before 3.3 (Debian 12 has 3.2) never frees a kept-alive HTTP
@@ -724,6 +726,8 @@ calque_http_listen (CalqueHttp                 *self,
 
   g_return_val_if_fail (CALQUE_IS_HTTP (self), FALSE);
   g_return_val_if_fail (address != NULL, FALSE);
+
+  calque_soup_socket_leak_detect ();
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (strcmp (address->host, "localhost") == 0)
