@@ -10,14 +10,14 @@
 #include <glib.h>
 #include <mongoc/mongoc.h>
 
+#include "calque-record-bson.h"   /* and the cleanup of bson_t */
+
 G_BEGIN_DECLS
 
 /* mongoc_init() once, and libmongoc's messages into g_log() under the
  * "mongoc" domain. Safe to call from any thread, any number of times. */
 void calque_mongo_init (void);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (bson_t, bson_destroy)
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (bson_t, bson_destroy)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mongoc_uri_t, mongoc_uri_destroy)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mongoc_cursor_t, mongoc_cursor_destroy)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mongoc_collection_t, mongoc_collection_destroy)
