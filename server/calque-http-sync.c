@@ -8,7 +8,9 @@
  * connection keeps its own cursor, and after each committed push every
  * connection of the project pulls from its cursor, so that what one person
  * may not see (a blind project) is filtered per connection by the same code
- * that serves the catch-up.
+ * that serves the catch-up. Changes another calque-server process wrote
+ * to a shared store are announced by the store ("changes-written") and
+ * read the same way.
  *
  * Texts sent on the wire stay in English, as in calque-http.c: the server
  * cannot know who reads them, and clients show their own text per code.
@@ -90,9 +92,11 @@ typedef struct
 
 struct _SyncHub
 {
-  CalqueHttp *http;        /* unowned: the hub dies with it */
-  GPtrArray  *clients;     /* Client, each holding one reference */
-  gulong      revoked_id;
+  CalqueHttp        *http;     /* unowned: the hub dies with it */
+  GPtrArray         *clients;  /* Client, each holding one reference */
+  gulong             revoked_id;
+  CalqueServerStore *store;    /* for its "changes-written", disconnected when the hub goes */
+  gulong             changes_written_id;
 };
 
 static void
@@ -502,7 +506,8 @@ client_pump_cb (gpointer user_data)
 }
 
 /* A snapshot with references: sending may end a connection, and its
- * closed handler removes it from the hub while the caller iterates. */
+ * closed handler removes it from the hub while the caller iterates.
+ * A NULL @project_id takes the live clients of every project. */
 static GPtrArray *
 hub_project_clients (SyncHub    *hub,
                      const char *project_id)
@@ -514,12 +519,14 @@ hub_project_clients (SyncHub    *hub,
       Client *client = g_ptr_array_index (hub->clients, i);
 
       if (client->state == CLIENT_LIVE
-          && strcmp (client->session->project_id, project_id) == 0)
+          && (project_id == NULL || strcmp (client->session->project_id, project_id) == 0))
         g_ptr_array_add (out, client_ref (client));
     }
   return out;
 }
 
+/* Every live connection of @project_id (NULL: of every project) reads
+ * its stream from its cursor. */
 static void
 hub_broadcast_changes (SyncHub    *hub,
                        const char *project_id)
@@ -843,6 +850,23 @@ token_revoked_cb (CalqueHttp *http,
                              SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
 }
 
+/* Another calque-server process sharing the store committed changes: the
+ * project's connections read them from their cursors, exactly as after a
+ * push made here. */
+static void
+changes_written_cb (CalqueServerStore *store,
+                    const char        *project_id,
+                    gint64             seq,
+                    SyncHub           *hub)
+{
+  if (project_id != NULL)
+    g_debug ("sync: project %s has changes up to seq %" G_GINT64_FORMAT " from another server",
+             project_id, seq);
+  else
+    g_debug ("sync: changes from other servers may have been missed; every connection reads its stream");
+  hub_broadcast_changes (hub, project_id);
+}
+
 /* The transport is being disposed: every connection is told to come back
  * later, then the hub goes. */
 static void
@@ -851,6 +875,9 @@ http_gone_cb (gpointer  user_data,
 {
   SyncHub *hub = user_data;
   g_autoptr(GPtrArray) clients = g_steal_pointer (&hub->clients);
+
+  g_clear_signal_handler (&hub->changes_written_id, hub->store);
+  g_clear_object (&hub->store);
 
   for (guint i = 0; i < clients->len; i++)
     {
@@ -875,6 +902,9 @@ _calque_http_sync_register (CalqueHttp *self)
 
   hub->http = self;
   hub->clients = g_ptr_array_new ();
+  hub->store = g_object_ref (hub_store (hub));
+  hub->changes_written_id = g_signal_connect (hub->store, "changes-written",
+                                              G_CALLBACK (changes_written_cb), hub);
   /* The handler goes with the transport's dispose, before the weak
    * reference below frees the hub. */
   hub->revoked_id = g_signal_connect (self, "token-revoked", G_CALLBACK (token_revoked_cb), hub);

@@ -11,6 +11,11 @@
  *   stored and streamed like any change, with seqs of their own.
  * - changes_since() is the stream: everything of a project after a seq.
  * - users and tokens for sign-in; tokens are stored by hash only.
+ * - "changes-written" tells the server that someone else — another
+ *   calque-server process sharing the same database — committed changes
+ *   of a project, so that its sync sessions read them as they read their
+ *   own (DESIGN.md, "Storage backends"). A backend that has no other
+ *   writers (SQLite) never emits it.
  */
 #pragma once
 
@@ -161,5 +166,14 @@ gboolean      calque_server_store_lookup_token  (CalqueServerStore        *self,
 gboolean      calque_server_store_revoke_token  (CalqueServerStore        *self,
                                                  const char               *token_hash,
                                                  GError                  **error);
+
+/* For backends: emits "changes-written" (project_id, seq), which says that
+ * another writer committed changes of @project_id up to @seq. A NULL
+ * @project_id (and seq 0) says that changes may have been missed: any
+ * project may have new ones. Call it on the main context of the thread
+ * that uses the store; handlers run there. */
+void          calque_server_store_emit_changes_written (CalqueServerStore *self,
+                                                 const char               *project_id,
+                                                 gint64                    seq);
 
 G_END_DECLS
