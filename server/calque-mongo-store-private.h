@@ -2,12 +2,13 @@
  *
  * calque-mongo-store.c opens the store and answers the reads;
  * calque-mongo-apply.c writes batches in transactions;
- * calque-mongo-watch.c will follow the change stream.
+ * calque-mongo-watch.c follows the change stream (calque-mongo-watch.h).
  */
 #pragma once
 
 #include "calque-mongo.h"
 #include "calque-mongo-store.h"
+#include "calque-mongo-watch.h"
 #include "calque-uuid.h"
 
 G_BEGIN_DECLS
@@ -47,6 +48,8 @@ struct _CalqueMongoStore {
   char                      writer[CALQUE_UUID_STRING_LENGTH + 1];
   GMutex                    server_op_lock;
   gint64                    server_op;
+
+  CalqueMongoWatch         *watch;           /* after calque_mongo_store_watch() */
 };
 
 /* A client from the pool and the database on it, for one call. */

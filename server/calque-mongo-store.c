@@ -763,6 +763,25 @@ calque_mongo_store_iface_init (CalqueServerStoreInterface *iface)
   iface->revoke_token = mongo_revoke_token;
 }
 
+/* On the main context, from the watch: another server wrote. */
+static void
+changes_written_cb (const char *project_id,
+                    gint64      seq,
+                    gpointer    user_data)
+{
+  calque_server_store_emit_changes_written (CALQUE_SERVER_STORE (user_data), project_id, seq);
+}
+
+static void
+calque_mongo_store_dispose (GObject *object)
+{
+  CalqueMongoStore *self = (CalqueMongoStore *) object;
+
+  /* Before the pool goes: the watch's thread holds one of its clients. */
+  g_clear_pointer (&self->watch, calque_mongo_watch_stop);
+  G_OBJECT_CLASS (calque_mongo_store_parent_class)->dispose (object);
+}
+
 static void
 calque_mongo_store_finalize (GObject *object)
 {
@@ -781,6 +800,7 @@ calque_mongo_store_finalize (GObject *object)
 static void
 calque_mongo_store_class_init (CalqueMongoStoreClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = calque_mongo_store_dispose;
   G_OBJECT_CLASS (klass)->finalize = calque_mongo_store_finalize;
 }
 
@@ -852,4 +872,18 @@ calque_mongo_store_open (const mongoc_uri_t  *uri,
   calque_uuid7_generate (self->writer);
 
   return CALQUE_SERVER_STORE (g_steal_pointer (&self));
+}
+
+void
+calque_mongo_store_watch (CalqueMongoStore *self)
+{
+  g_autoptr(GMainContext) context = NULL;
+
+  g_return_if_fail (CALQUE_IS_MONGO_STORE (self));
+
+  if (self->watch != NULL)
+    return;
+  context = g_main_context_ref_thread_default ();
+  self->watch = calque_mongo_watch_start (self->pool, self->database, self->writer, context,
+                                          changes_written_cb, self);
 }

@@ -20,7 +20,8 @@
  * mongod is refused at open, with the one-node replica set as the way out.
  *
  * Every call takes a client from a libmongoc pool and gives it back, so
- * calls may come from any thread.
+ * calls may come from any thread; "changes-written" is emitted on the
+ * main context of the thread that called calque_mongo_store_watch().
  */
 #pragma once
 
@@ -37,5 +38,10 @@ G_DECLARE_FINAL_TYPE (CalqueMongoStore, calque_mongo_store, CALQUE, MONGO_STORE,
  * indexes if they are missing. @uri from calque_mongo_uri_parse(). */
 CalqueServerStore *calque_mongo_store_open  (const mongoc_uri_t  *uri,
                                              GError             **error);
+/* Starts following what other processes write to the same database, on a
+ * thread of its own (calque-mongo-watch.h); "changes-written" tells of it.
+ * The thread stops when the store is disposed. A one-shot command (user
+ * add) has no use for it. */
+void               calque_mongo_store_watch (CalqueMongoStore    *self);
 
 G_END_DECLS

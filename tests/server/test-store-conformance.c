@@ -671,6 +671,84 @@ test_revoking_an_unknown_token (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* --- MongoDB only: several servers on one database -------------------------- */
+
+typedef struct {
+  char   *project;
+  gint64  seq;
+  guint   calls;
+} Announced;
+
+static void
+changes_written_cb (CalqueServerStore *store,
+                    const char        *project_id,
+                    gint64             seq,
+                    Announced         *announced)
+{
+  g_free (announced->project);
+  announced->project = g_strdup (project_id);
+  announced->seq = seq;
+  announced->calls++;
+}
+
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Two stores on one database, as two calque-server processes: what one
+ * writes, the other's change stream announces, on the main context; what
+ * a store writes itself, it does not announce. */
+static void
+test_other_servers_writes_are_announced (Fixture       *f,
+                                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CalqueServerStore) other = f->open (f->dir, &error);
+  g_autoptr(GPtrArray) mine = g_ptr_array_new ();
+  g_autoptr(GPtrArray) theirs = g_ptr_array_new ();
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) calque_apply_result_free);
+  g_autoptr(CalqueChange) create = create_label ();
+  g_autoptr(CalqueChange) rename = label_change (CLIENT_B, 1, NOW - 4000, 0xb, 1, "tree sparrow");
+  Announced announced = { NULL, 0, 0 };
+  gboolean timed_out = FALSE;
+  guint timeout_id;
+
+  g_assert_no_error (error);
+  g_signal_connect (f->store, "changes-written", G_CALLBACK (changes_written_cb), &announced);
+  calque_mongo_store_watch (CALQUE_MONGO_STORE (f->store));
+  /* The stream opens on its thread; give it a moment before writing. */
+  g_usleep (G_USEC_PER_SEC / 2);
+
+  /* Seq 1, written by this store: not announced, even given time. */
+  g_ptr_array_add (mine, create);
+  g_assert_true (calque_server_store_apply (f->store, PROJECT, mine, "amelie", &options, results, &error));
+  g_assert_no_error (error);
+  timeout_id = g_timeout_add (2500, timed_out_cb, &timed_out);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (announced.calls, ==, 0);
+
+  /* Seq 2, written by the other: announced. */
+  g_ptr_array_add (theirs, rename);
+  g_assert_true (calque_server_store_apply (other, PROJECT, theirs, "bruno", &options, results, &error));
+  g_assert_no_error (error);
+  timed_out = FALSE;
+  timeout_id = g_timeout_add (10000, timed_out_cb, &timed_out);
+  while (announced.calls == 0 && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout_id);
+  g_assert_false (timed_out);
+  g_assert_cmpstr (announced.project, ==, PROJECT);
+  g_assert_cmpint (announced.seq, ==, 2);
+
+  g_signal_handlers_disconnect_by_data (f->store, &announced);
+  g_free (announced.project);
+}
+
 /* --- backends --------------------------------------------------------------- */
 
 /* One database per test folder, the same on reopening: "calque_test_" and
@@ -761,6 +839,18 @@ add_suite (const Backend *backend,
     }
 }
 
+static void
+add_mongodb_only (gboolean runnable)
+{
+  const char *path = "/server-store/mongodb/other-servers-writes-are-announced";
+
+  if (runnable)
+    g_test_add (path, Fixture, &mongodb_backend, fixture_set_up, test_other_servers_writes_are_announced,
+                fixture_tear_down);
+  else
+    g_test_add_data_func (path, NULL, skip_without_mongodb);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -769,5 +859,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   add_suite (&sqlite_backend, TRUE);
   add_suite (&mongodb_backend, mongodb_uri != NULL && mongodb_uri[0] != '\0');
+  add_mongodb_only (mongodb_uri != NULL && mongodb_uri[0] != '\0');
   return g_test_run ();
 }
