@@ -86,7 +86,11 @@ calque_mongo_uri_parse (const char  *text,
       return NULL;
     }
 
+  /* libmongoc also logs why it refuses a URI, which the error below says;
+   * what it logs about a URI it takes (an unknown option) is kept. */
+  calque_mongo_hold_log ();
   uri = mongoc_uri_new_with_error (text, &bson_error);
+  calque_mongo_release_log (uri != NULL);
   if (uri == NULL)
     {
       /* libmongoc's reasons are short and never quote the URI. */

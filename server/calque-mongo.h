@@ -17,6 +17,12 @@ G_BEGIN_DECLS
 /* mongoc_init() once, and libmongoc's messages into g_log() under the
  * "mongoc" domain. Safe to call from any thread, any number of times. */
 void calque_mongo_init (void);
+/* Holds back libmongoc's messages on the calling thread, for a call whose
+ * failure the caller reports in its own words; released, they are logged
+ * (@replay: the call succeeded, and they may say what it ignored) or
+ * dropped. */
+void calque_mongo_hold_log    (void);
+void calque_mongo_release_log (gboolean replay);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mongoc_uri_t, mongoc_uri_destroy)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mongoc_cursor_t, mongoc_cursor_destroy)
