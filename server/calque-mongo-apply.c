@@ -61,6 +61,7 @@ typedef struct {
   const char               *author;
   const CalqueMergeOptions *options;
   GPtrArray                *results;
+  guint                     results_before;  /* what @results held before the call */
 
   /* One attempt's state; batch_reset() clears it. */
   gint64                    head_before;
@@ -96,7 +97,9 @@ batch_reset (Batch *b)
   g_ptr_array_set_size (b->written, 0);
   memset (&b->bson_error, 0, sizeof b->bson_error);
   g_clear_pointer (&b->error_reply, bson_destroy);
-  g_ptr_array_set_size (b->results, 0);
+  /* Results are appended to what the caller had; an attempt that failed
+   * takes its own back. */
+  g_ptr_array_set_size (b->results, b->results_before);
 }
 
 /* Records what failed, for is_transient(), and says so in @error. */
@@ -267,17 +270,19 @@ read_kind_cb (const bson_t  *doc,
   Batch *b = found->batch;
   GHashTable *ids_by_kind = found->ids_by_kind;
   bson_iter_t id, kind;
+  const char *id_text = NULL;
   CalqueKind k;
   bson_t *ids;
   char key[16];
 
-  if (!bson_iter_init_find (&id, doc, "_id") || !BSON_ITER_HOLDS_UTF8 (&id)
+  if (bson_iter_init_find (&id, doc, "_id") && BSON_ITER_HOLDS_UTF8 (&id))
+    id_text = bson_iter_utf8 (&id, NULL);
+  if (id_text == NULL
       || !bson_iter_init_find (&kind, doc, "kind") || !BSON_ITER_HOLDS_UTF8 (&kind)
       || !calque_kind_from_string (bson_iter_utf8 (&kind, NULL), &k))
     {
       g_set_error (error, CALQUE_SERVER_STORE_ERROR, CALQUE_SERVER_STORE_ERROR_CORRUPT,
-                   _("%s: stored record “%s” is damaged: %s"), b->self->label,
-                   BSON_ITER_HOLDS_UTF8 (&id) ? bson_iter_utf8 (&id, NULL) : "",
+                   _("%s: stored record “%s” is damaged: %s"), b->self->label, id_text ? id_text : "",
                    _("its entry in record_kinds names no kind"));
       return FALSE;
     }
@@ -285,7 +290,7 @@ read_kind_cb (const bson_t  *doc,
   if (ids == NULL)
     g_hash_table_insert (ids_by_kind, GUINT_TO_POINTER (k), ids = bson_new ());
   g_snprintf (key, sizeof key, "%u", bson_count_keys (ids));
-  BSON_APPEND_UTF8 (ids, key, bson_iter_utf8 (&id, NULL));
+  BSON_APPEND_UTF8 (ids, key, id_text);
   return TRUE;
 }
 
@@ -763,7 +768,8 @@ _calque_mongo_apply (CalqueServerStore        *store,
   bson_error_t bson_error;
   Batch b = {
     .self = self, .conn = &conn, .project_id = project_id, .changes = changes, .author = author,
-    .options = options, .results = results, .ops = ops, .slots = slots, .written = written,
+    .options = options, .results = results, .results_before = results->len,
+    .ops = ops, .slots = slots, .written = written,
   };
 
   _calque_mongo_conn_open (self, &conn);
@@ -806,7 +812,7 @@ _calque_mongo_apply (CalqueServerStore        *store,
         }
 
       g_clear_pointer (&b.error_reply, bson_destroy);
-      g_ptr_array_set_size (results, 0);
+      g_ptr_array_set_size (results, b.results_before);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
