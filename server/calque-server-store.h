@@ -1,8 +1,9 @@
 /* calque-server-store.h — where the server keeps everything
  *
- * One interface, one file per backend (calque-sqlite-store.c now; MongoDB
- * next), and one conformance suite (tests/server/test-store-conformance.c)
- * that every backend passes. The server decides; the store keeps:
+ * One interface, one file per backend (calque-sqlite-store.c, the default;
+ * calque-mongo-store.c for several servers, docs/deploy.md), and one
+ * conformance suite (tests/server/test-store-conformance.c) that every
+ * backend passes. The server decides; the store keeps:
  *
  * - apply() merges a batch of changes into one project in one transaction
  *   and returns only when it is durable. Each applied change gets the
