@@ -506,8 +506,7 @@ client_pump_cb (gpointer user_data)
 }
 
 /* A snapshot with references: sending may end a connection, and its
- * closed handler removes it from the hub while the caller iterates.
- * A NULL @project_id takes the live clients of every project. */
+ * closed handler removes it from the hub while the caller iterates. */
 static GPtrArray *
 hub_project_clients (SyncHub    *hub,
                      const char *project_id)
@@ -519,14 +518,12 @@ hub_project_clients (SyncHub    *hub,
       Client *client = g_ptr_array_index (hub->clients, i);
 
       if (client->state == CLIENT_LIVE
-          && (project_id == NULL || strcmp (client->session->project_id, project_id) == 0))
+          && strcmp (client->session->project_id, project_id) == 0)
         g_ptr_array_add (out, client_ref (client));
     }
   return out;
 }
 
-/* Every live connection of @project_id (NULL: of every project) reads
- * its stream from its cursor. */
 static void
 hub_broadcast_changes (SyncHub    *hub,
                        const char *project_id)
@@ -852,19 +849,37 @@ token_revoked_cb (CalqueHttp *http,
 
 /* Another calque-server process sharing the store committed changes: the
  * project's connections read them from their cursors, exactly as after a
- * push made here. */
+ * push made here. No project: changes may have been missed, and every
+ * project with a live connection is read. */
 static void
 changes_written_cb (CalqueServerStore *store,
                     const char        *project_id,
                     gint64             seq,
                     SyncHub           *hub)
 {
+  g_autoptr(GPtrArray) projects = NULL;
+
   if (project_id != NULL)
-    g_debug ("sync: project %s has changes up to seq %" G_GINT64_FORMAT " from another server",
-             project_id, seq);
-  else
-    g_debug ("sync: changes from other servers may have been missed; every connection reads its stream");
-  hub_broadcast_changes (hub, project_id);
+    {
+      g_debug ("sync: project %s has changes up to seq %" G_GINT64_FORMAT " from another server",
+               project_id, seq);
+      hub_broadcast_changes (hub, project_id);
+      return;
+    }
+
+  g_debug ("sync: changes from other servers may have been missed; every connection reads its stream");
+  /* Copied: a broadcast may end connections, which frees their sessions. */
+  projects = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < hub->clients->len; i++)
+    {
+      Client *client = g_ptr_array_index (hub->clients, i);
+
+      if (client->state == CLIENT_LIVE
+          && !g_ptr_array_find_with_equal_func (projects, client->session->project_id, g_str_equal, NULL))
+        g_ptr_array_add (projects, g_strdup (client->session->project_id));
+    }
+  for (guint i = 0; i < projects->len; i++)
+    hub_broadcast_changes (hub, g_ptr_array_index (projects, i));
 }
 
 /* The transport is being disposed: every connection is told to come back
