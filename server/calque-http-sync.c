@@ -92,11 +92,12 @@ typedef struct
 
 struct _SyncHub
 {
-  CalqueHttp        *http;     /* unowned: the hub dies with it */
-  GPtrArray         *clients;  /* Client, each holding one reference */
-  gulong             revoked_id;
-  CalqueServerStore *store;    /* for its "changes-written", disconnected when the hub goes */
-  gulong             changes_written_id;
+  /* The store, for its "changes-written", let go when the hub goes. */
+  CalqueServerStore *store;
+  gulong      changes_written_id;
+  CalqueHttp *http;        /* unowned: the hub dies with it */
+  GPtrArray  *clients;     /* Client, each holding one reference */
+  gulong      revoked_id;
 };
 
 static void
@@ -891,9 +892,6 @@ http_gone_cb (gpointer  user_data,
   SyncHub *hub = user_data;
   g_autoptr(GPtrArray) clients = g_steal_pointer (&hub->clients);
 
-  g_clear_signal_handler (&hub->changes_written_id, hub->store);
-  g_clear_object (&hub->store);
-
   for (guint i = 0; i < clients->len; i++)
     {
       Client *client = g_ptr_array_index (clients, i);
@@ -905,6 +903,9 @@ http_gone_cb (gpointer  user_data,
                                SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
     }
   g_ptr_array_set_free_func (clients, (GDestroyNotify) client_unref);
+
+  g_clear_signal_handler (&hub->changes_written_id, hub->store);
+  g_clear_object (&hub->store);
   g_free (hub);
 }
 
@@ -917,13 +918,14 @@ _calque_http_sync_register (CalqueHttp *self)
 
   hub->http = self;
   hub->clients = g_ptr_array_new ();
-  hub->store = g_object_ref (hub_store (hub));
-  hub->changes_written_id = g_signal_connect (hub->store, "changes-written",
-                                              G_CALLBACK (changes_written_cb), hub);
   /* The handler goes with the transport's dispose, before the weak
    * reference below frees the hub. */
   hub->revoked_id = g_signal_connect (self, "token-revoked", G_CALLBACK (token_revoked_cb), hub);
   g_object_weak_ref (G_OBJECT (self), http_gone_cb, hub);
+  /* Changes other servers write to a shared store (calque-mongo-store.h). */
+  hub->store = g_object_ref (hub_store (hub));
+  hub->changes_written_id = g_signal_connect (hub->store, "changes-written",
+                                              G_CALLBACK (changes_written_cb), hub);
 
   /* Compressed frames would make the flow control's byte count wrong, and
    * a small compressed frame can inflate to any size. */
