@@ -7,9 +7,9 @@
  * database of its own, named after its folder, dropped at the end. Without
  * it, the MongoDB tests are reported as skipped, and say why.
  */
-#include "calque-mongo-store.h"
 #include "calque-sqlite-store.h"
 #include "calque-test-util.h"
+#include "calque-mongo-store.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -340,38 +340,6 @@ test_survives_reopen (Fixture       *f,
   g_assert_true (admin);
   g_assert_true (calque_server_store_lookup_token (f->store, "aaaa", NULL, NULL, &error));
   g_assert_no_error (error);
-}
-
-static void
-test_users_and_tokens (Fixture       *f,
-                       gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *user = NULL;
-  gint64 expires = 0;
-
-  g_assert_true (calque_server_store_add_user (f->store, "bruno", "$argon2id$x", FALSE, &error));
-  g_assert_false (calque_server_store_add_user (f->store, "bruno", "$argon2id$y", FALSE, &error));
-  g_assert_error (error, CALQUE_SERVER_STORE_ERROR, CALQUE_SERVER_STORE_ERROR_EXISTS);
-  g_clear_error (&error);
-
-  g_assert_false (calque_server_store_get_user (f->store, "nobody", NULL, NULL, &error));
-  g_assert_error (error, CALQUE_SERVER_STORE_ERROR, CALQUE_SERVER_STORE_ERROR_NOT_FOUND);
-  g_clear_error (&error);
-
-  g_assert_true (calque_server_store_add_token (f->store, "h1", "bruno", 1800000000, &error));
-  g_assert_true (calque_server_store_lookup_token (f->store, "h1", &user, &expires, &error));
-  g_assert_cmpstr (user, ==, "bruno");
-  g_assert_cmpint (expires, ==, 1800000000);
-
-  /* A token for a user who does not exist is refused. */
-  g_assert_false (calque_server_store_add_token (f->store, "h2", "ghost", 1800000000, &error));
-  g_assert_error (error, CALQUE_SERVER_STORE_ERROR, CALQUE_SERVER_STORE_ERROR_NOT_FOUND);
-  g_clear_error (&error);
-
-  g_assert_true (calque_server_store_revoke_token (f->store, "h1", &error));
-  g_assert_false (calque_server_store_lookup_token (f->store, "h1", NULL, NULL, &error));
-  g_assert_error (error, CALQUE_SERVER_STORE_ERROR, CALQUE_SERVER_STORE_ERROR_NOT_FOUND);
 }
 
 /* --- what the first tests leave out ---------------------------------------- */
@@ -807,10 +775,49 @@ skip_without_mongodb (gconstpointer data)
 }
 
 static void
+test_users_and_tokens (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user = NULL;
+  gint64 expires = 0;
+
+  g_assert_true (calque_server_store_add_user (f->store, "bruno", "$argon2id$x", FALSE, &error));
+  g_assert_false (calque_server_store_add_user (f->store, "bruno", "$argon2id$y", FALSE, &error));
+  g_assert_error (error, CALQUE_SERVER_STORE_ERROR, CALQUE_SERVER_STORE_ERROR_EXISTS);
+  g_clear_error (&error);
+
+  g_assert_false (calque_server_store_get_user (f->store, "nobody", NULL, NULL, &error));
+  g_assert_error (error, CALQUE_SERVER_STORE_ERROR, CALQUE_SERVER_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (calque_server_store_add_token (f->store, "h1", "bruno", 1800000000, &error));
+  g_assert_true (calque_server_store_lookup_token (f->store, "h1", &user, &expires, &error));
+  g_assert_cmpstr (user, ==, "bruno");
+  g_assert_cmpint (expires, ==, 1800000000);
+
+  /* A token for a user who does not exist is refused. */
+  g_assert_false (calque_server_store_add_token (f->store, "h2", "ghost", 1800000000, &error));
+  g_assert_error (error, CALQUE_SERVER_STORE_ERROR, CALQUE_SERVER_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (calque_server_store_revoke_token (f->store, "h1", &error));
+  g_assert_false (calque_server_store_lookup_token (f->store, "h1", NULL, NULL, &error));
+  g_assert_error (error, CALQUE_SERVER_STORE_ERROR, CALQUE_SERVER_STORE_ERROR_NOT_FOUND);
+}
+
+static void
 add_suite (const Backend *backend,
            gboolean       runnable)
 {
   static const struct { const char *name; void (*func) (Fixture *, gconstpointer); } tests[] = {
+    { "get-record-not-found", test_get_record_not_found },
+    { "lists-leave-out-tombstones", test_lists_leave_out_tombstones },
+    { "memberships-and-blob-items", test_memberships_and_blob_items },
+    { "changes-since-limits", test_changes_since_limits },
+    { "same-op-twice-in-a-batch", test_same_op_twice_in_a_batch },
+    { "kind-and-project-are-fixed", test_kind_and_project_are_fixed },
+    { "revoking-an-unknown-token", test_revoking_an_unknown_token },
     { "create-and-stream", test_create_and_stream },
     { "retry-applies-once", test_retry_applies_once },
     { "conflict-is-stored-and-streamed", test_conflict_is_stored_and_streamed },
@@ -819,13 +826,6 @@ add_suite (const Backend *backend,
     { "projects-are-separate-and-paged", test_projects_are_separate_and_paged },
     { "survives-reopen", test_survives_reopen },
     { "users-and-tokens", test_users_and_tokens },
-    { "get-record-not-found", test_get_record_not_found },
-    { "lists-leave-out-tombstones", test_lists_leave_out_tombstones },
-    { "memberships-and-blob-items", test_memberships_and_blob_items },
-    { "changes-since-limits", test_changes_since_limits },
-    { "same-op-twice-in-a-batch", test_same_op_twice_in_a_batch },
-    { "kind-and-project-are-fixed", test_kind_and_project_are_fixed },
-    { "revoking-an-unknown-token", test_revoking_an_unknown_token },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (tests); i++)
