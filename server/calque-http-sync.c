@@ -8,7 +8,9 @@
  * connection keeps its own cursor, and after each committed push every
  * connection of the project pulls from its cursor, so that what one person
  * may not see (a blind project) is filtered per connection by the same code
- * that serves the catch-up.
+ * that serves the catch-up. Changes another calque-server process wrote
+ * to a shared store are announced by the store ("changes-written") and
+ * read the same way.
  *
  * Messages are handled in turns (hub_turn_cb): one message of each
  * connection that has one, the pushes among them made durable by one group
@@ -127,6 +129,9 @@ incoming_free (Incoming *incoming)
 
 struct _SyncHub
 {
+  /* The store, for its "changes-written", let go when the hub goes. */
+  CalqueServerStore *store;
+  gulong      changes_written_id;
   CalqueHttp *http;        /* unowned: the hub dies with it */
   GPtrArray  *clients;     /* Client, each holding one reference */
   gulong      revoked_id;
@@ -1236,6 +1241,41 @@ token_revoked_cb (CalqueHttp *http,
                              SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
 }
 
+/* Another calque-server process sharing the store committed changes: the
+ * project's connections read them from their cursors, exactly as after a
+ * push made here. No project: changes may have been missed, and every
+ * project with a live connection is read. */
+static void
+changes_written_cb (CalqueServerStore *store,
+                    const char        *project_id,
+                    gint64             seq,
+                    SyncHub           *hub)
+{
+  g_autoptr(GPtrArray) projects = NULL;
+
+  if (project_id != NULL)
+    {
+      g_debug ("sync: project %s has changes up to seq %" G_GINT64_FORMAT " from another server",
+               project_id, seq);
+      hub_broadcast_changes (hub, project_id);
+      return;
+    }
+
+  g_debug ("sync: changes from other servers may have been missed; every connection reads its stream");
+  /* Copied: a broadcast may end connections, which frees their sessions. */
+  projects = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < hub->clients->len; i++)
+    {
+      Client *client = g_ptr_array_index (hub->clients, i);
+
+      if (client->state == CLIENT_LIVE
+          && !g_ptr_array_find_with_equal_func (projects, client->session->project_id, g_str_equal, NULL))
+        g_ptr_array_add (projects, g_strdup (client->session->project_id));
+    }
+  for (guint i = 0; i < projects->len; i++)
+    hub_broadcast_changes (hub, g_ptr_array_index (projects, i));
+}
+
 /* The transport is being disposed: every connection is told to come back
  * later, then the hub goes. */
 static void
@@ -1275,6 +1315,9 @@ http_gone_cb (gpointer  user_data,
                                SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
     }
   g_ptr_array_set_free_func (clients, (GDestroyNotify) client_unref);
+
+  g_clear_signal_handler (&hub->changes_written_id, hub->store);
+  g_clear_object (&hub->store);
   g_free (hub);
 }
 
@@ -1295,6 +1338,10 @@ _calque_http_sync_register (CalqueHttp *self)
    * reference below frees the hub. */
   hub->revoked_id = g_signal_connect (self, "token-revoked", G_CALLBACK (token_revoked_cb), hub);
   g_object_weak_ref (G_OBJECT (self), http_gone_cb, hub);
+  /* Changes other servers write to a shared store (calque-mongo-store.h). */
+  hub->store = g_object_ref (hub_store (hub));
+  hub->changes_written_id = g_signal_connect (hub->store, "changes-written",
+                                              G_CALLBACK (changes_written_cb), hub);
 
   /* Compressed frames would make the flow control's byte count wrong, and
    * a small compressed frame can inflate to any size. */

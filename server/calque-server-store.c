@@ -7,9 +7,31 @@
 G_DEFINE_QUARK (calque-server-store-error-quark, calque_server_store_error)
 G_DEFINE_INTERFACE (CalqueServerStore, calque_server_store, G_TYPE_OBJECT)
 
+enum {
+  CHANGES_WRITTEN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 calque_server_store_default_init (CalqueServerStoreInterface *iface)
 {
+  /**
+   * CalqueServerStore::changes-written:
+   * @project_id: (nullable): the project, or NULL for any project
+   * @seq: the project's last seq written, or 0 with a NULL project
+   *
+   * Another writer of the same database committed changes. The sync hub
+   * has every session of the project read its stream again.
+   */
+  signals[CHANGES_WRITTEN] =
+    g_signal_new ("changes-written",
+                  G_TYPE_FROM_INTERFACE (iface),
+                  G_SIGNAL_RUN_LAST,
+                  0,
+                  NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT64);
 }
 
 void
@@ -210,4 +232,13 @@ calque_server_store_revoke_token (CalqueServerStore *self,
 {
   g_return_val_if_fail (CALQUE_IS_SERVER_STORE (self), FALSE);
   return IFACE (self)->revoke_token (self, token_hash, error);
+}
+
+void
+calque_server_store_emit_changes_written (CalqueServerStore *self,
+                                          const char        *project_id,
+                                          gint64             seq)
+{
+  g_return_if_fail (CALQUE_IS_SERVER_STORE (self));
+  g_signal_emit (self, signals[CHANGES_WRITTEN], 0, project_id, seq);
 }

@@ -1,8 +1,9 @@
 /* calque-server-store.h — where the server keeps everything
  *
- * One interface, one file per backend (calque-sqlite-store.c now; MongoDB
- * next), and one conformance suite (tests/server/test-store-conformance.c)
- * that every backend passes. The server decides; the store keeps:
+ * One interface, one file per backend (calque-sqlite-store.c, the default;
+ * calque-mongo-store.c for several servers, docs/deploy.md), and one
+ * conformance suite (tests/server/test-store-conformance.c) that every
+ * backend passes. The server decides; the store keeps:
  *
  * - apply() merges a batch of changes into one project in one transaction
  *   and returns only when it is durable. Each applied change gets the
@@ -16,6 +17,11 @@
  *   without groups leaves both NULL: each apply() is then durable alone.
  * - changes_since() is the stream: everything of a project after a seq.
  * - users and tokens for sign-in; tokens are stored by hash only.
+ * - "changes-written" tells the server that someone else — another
+ *   calque-server process sharing the same database — committed changes
+ *   of a project, so that its sync sessions read them as they read their
+ *   own (DESIGN.md, "Storage backends"). A backend that has no other
+ *   writers (SQLite) never emits it.
  */
 #pragma once
 
@@ -202,5 +208,14 @@ gboolean      calque_server_store_lookup_token  (CalqueServerStore        *self,
 gboolean      calque_server_store_revoke_token  (CalqueServerStore        *self,
                                                  const char               *token_hash,
                                                  GError                  **error);
+
+/* For backends: emits "changes-written" (project_id, seq), which says that
+ * another writer committed changes of @project_id up to @seq. A NULL
+ * @project_id (and seq 0) says that changes may have been missed: any
+ * project may have new ones. Call it on the main context of the thread
+ * that uses the store; handlers run there. */
+void          calque_server_store_emit_changes_written (CalqueServerStore *self,
+                                                 const char               *project_id,
+                                                 gint64                    seq);
 
 G_END_DECLS

@@ -22,6 +22,7 @@
 #include "calque-auth-routes.h"
 #include "calque-http.h"
 #include "calque-listen-address.h"
+#include "calque-mongo-store.h"
 #include "calque-password.h"
 #include "calque-sqlite-store.h"
 
@@ -40,11 +41,41 @@ default_data_dir (void)
   return g_build_filename (g_get_user_data_dir (), "calque-server", NULL);
 }
 
+/* --store, checked before anything starts: a mistyped URI is a usage
+ * error, not a failure to connect. NULL (with the reason printed) if it is
+ * not a MongoDB URI Calque can use. */
+static mongoc_uri_t *
+parse_store_uri (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  mongoc_uri_t *uri = calque_mongo_uri_parse (text, &error);
+
+  if (uri == NULL)
+    g_printerr (_("calque-server: bad --store: %s\n"), error->message);
+  return uri;
+}
+
+/* MongoDB at @mongo_uri (from --store @store_text) when given, else the
+ * SQLite file in @data_dir. */
 static CalqueServerStore *
-open_store (const char *data_dir)
+open_store (const char         *data_dir,
+            const mongoc_uri_t *mongo_uri,
+            const char         *store_text)
 {
   g_autoptr(GError) error = NULL;
   CalqueServerStore *store;
+
+  if (mongo_uri != NULL)
+    {
+      store = calque_mongo_store_open (mongo_uri, &error);
+      if (store == NULL)
+        {
+          g_autofree char *shown = calque_mongo_uri_redact (store_text);
+
+          g_printerr (_("calque-server: cannot open the MongoDB store %s: %s\n"), shown, error->message);
+        }
+      return store;
+    }
 
   store = calque_sqlite_store_open (data_dir, &error);
   if (store == NULL)
@@ -140,7 +171,7 @@ read_new_password (void)
   return g_steal_pointer (&first);
 }
 
-/* calque-server user add NAME [--admin] [--data DIR] */
+/* calque-server user add NAME [--admin] [--data DIR | --store URI] */
 static int
 run_user_command (char **args)
 {
@@ -149,7 +180,10 @@ run_user_command (char **args)
   g_autoptr(CalquePasswordHasher) hasher = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CalqueSecret) password = NULL;
+  g_autoptr(mongoc_uri_t) mongo_uri = NULL;
   g_autofree char *data_dir = NULL;
+  g_autofree char *store_text = NULL;
+  g_autofree char *where = NULL;
   g_autofree char *hash = NULL;
   gboolean admin = FALSE;
   const char *name;
@@ -158,6 +192,8 @@ run_user_command (char **args)
       N_("Let the user manage the server and its projects"), NULL },
     { "data", 'd', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, &data_dir,
       N_("Keep the server’s data in DIR (default: ~/.local/share/calque-server)"), N_("DIR") },
+    { "store", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, &store_text,
+      N_("Add the user to the MongoDB store at URI (the server’s --store) instead of --data"), N_("URI") },
     { NULL }
   };
 
@@ -175,7 +211,7 @@ run_user_command (char **args)
   /* args[0] is “user”. */
   if (g_strv_length (args) != 3 || strcmp (args[1], "add") != 0)
     {
-      g_printerr (_("calque-server: usage: calque-server user add NAME [--admin] [--data DIR]\n"));
+      g_printerr (_("calque-server: usage: calque-server user add NAME [--admin] [--data DIR | --store URI]\n"));
       return EXIT_USAGE;
     }
 
@@ -186,10 +222,20 @@ run_user_command (char **args)
       return EXIT_USAGE;
     }
 
+  if (store_text != NULL)
+    {
+      mongo_uri = parse_store_uri (store_text);
+      if (mongo_uri == NULL)
+        return EXIT_USAGE;
+      where = calque_mongo_uri_redact (store_text);
+    }
   if (data_dir == NULL)
     data_dir = default_data_dir ();
+  if (where == NULL)
+    where = g_strdup (data_dir);
 
-  store = open_store (data_dir);
+  /* No change stream here: a one-shot command needs none. */
+  store = open_store (data_dir, mongo_uri, store_text);
   if (store == NULL)
     return EXIT_RUNTIME;
 
@@ -218,9 +264,9 @@ run_user_command (char **args)
   if (!calque_server_store_add_user (store, name, hash, admin, &error))
     {
       if (g_error_matches (error, CALQUE_SERVER_STORE_ERROR, CALQUE_SERVER_STORE_ERROR_EXISTS))
-        g_printerr (_("calque-server: a user named %s already exists in %s\n"), name, data_dir);
+        g_printerr (_("calque-server: a user named %s already exists in %s\n"), name, where);
       else
-        g_printerr (_("calque-server: cannot add user %s to %s: %s\n"), name, data_dir,
+        g_printerr (_("calque-server: cannot add user %s to %s: %s\n"), name, where,
                     error->message);
       return EXIT_RUNTIME;
     }
@@ -312,12 +358,13 @@ static gboolean
 read_config (const char  *file,
              char       **listen,
              char       **data_dir,
+             char       **store,
              char       **tls_cert,
              char       **tls_key,
              char       **log_level)
 {
-  static const char * const keys[] = { "listen", "data", "tls-cert", "tls-key", "log-level", NULL };
-  char **targets[] = { listen, data_dir, tls_cert, tls_key, log_level };
+  static const char * const keys[] = { "listen", "data", "store", "tls-cert", "tls-key", "log-level", NULL };
+  char **targets[] = { listen, data_dir, store, tls_cert, tls_key, log_level };
   g_autoptr(GKeyFile) keyfile = g_key_file_new ();
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) present = NULL;
@@ -350,7 +397,9 @@ main (int    argc,
   g_autoptr(CalqueServerStore) store = NULL;
   g_autoptr(CalquePasswordHasher) hasher = NULL;
   g_autoptr(CalqueAuth) auth = NULL;
+  g_autoptr(mongoc_uri_t) mongo_uri = NULL;
   g_autofree char *data_dir = NULL;
+  g_autofree char *store_text = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *listen = NULL;
@@ -370,12 +419,17 @@ main (int    argc,
       N_("ADDRESS") },
     { "data", 'd', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, &data_dir,
       N_("Keep the server’s data in DIR (default: ~/.local/share/calque-server)"), N_("DIR") },
+    { "store", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, &store_text,
+      N_("Keep projects and users in MongoDB at URI (mongodb://… or mongodb+srv://…, a replica set) "
+         "instead of SQLite in --data; media stay in --data (see docs/deploy.md)"),
+      N_("URI") },
     { "tls-cert", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, &tls_cert,
       N_("Serve HTTPS with the certificate (chain) in this PEM file"), N_("FILE") },
     { "tls-key", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, &tls_key,
       N_("The private key of --tls-cert, in PEM"), N_("FILE") },
     { "config", 'c', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, &config,
-      N_("Read settings from FILE ([server] listen, data, tls-cert, tls-key, log-level); options win"), N_("FILE") },
+      N_("Read settings from FILE ([server] listen, data, store, tls-cert, tls-key, log-level); options win"),
+      N_("FILE") },
     { "log-level", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, &log_level,
       N_("Log from LEVEL up: error, warning, message (default), info or debug"), N_("LEVEL") },
     { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, &version,
@@ -425,7 +479,7 @@ main (int    argc,
       return EXIT_OK;
     }
 
-  if (config != NULL && !read_config (config, &listen, &data_dir, &tls_cert, &tls_key, &log_level))
+  if (config != NULL && !read_config (config, &listen, &data_dir, &store_text, &tls_cert, &tls_key, &log_level))
     return EXIT_USAGE;
   if (!set_log_level (log_level))
     return EXIT_USAGE;
@@ -441,12 +495,18 @@ main (int    argc,
       g_printerr (_("calque-server: bad --listen address: %s\n"), error->message);
       return EXIT_USAGE;
     }
+  if (store_text != NULL && (mongo_uri = parse_store_uri (store_text)) == NULL)
+    return EXIT_USAGE;
 
   if (data_dir == NULL)
     data_dir = default_data_dir ();
-  store = open_store (data_dir);
+  store = open_store (data_dir, mongo_uri, store_text);
   if (store == NULL)
     return EXIT_RUNTIME;
+  /* Several servers may share the database: each pushes to its clients
+   * what the others wrote (docs/deploy.md). */
+  if (CALQUE_IS_MONGO_STORE (store))
+    calque_mongo_store_watch (CALQUE_MONGO_STORE (store));
 
   hasher = calque_password_hasher_new (0);
   auth = calque_auth_new (store, hasher);
