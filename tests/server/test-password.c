@@ -637,8 +637,11 @@ test_unknown_user_timing (void)
   g_assert_cmpstr (wrong_error->message, ==, unknown_error->message);
 
   /* The least of several runs: interruptions only ever add time, so the
-   * minimum is the honest cost of each path. */
-  for (guint i = 0; i < 5; i++)
+   * minimum is the honest cost of each path. Within a factor of 3: a
+   * machine under load once made one path's best of five twice the
+   * other's, while an unknown user answered without hashing would be a
+   * hundred times cheaper. */
+  for (guint i = 0; i < 10; i++)
     {
       least_wrong = MIN (least_wrong, cpu_time_of_verify (hasher, hash));
       least_unknown = MIN (least_unknown, cpu_time_of_verify (hasher, NULL));
@@ -646,8 +649,8 @@ test_unknown_user_timing (void)
 
   g_test_message ("wrong password: %" G_GINT64_FORMAT " us, unknown user: %" G_GINT64_FORMAT " us",
                   least_wrong, least_unknown);
-  g_assert_cmpint (least_unknown * 2, >=, least_wrong);
-  g_assert_cmpint (least_wrong * 2, >=, least_unknown);
+  g_assert_cmpint (least_unknown * 3, >=, least_wrong);
+  g_assert_cmpint (least_wrong * 3, >=, least_unknown);
 
   /* The unknown user's work follows the configured cost, as real hashes
    * made now would: at the minimum cost it is far cheaper. */
