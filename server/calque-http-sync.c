@@ -1002,8 +1002,10 @@ client_message (Client        *client,
       return;
     }
 
-  /* What was committed before this message goes out before its answer:
-   * a pong tells the client it has everything committed before its ping. */
+  /* The pushes handled before this message are committed, acked and
+   * broadcast before it is answered: the order a client sees is the order
+   * the server worked in. (A connection paused by flow control gets the
+   * rest of its backlog later, pong or not.) */
   if (message->type != CALQUE_MESSAGE_PUSH)
     hub_flush (client->hub);
 
