@@ -86,6 +86,13 @@ under_valgrind (void)
   return preload != NULL && strstr (preload, "vgpreload") != NULL;
 }
 
+/* How long the servers of these tests wait for a client that reads nothing. */
+static guint
+stall_ms (void)
+{
+  return under_valgrind () ? 2000 : 300;
+}
+
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
@@ -93,13 +100,13 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(JsonNode) project = NULL;
   g_autoptr(JsonNode) member = NULL;
   g_autofree char *members_path = NULL;
+  g_autofree char *stall = g_strdup_printf ("%u", stall_ms ());
 
   calque_server_fixture_init (&fixture->server);
   /* A client that reads nothing for this long is too slow; short, so
    * that the test of it does not wait the real 30 s. Under valgrind these
    * clients read slowly themselves. */
-  calque_server_fixture_setenv (&fixture->server, "CALQUE_SYNC_TEST_STALL_MS",
-                                under_valgrind () ? "5000" : "300");
+  calque_server_fixture_setenv (&fixture->server, "CALQUE_SYNC_TEST_STALL_MS", stall);
   g_assert_cmpint (calque_server_fixture_user_add (&fixture->server, "alice", "--admin", PASSWORD), ==, 0);
   g_assert_cmpint (calque_server_fixture_user_add (&fixture->server, "bob", NULL, PASSWORD), ==, 0);
   g_assert_cmpint (calque_server_fixture_user_add (&fixture->server, "carol", NULL, PASSWORD), ==, 0);
@@ -1396,7 +1403,7 @@ test_slow_reader (Fixture       *fixture,
   /* The server answers in turn: once alice has her pong, it is done with
    * the hello and has filled what the slow client can hold. */
   g_ptr_array_unref (client_drain (alice));
-  g_usleep (G_USEC_PER_SEC);
+  g_usleep ((stall_ms () + 700) * 1000);
 
   for (;;)
     {
