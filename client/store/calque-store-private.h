@@ -21,4 +21,28 @@ void     _calque_store_set_sqlite_error (GError    **error,
                                          sqlite3    *db,
                                          const char *what);
 
+/* For calque-store-sync.c, which works on the same file. */
+typedef struct _CalqueStore CalqueStore;
+typedef struct _CalqueRecord CalqueRecord;
+
+sqlite3  *_calque_store_get_db     (CalqueStore  *self);
+char     *_calque_store_meta_get   (CalqueStore  *self,
+                                    const char   *key);
+/* @value NULL removes the key. */
+gboolean  _calque_store_meta_set   (CalqueStore  *self,
+                                    const char   *key,
+                                    const char   *value,
+                                    GError      **error);
+/* What calque_store_put_merged() does, inside the caller's transaction. */
+gboolean  _calque_store_write_merged (CalqueStore  *self,
+                                    CalqueRecord *record,
+                                    GError      **error);
+/* The change a save of @fields of @record at @clock makes, as the outbox
+ * keeps it (JSON), and the seq it was made on. */
+char     *_calque_store_outbox_change (CalqueStore  *self,
+                                    CalqueRecord *record,
+                                    char        **fields,
+                                    const char   *clock,
+                                    gint64       *out_base_seq);
+
 G_END_DECLS

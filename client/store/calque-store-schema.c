@@ -62,10 +62,29 @@ static const char schema_v2[] =
   "  cursor INTEGER NOT NULL DEFAULT 0"
   ");";
 
+/* v3: what the sync engine needs.
+ * - outbox.change: the change as it will be pushed (calque_change_to_json():
+ *   the values and the clock of that save), so that a retry sends exactly
+ *   the same change under the same op number, whatever was saved since.
+ *   Rows written before v3 have none; they are pushed from the record.
+ * - refused: changes the server refused, with its reason, kept to show the
+ *   person who made them; nothing is dropped silently. */
+static const char schema_v3[] =
+  "ALTER TABLE outbox ADD COLUMN change TEXT;"
+  "CREATE TABLE refused ("
+  "  op_no INTEGER PRIMARY KEY,"
+  "  record_id TEXT NOT NULL,"
+  "  change TEXT NOT NULL,"
+  "  code TEXT NOT NULL,"
+  "  message TEXT NOT NULL,"
+  "  at INTEGER NOT NULL"
+  ");";
+
 static const char * const steps[] = {
   NULL,       /* version 0: an empty file */
   schema_v1,
   schema_v2,
+  schema_v3,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == CALQUE_STORE_SCHEMA_VERSION + 1);

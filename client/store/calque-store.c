@@ -42,7 +42,7 @@ static const char * const stmt_sql[N_STMTS] = {
      * another project's record is refused, not taken over. */
     " WHERE records.project = excluded.project AND records.kind = excluded.kind",
   [STMT_OUTBOX_ADD] =
-    "INSERT INTO outbox (record_id, fields, base_seq) VALUES (?1, ?2, ?3)",
+    "INSERT INTO outbox (record_id, fields, base_seq, change) VALUES (?1, ?2, ?3, ?4)",
   [STMT_GET] =
     "SELECT id, kind, project, deleted, fields, clocks FROM records WHERE id = ?1",
   [STMT_LIST_KIND] =
@@ -153,14 +153,17 @@ meta_set (CalqueStore  *self,
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
-  if (sqlite3_prepare_v2 (self->db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+  if (sqlite3_prepare_v2 (self->db,
+                          value != NULL ? "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)"
+                                        : "DELETE FROM meta WHERE key = ?1",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
       _calque_store_set_sqlite_error (error, self->db, _("writing workspace settings"));
       return FALSE;
     }
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  if (value != NULL)
+    sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
   ok = sqlite3_step (stmt) == SQLITE_DONE;
   if (!ok)
     _calque_store_set_sqlite_error (error, self->db, _("writing workspace settings"));
@@ -550,6 +553,8 @@ calque_store_save (CalqueStore   *self,
 {
   g_auto(GStrv) dirty = NULL;
   g_autofree char *dirty_json = NULL;
+  g_autofree char *change_json = NULL;
+  gint64 base_seq = 0;
   GString *json;
   char hlc[CALQUE_HLC_STRING_LENGTH + 1];
   CalqueHlc now;
@@ -584,6 +589,7 @@ calque_store_save (CalqueStore   *self,
     }
   g_string_append_c (json, ']');
   dirty_json = g_string_free (json, FALSE);
+  change_json = _calque_store_outbox_change (self, record, dirty, hlc, &base_seq);
 
   /* Inside a caller's transaction (an import), the caller's rollback
    * undoes a failed save; a savepoint per record would only cost time. */
@@ -598,7 +604,8 @@ calque_store_save (CalqueStore   *self,
     goto fail;
   sqlite3_bind_text (stmt, 1, calque_record_get_id (record), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, dirty_json, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, 0);
+  sqlite3_bind_int64 (stmt, 3, base_seq);
+  sqlite3_bind_text (stmt, 4, change_json, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
       _calque_store_set_sqlite_error (error, self->db, _("writing the outbox"));
@@ -620,23 +627,12 @@ fail:
 }
 
 gboolean
-calque_store_put_merged (CalqueStore   *self,
-                         CalqueRecord  *record,
-                         GError       **error)
+_calque_store_write_merged (CalqueStore   *self,
+                            CalqueRecord  *record,
+                            GError       **error)
 {
-
-  g_return_val_if_fail (CALQUE_IS_STORE (self), FALSE);
-  g_return_val_if_fail (CALQUE_IS_RECORD (record), FALSE);
-
-  if (!validate_for_store (self, record, error))
+  if (!validate_for_store (self, record, error) || !write_record (self, record, error))
     return FALSE;
-  if (!calque_store_begin (self, error))
-    return FALSE;
-  if (!write_record (self, record, error) || !calque_store_commit (self, error))
-    {
-      calque_store_rollback (self);
-      return FALSE;
-    }
 
   /* Later local clocks must be greater than any clock stored here. */
   if (_calque_record_get_max_clock (record))
@@ -648,6 +644,46 @@ calque_store_put_merged (CalqueStore   *self,
     }
   calque_record_mark_clean (record);
   return TRUE;
+}
+
+gboolean
+calque_store_put_merged (CalqueStore   *self,
+                         CalqueRecord  *record,
+                         GError       **error)
+{
+  g_return_val_if_fail (CALQUE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (CALQUE_IS_RECORD (record), FALSE);
+
+  if (!calque_store_begin (self, error))
+    return FALSE;
+  if (!_calque_store_write_merged (self, record, error) || !calque_store_commit (self, error))
+    {
+      calque_store_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+sqlite3 *
+_calque_store_get_db (CalqueStore *self)
+{
+  return self->db;
+}
+
+char *
+_calque_store_meta_get (CalqueStore *self,
+                        const char  *key)
+{
+  return meta_get (self, key);
+}
+
+gboolean
+_calque_store_meta_set (CalqueStore  *self,
+                        const char   *key,
+                        const char   *value,
+                        GError      **error)
+{
+  return meta_set (self, key, value, error);
 }
 
 CalqueRecord *

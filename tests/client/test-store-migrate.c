@@ -6,6 +6,7 @@
  * the current store must migrate it without losing or changing anything.
  */
 #include "calque-store.h"
+#include "calque-store-sync.h"
 #include "calque-store-private.h"
 #include "calque-record-private.h"
 
@@ -149,7 +150,7 @@ test_v1_to_v2 (void)
   /* --- opening it migrates it ------------------------------------------ */
   store = calque_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (calque_store_get_schema_version (store), ==, 2);
+  g_assert_cmpint (calque_store_get_schema_version (store), ==, CALQUE_STORE_SCHEMA_VERSION);
 
   for (guint i = 0; i < originals->len; i++)
     {
@@ -164,6 +165,28 @@ test_v1_to_v2 (void)
   g_assert_cmpint (calque_store_count (store, CALQUE_KIND_ITEM, NULL, NULL), ==, N_ITEMS);
   g_assert_cmpint (calque_store_count (store, CALQUE_KIND_ANNOTATION, NULL, NULL), ==, N_ITEMS);
   g_assert_cmpint (calque_store_get_outbox_size (store, NULL), ==, originals->len);
+
+  /* v1's outbox rows name fields only: they are pushed from the records,
+   * with the records' values and clocks. */
+  {
+    g_autoptr(GPtrArray) outbox = calque_store_outbox_read (store, calque_record_get_id (project), 100000, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (outbox->len, ==, originals->len);
+    for (guint i = 0; i < outbox->len; i++)
+      {
+        CalqueChange *change = g_ptr_array_index (outbox, i);
+        g_autoptr(CalqueRecord) record = calque_store_get (store, change->record_id, &error);
+        GList *members = json_object_get_members (change->set);
+
+        g_assert_no_error (error);
+        g_assert_nonnull (members);
+        for (GList *l = members; l != NULL; l = l->next)
+          g_assert_true (json_node_equal (json_object_get_member (change->set, l->data),
+                                          calque_record_get_field (record, l->data)));
+        g_list_free (members);
+      }
+  }
 
   /* v2's new column holds each record's latest clock… */
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);

@@ -1,0 +1,479 @@
+/* calque-store-sync.c — the outbox, the pull and the session settings */
+#define G_LOG_DOMAIN "calque-store"
+
+#include "calque-store-sync.h"
+#include "calque-store-private.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "calque-json.h"
+#include "calque-json-writer.h"
+#include "calque-merge.h"
+#include "calque-uuid.h"
+
+/* --- settings ----------------------------------------------------------- */
+
+const char *
+calque_store_get_client_id (CalqueStore *self)
+{
+  g_autofree char *id = NULL;
+  const char *cached;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (self), NULL);
+
+  cached = g_object_get_data (G_OBJECT (self), "calque-client-id");
+  if (cached != NULL)
+    return cached;
+
+  id = _calque_store_meta_get (self, "client_id");
+  if (id == NULL || !calque_uuid_is_valid (id))
+    {
+      g_free (id);
+      id = calque_uuid7_new ();
+      /* Kept before it is used: a change pushed under an id the file
+       * forgot would be a different client's on the next run. */
+      if (!_calque_store_meta_set (self, "client_id", id, NULL))
+        g_warning ("%s: cannot keep the workspace's client id", calque_store_get_filename (self));
+    }
+  g_object_set_data_full (G_OBJECT (self), "calque-client-id", g_steal_pointer (&id), g_free);
+  return g_object_get_data (G_OBJECT (self), "calque-client-id");
+}
+
+/* Settings live in meta under a prefix of their own, apart from the
+ * store's own keys. */
+char *
+calque_store_get_setting (CalqueStore *self,
+                          const char  *key)
+{
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (self), NULL);
+  name = g_strconcat ("setting.", key, NULL);
+  return _calque_store_meta_get (self, name);
+}
+
+gboolean
+calque_store_set_setting (CalqueStore  *self,
+                          const char   *key,
+                          const char   *value,
+                          GError      **error)
+{
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (self), FALSE);
+  name = g_strconcat ("setting.", key, NULL);
+  return _calque_store_meta_set (self, name, value, error);
+}
+
+/* --- the cursor ----------------------------------------------------------- */
+
+gint64
+calque_store_get_cursor (CalqueStore *self,
+                         const char  *project_id)
+{
+  sqlite3 *db = _calque_store_get_db (self);
+  sqlite3_stmt *stmt = NULL;
+  gint64 cursor = 0;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (self), 0);
+
+  if (sqlite3_prepare_v2 (db, "SELECT cursor FROM sync_state WHERE project = ?1", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, project_id, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        cursor = sqlite3_column_int64 (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+  return cursor;
+}
+
+static gboolean
+set_cursor (CalqueStore  *self,
+            const char   *project_id,
+            gint64        cursor,
+            GError      **error)
+{
+  sqlite3 *db = _calque_store_get_db (self);
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  ok = sqlite3_prepare_v2 (db, "INSERT INTO sync_state (project, cursor) VALUES (?1, ?2)"
+                               " ON CONFLICT (project) DO UPDATE SET cursor = max (cursor, ?2)",
+                           -1, &stmt, NULL) == SQLITE_OK;
+  if (ok)
+    {
+      sqlite3_bind_text (stmt, 1, project_id, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, cursor);
+      ok = sqlite3_step (stmt) == SQLITE_DONE;
+    }
+  if (!ok)
+    _calque_store_set_sqlite_error (error, db, _("writing the sync position"));
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/* --- the outbox ------------------------------------------------------------ */
+
+char *
+_calque_store_outbox_change (CalqueStore   *self,
+                             CalqueRecord  *record,
+                             char         **fields,
+                             const char    *clock,
+                             gint64        *out_base_seq)
+{
+  g_autoptr(CalqueChange) change = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  /* The op number is the outbox row's, given when it is read. */
+  change = calque_change_new (calque_store_get_client_id (self), 1, calque_record_get_kind (record),
+                              calque_record_get_id (record), calque_record_get_project (record));
+  calque_hlc_from_string (clock, &change->hlc, NULL);
+  change->base_seq = calque_store_get_cursor (self, calque_record_get_project (record));
+  for (guint i = 0; fields[i] != NULL; i++)
+    {
+      JsonNode *value;
+
+      if (strcmp (fields[i], "deleted") == 0)
+        {
+          change->delete_record = calque_record_get_deleted (record);
+          change->undelete = !change->delete_record;
+          continue;
+        }
+      value = calque_record_get_field (record, fields[i]);
+      calque_change_set_field (change, fields[i],
+                               value != NULL ? json_node_copy (value) : json_node_init_null (json_node_alloc ()));
+    }
+
+  *out_base_seq = change->base_seq;
+  node = calque_change_to_json (change);
+  return calque_json_node_to_string (node, NULL);
+}
+
+/* An outbox row written before changes were kept in it: the fields it
+ * names, as the record holds them now, under the record's newest clock for
+ * them. A name the kind does not have is passed over; if none is left,
+ * the whole record goes, so that the edit is not lost. */
+static CalqueChange *
+change_from_record (CalqueStore  *self,
+                    const char   *record_id,
+                    const char   *fields_json,
+                    gint64        base_seq,
+                    GError      **error)
+{
+  g_autoptr(CalqueRecord) record = calque_store_get (self, record_id, error);
+  g_autoptr(JsonNode) fields = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  const char *newest = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  gint64 ignored;
+  JsonArray *array;
+
+  if (record == NULL)
+    return NULL;
+  fields = json_from_string (fields_json, NULL);
+  if (fields == NULL || !JSON_NODE_HOLDS_ARRAY (fields))
+    {
+      g_set_error (error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_CORRUPT,
+                   _("%s: an outbox entry of record “%s” is damaged"),
+                   calque_store_get_filename (self), record_id);
+      return NULL;
+    }
+  array = json_node_get_array (fields);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      const char *name = json_array_get_string_element (array, i);
+      const char *clock = name ? calque_record_get_clock (record, name) : NULL;
+
+      if (name == NULL || (strcmp (name, "deleted") != 0
+                           && !calque_kind_has_field (calque_record_get_kind (record), name)))
+        continue;
+      g_ptr_array_add (names, (gpointer) name);
+      if (clock != NULL && (newest == NULL || strcmp (clock, newest) > 0))
+        newest = clock;
+    }
+  if (names->len == 0)
+    {
+      g_autoptr(GList) all = json_object_get_members (calque_record_get_fields (record));
+
+      for (GList *l = all; l != NULL; l = l->next)
+        {
+          const char *clock = calque_record_get_clock (record, l->data);
+
+          g_ptr_array_add (names, l->data);
+          if (clock != NULL && (newest == NULL || strcmp (clock, newest) > 0))
+            newest = clock;
+        }
+    }
+  g_ptr_array_add (names, NULL);
+  if (newest == NULL)
+    newest = "0000000000000000-0000000000000000";
+
+  json = _calque_store_outbox_change (self, record, (char **) names->pdata, newest, &ignored);
+  node = json_from_string (json, NULL);
+  {
+    CalqueChange *change = calque_change_from_json (node, error);
+
+    if (change != NULL)
+      change->base_seq = base_seq;
+    return change;
+  }
+}
+
+GPtrArray *
+calque_store_outbox_read (CalqueStore  *self,
+                          const char   *project_id,
+                          guint         limit,
+                          GError      **error)
+{
+  sqlite3 *db = _calque_store_get_db (self);
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) calque_change_free);
+  const char *client_id;
+  int rc;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (self), NULL);
+  client_id = calque_store_get_client_id (self);
+
+  if (sqlite3_prepare_v2 (db,
+                          "SELECT outbox.op_no, outbox.record_id, outbox.fields, outbox.base_seq, outbox.change"
+                          " FROM outbox JOIN records ON records.id = outbox.record_id"
+                          " WHERE records.project = ?1 ORDER BY outbox.op_no LIMIT ?2",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      _calque_store_set_sqlite_error (error, db, _("reading the outbox"));
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, project_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, limit);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      guint64 op_no = (guint64) sqlite3_column_int64 (stmt, 0);
+      const char *record_id = (const char *) sqlite3_column_text (stmt, 1);
+      const char *stored = (const char *) sqlite3_column_text (stmt, 4);
+      CalqueChange *change;
+
+      if (stored != NULL)
+        {
+          g_autoptr(JsonNode) node = json_from_string (stored, NULL);
+
+          change = node != NULL ? calque_change_from_json (node, NULL) : NULL;
+          if (change == NULL)
+            {
+              g_set_error (error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_CORRUPT,
+                           _("%s: an outbox entry of record “%s” is damaged"),
+                           calque_store_get_filename (self), record_id);
+              sqlite3_finalize (stmt);
+              return NULL;
+            }
+        }
+      else
+        {
+          change = change_from_record (self, record_id, (const char *) sqlite3_column_text (stmt, 2),
+                                       sqlite3_column_int64 (stmt, 3), error);
+          if (change == NULL)
+            {
+              sqlite3_finalize (stmt);
+              return NULL;
+            }
+        }
+      g_free (change->client_id);
+      change->client_id = g_strdup (client_id);
+      change->op_no = op_no;
+      g_ptr_array_add (changes, change);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _calque_store_set_sqlite_error (error, db, _("reading the outbox"));
+      return NULL;
+    }
+  return g_steal_pointer (&changes);
+}
+
+static gboolean
+outbox_delete (CalqueStore  *self,
+               guint64       op_no,
+               GError      **error)
+{
+  sqlite3 *db = _calque_store_get_db (self);
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  ok = sqlite3_prepare_v2 (db, "DELETE FROM outbox WHERE op_no = ?1", -1, &stmt, NULL) == SQLITE_OK;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) op_no);
+      ok = sqlite3_step (stmt) == SQLITE_DONE;
+    }
+  if (!ok)
+    _calque_store_set_sqlite_error (error, db, _("writing the outbox"));
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+gboolean
+calque_store_outbox_acked (CalqueStore  *self,
+                           guint64       op_no,
+                           GError      **error)
+{
+  g_return_val_if_fail (CALQUE_IS_STORE (self), FALSE);
+  return outbox_delete (self, op_no, error);
+}
+
+gboolean
+calque_store_outbox_refused (CalqueStore  *self,
+                             guint64       op_no,
+                             const char   *code,
+                             const char   *message,
+                             GError      **error)
+{
+  sqlite3 *db = _calque_store_get_db (self);
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (self), FALSE);
+
+  if (!calque_store_begin (self, error))
+    return FALSE;
+  /* The change as it was pushed, kept with the reason. */
+  ok = sqlite3_prepare_v2 (db,
+                           "INSERT OR REPLACE INTO refused (op_no, record_id, change, code, message, at)"
+                           " SELECT op_no, record_id, coalesce (change, fields), ?2, ?3, ?4"
+                           " FROM outbox WHERE op_no = ?1",
+                           -1, &stmt, NULL) == SQLITE_OK;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) op_no);
+      sqlite3_bind_text (stmt, 2, code, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, message, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+      ok = sqlite3_step (stmt) == SQLITE_DONE;
+    }
+  if (!ok)
+    _calque_store_set_sqlite_error (error, db, _("writing the outbox"));
+  sqlite3_finalize (stmt);
+
+  if (!ok || !outbox_delete (self, op_no, error) || !calque_store_commit (self, error))
+    {
+      calque_store_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+calque_refusal_free (CalqueRefusal *refusal)
+{
+  if (refusal == NULL)
+    return;
+  g_clear_pointer (&refusal->change, calque_change_free);
+  g_free (refusal->code);
+  g_free (refusal->message);
+  g_free (refusal);
+}
+
+GPtrArray *
+calque_store_list_refused (CalqueStore  *self,
+                           GError      **error)
+{
+  sqlite3 *db = _calque_store_get_db (self);
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) calque_refusal_free);
+  int rc;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (self), NULL);
+
+  if (sqlite3_prepare_v2 (db, "SELECT op_no, change, code, message, at FROM refused ORDER BY op_no",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      _calque_store_set_sqlite_error (error, db, _("reading refused changes"));
+      return NULL;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CalqueRefusal *refusal = g_new0 (CalqueRefusal, 1);
+      g_autoptr(JsonNode) node = json_from_string ((const char *) sqlite3_column_text (stmt, 1), NULL);
+
+      refusal->op_no = (guint64) sqlite3_column_int64 (stmt, 0);
+      /* A row from before v3 keeps the field names only: no change then. */
+      refusal->change = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? calque_change_from_json (node, NULL) : NULL;
+      refusal->code = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      refusal->message = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      refusal->at_s = sqlite3_column_int64 (stmt, 4);
+      g_ptr_array_add (out, refusal);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _calque_store_set_sqlite_error (error, db, _("reading refused changes"));
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+/* --- the pull --------------------------------------------------------------- */
+
+gboolean
+calque_store_apply_pulled (CalqueStore  *self,
+                           const char   *project_id,
+                           GPtrArray    *changes,
+                           gint64        head,
+                           GPtrArray    *out_changed,
+                           GError      **error)
+{
+  /* The server checked clocks and made the conflicts; the client only
+   * merges, by the same rules, so that both reach the same state. */
+  const CalqueMergeOptions options = { .now_ms = 0, .max_ahead_ms = -1, .make_conflicts = FALSE };
+
+  g_return_val_if_fail (CALQUE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (changes != NULL, FALSE);
+
+  if (!calque_store_begin (self, error))
+    return FALSE;
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      CalqueChange *change = g_ptr_array_index (changes, i);
+      g_autoptr(CalqueRecord) current = NULL;
+      g_auto(CalqueMergeResult) merged = { 0 };
+      g_autoptr(GError) merge_error = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      current = calque_store_get (self, change->record_id, &local_error);
+      if (current == NULL && !g_error_matches (local_error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          goto fail;
+        }
+
+      if (!calque_merge_change (current, change, change->seq, &options, &merged, &merge_error))
+        {
+          /* The server applied it, so this side holds something the server
+           * has not got yet (a delete still in the outbox, say), which wins
+           * there too once pushed. Nothing to do here. */
+          g_debug ("pulled change %" G_GINT64_FORMAT " of %s not merged here: %s",
+                   change->seq, change->record_id, merge_error->message);
+          continue;
+        }
+      if (!_calque_store_write_merged (self, merged.record, error))
+        {
+          g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, change->seq);
+
+          g_prefix_error (error, _("change %s from the server: "), seq);
+          goto fail;
+        }
+      if (out_changed != NULL)
+        g_ptr_array_add (out_changed, g_strdup (change->record_id));
+    }
+
+  if (!set_cursor (self, project_id, head, error) || !calque_store_commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  calque_store_rollback (self);
+  return FALSE;
+}
