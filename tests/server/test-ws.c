@@ -883,7 +883,10 @@ test_pushes_take_turns (Fixture       *fixture,
 
   eager_acks = count_acks (eager);
   g_test_message ("the single push was acked after %u of the %d eager ones", eager_acks, EAGER_PUSHES);
-  g_assert_cmpuint (eager_acks, <, EAGER_PUSHES / 2);
+  /* Under valgrind this test sends so slowly that the server, running
+   * natively, has handled each eager push before the next arrives. */
+  if (!under_valgrind ())
+    g_assert_cmpuint (eager_acks, <, EAGER_PUSHES / 2);
 
   /* The eager client's acks, in the order of its pushes. */
   for (guint k = 0; k < EAGER_PUSHES; k++)
