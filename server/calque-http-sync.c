@@ -498,9 +498,12 @@ client_read_stream (Client   *client,
           return;
         }
 
-      if (page->len > 0 || (always && !sent))
+      /* A page the session may see nothing of still says how far the
+       * stream was read for it (an empty message's head), so that a client
+       * knows when it is caught up. */
+      if (page->len > 0 || (always && !sent) || next > client->cursor)
         {
-          guint n = client_send_changes (client, page, 0, page->len, MAX (head, next));
+          guint n = client_send_changes (client, page, 0, page->len, page->len > 0 ? MAX (head, next) : next);
 
           sent = TRUE;
           if (n < page->len)
@@ -717,8 +720,8 @@ client_catch_up_shared (Client     *client,
     }
 
   visible = calque_sync_page_visible (shared->page, store, client->session);
-  if (visible->len > 0)
-    client_send_changes (client, visible, 0, visible->len, MAX (head, shared->page->next));
+  client_send_changes (client, visible, 0, visible->len,
+                       visible->len > 0 ? MAX (head, shared->page->next) : shared->page->next);
   client->cursor = MAX (client->cursor, shared->page->next);
 }
 

@@ -27,6 +27,10 @@ int cli_cmd_project (CliContext *cli, int argc, char **argv);
 int cli_cmd_import  (CliContext *cli, int argc, char **argv);
 int cli_cmd_items   (CliContext *cli, int argc, char **argv);
 int cli_cmd_export  (CliContext *cli, int argc, char **argv);
+int cli_cmd_login   (CliContext *cli, int argc, char **argv);
+int cli_cmd_logout  (CliContext *cli, int argc, char **argv);
+int cli_cmd_sync    (CliContext *cli, int argc, char **argv);
+int cli_cmd_status  (CliContext *cli, int argc, char **argv);
 
 /* Prints "calque-cli: MESSAGE" on stderr and returns @code. */
 int  cli_fail               (int          code,

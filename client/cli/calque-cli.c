@@ -20,6 +20,10 @@ static const CliCommand commands[] = {
   { "import", cli_cmd_import, N_("Import images, audio, texts or a native export") },
   { "items", cli_cmd_items, N_("List the items of a project") },
   { "export", cli_cmd_export, N_("Export a project") },
+  { "login", cli_cmd_login, N_("Sign in to a server") },
+  { "logout", cli_cmd_logout, N_("Sign out of the server") },
+  { "sync", cli_cmd_sync, N_("Send and receive changes") },
+  { "status", cli_cmd_status, N_("Show the connection, the outbox and the sync positions") },
 };
 
 int

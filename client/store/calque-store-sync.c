@@ -469,6 +469,10 @@ calque_store_apply_pulled (CalqueStore  *self,
         g_ptr_array_add (out_changed, g_strdup (change->record_id));
     }
 
+  /* The stream is read up to the last change; a message without changes
+   * says the stream was read up to its head for this workspace. */
+  if (changes->len > 0)
+    head = ((CalqueChange *) g_ptr_array_index (changes, changes->len - 1))->seq;
   if (!set_cursor (self, project_id, head, error) || !calque_store_commit (self, error))
     goto fail;
   return TRUE;

@@ -70,7 +70,9 @@ GPtrArray    *calque_store_list_refused      (CalqueStore   *self,
 gint64        calque_store_get_cursor        (CalqueStore   *self,
                                               const char    *project_id);
 /* Merges @changes (CalqueChange from the server, ascending) into the
- * store and moves the cursor of @project_id to @head, in one transaction.
+ * store and moves the cursor of @project_id past them, in one transaction;
+ * with no changes, to @head (docs/protocol.md: an empty changes message
+ * says how far the stream was read).
  * Returns the ids of the records that changed (char *) in @out_changed
  * when not NULL. */
 gboolean      calque_store_apply_pulled      (CalqueStore   *self,

@@ -1,0 +1,650 @@
+/* calque-sync-client.c — the client half of the sync model, for one project */
+#define G_LOG_DOMAIN "calque-sync"
+
+#include "calque-sync-client.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "calque-protocol.h"
+#include "calque-store-sync.h"
+
+/* Reconnection: the first retry soon, then doubling up to a ceiling, each
+ * delay spread by ±50 % so that a crowd dropped at once does not come back
+ * at once. */
+#define BACKOFF_FIRST_MS 500
+#define BACKOFF_MAX_MS   30000
+
+/* Room above the protocol's frame limit, as on the server. */
+#define MAX_INCOMING_PAYLOAD (CALQUE_PROTOCOL_MAX_FRAME + 64 * 1024)
+
+G_DEFINE_QUARK (calque-sync-client-error-quark, calque_sync_client_error)
+
+struct _CalqueSyncClient
+{
+  GObject                  parent_instance;
+
+  CalqueStore             *store;
+  char                    *server_url;
+  char                    *token;
+  char                    *project_id;
+
+  SoupSession             *session;
+  SoupWebsocketConnection *conn;
+  GCancellable            *connecting;
+  CalqueSyncClientState    state;
+
+  gboolean                 running;       /* start(): reconnect after drops */
+  guint                    reconnect_id;
+  guint                    attempts;      /* failed connections in a row */
+
+  gboolean                 welcomed;
+  gint64                   welcome_head;
+  gint64                   acked_head;    /* the greatest seq an ack gave */
+  gboolean                 push_in_flight;
+
+  GTask                   *once;          /* a sync_once() under way */
+
+  guint64                  pushed;
+  guint64                  pulled;
+  guint64                  refused;
+};
+
+enum { PROP_0, PROP_STATE, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+enum { RECORDS_CHANGED, REFUSED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (CalqueSyncClient, calque_sync_client, G_TYPE_OBJECT)
+
+static void connect_now (CalqueSyncClient *self);
+
+static void
+set_state (CalqueSyncClient      *self,
+           CalqueSyncClientState  state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+finish_once (CalqueSyncClient *self,
+             GError           *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->once);
+
+  if (task == NULL)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+close_connection (CalqueSyncClient *self)
+{
+  if (self->conn != NULL && soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (self->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+}
+
+static void
+send_message (CalqueSyncClient    *self,
+              const CalqueMessage *message)
+{
+  g_autofree char *text = calque_message_encode (message, NULL);
+
+  soup_websocket_connection_send_text (self->conn, text);
+}
+
+static gboolean
+connection_open (CalqueSyncClient *self)
+{
+  return self->conn != NULL && soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN;
+}
+
+/* One round is done when the outbox is empty, nothing is waiting for its
+ * ack, and the stream has been pulled up to what the server had at hello
+ * and past this round's own changes (with the conflicts they made, which
+ * the server streams with them). */
+static void
+check_once_done (CalqueSyncClient *self)
+{
+  if (self->once == NULL || !self->welcomed || self->push_in_flight)
+    return;
+  if (calque_store_get_outbox_size (self->store, NULL) > 0)
+    {
+      g_autoptr(GPtrArray) left = calque_store_outbox_read (self->store, self->project_id, 1, NULL);
+
+      /* Other projects' entries are theirs to push. */
+      if (left == NULL || left->len > 0)
+        return;
+    }
+  if (calque_store_get_cursor (self->store, self->project_id) < MAX (self->welcome_head, self->acked_head))
+    return;
+
+  finish_once (self, NULL);
+  close_connection (self);
+}
+
+/* Sends the oldest entries of the outbox, as many as fit one push, if
+ * nothing is waiting for its ack. */
+static void
+push_outbox (CalqueSyncClient *self)
+{
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  if (!self->welcomed || self->push_in_flight || !connection_open (self))
+    return;
+
+  changes = calque_store_outbox_read (self->store, self->project_id, CALQUE_PROTOCOL_MAX_BATCH, &error);
+  if (changes == NULL)
+    {
+      g_warning ("cannot read the outbox: %s", error->message);
+      finish_once (self, g_error_new (CALQUE_SYNC_CLIENT_ERROR, CALQUE_SYNC_CLIENT_ERROR_STORE,
+                                      _("cannot read the outbox: %s"), error->message));
+      close_connection (self);
+      return;
+    }
+  if (changes->len == 0)
+    {
+      check_once_done (self);
+      return;
+    }
+
+  /* Big shapes can make a thousand changes more than a frame holds. */
+  for (n = changes->len; n > 0; n = n / 2)
+    {
+      g_autoptr(CalqueMessage) push = calque_message_new_push ();
+      g_autofree char *text = NULL;
+      gsize length = 0;
+
+      for (guint i = 0; i < n; i++)
+        calque_message_take_change (push, calque_change_copy (g_ptr_array_index (changes, i)));
+      text = calque_message_encode (push, &length);
+      if (length <= CALQUE_PROTOCOL_MAX_FRAME || n == 1)
+        {
+          g_debug ("pushing %u changes of project %s", n, self->project_id);
+          soup_websocket_connection_send_text (self->conn, text);
+          self->push_in_flight = TRUE;
+          return;
+        }
+    }
+}
+
+static void
+handle_ack (CalqueSyncClient *self,
+            CalqueMessage    *ack)
+{
+  const char *client_id = calque_store_get_client_id (self->store);
+
+  for (guint i = 0; i < ack->results->len; i++)
+    {
+      const CalqueAckResult *result = g_ptr_array_index (ack->results, i);
+      g_autoptr(GError) error = NULL;
+      gboolean ok;
+
+      if (g_strcmp0 (result->client_id, client_id) != 0)
+        continue;
+      if (result->seq > 0)
+        {
+          ok = calque_store_outbox_acked (self->store, result->op_no, &error);
+          self->acked_head = MAX (self->acked_head, result->seq);
+          self->pushed++;
+        }
+      else
+        {
+          const char *code = calque_reject_code_to_string (result->code);
+
+          ok = calque_store_outbox_refused (self->store, result->op_no, code, result->message, &error);
+          self->refused++;
+          if (ok)
+            g_signal_emit (self, signals[REFUSED], 0, result->op_no, code, result->message);
+        }
+      if (!ok)
+        {
+          /* The entry stays; pushed again, it gets the same answer. */
+          g_warning ("cannot take op %" G_GUINT64_FORMAT " out of the outbox: %s", result->op_no, error->message);
+        }
+    }
+  self->push_in_flight = FALSE;
+  push_outbox (self);
+  check_once_done (self);
+}
+
+static void
+handle_changes (CalqueSyncClient *self,
+                CalqueMessage    *message)
+{
+  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+
+  if (!calque_store_apply_pulled (self->store, self->project_id, message->changes, message->head, changed, &error))
+    {
+      g_warning ("cannot store changes from the server: %s", error->message);
+      finish_once (self, g_error_new (CALQUE_SYNC_CLIENT_ERROR, CALQUE_SYNC_CLIENT_ERROR_STORE,
+                                      _("cannot store changes from the server: %s"), error->message));
+      close_connection (self);
+      return;
+    }
+  self->pulled += message->changes->len;
+  if (changed->len > 0)
+    {
+      g_ptr_array_add (changed, NULL);
+      g_signal_emit (self, signals[RECORDS_CHANGED], 0, (char **) changed->pdata);
+    }
+  check_once_done (self);
+}
+
+static void
+handle_error (CalqueSyncClient *self,
+              CalqueMessage    *message)
+{
+  g_debug ("the server said %s: %s", calque_sync_code_to_string (message->code), message->message);
+
+  switch (message->code)
+    {
+    case CALQUE_SYNC_CODE_UNAUTHORIZED:
+    case CALQUE_SYNC_CODE_TOKEN_EXPIRED:
+      /* Over until the person signs in again; the outbox waits. */
+      self->running = FALSE;
+      g_clear_handle_id (&self->reconnect_id, g_source_remove);
+      set_state (self, CALQUE_SYNC_CLIENT_SIGNED_OUT);
+      finish_once (self, g_error_new (CALQUE_SYNC_CLIENT_ERROR, CALQUE_SYNC_CLIENT_ERROR_SIGNED_OUT,
+                                      _("the session is over (%s); sign in again"), message->message));
+      break;
+    case CALQUE_SYNC_CODE_FORBIDDEN:
+    case CALQUE_SYNC_CODE_NOT_FOUND:
+      self->running = FALSE;
+      g_clear_handle_id (&self->reconnect_id, g_source_remove);
+      finish_once (self, g_error_new (CALQUE_SYNC_CLIENT_ERROR, CALQUE_SYNC_CLIENT_ERROR_FORBIDDEN,
+                                      _("project %s: %s"), self->project_id, message->message));
+      break;
+    case CALQUE_SYNC_CODE_BAD_MESSAGE:
+    case CALQUE_SYNC_CODE_TOO_LARGE:
+    case CALQUE_SYNC_CODE_UNSUPPORTED_VERSION:
+      g_warning ("the server refused a message: %s", message->message);
+      finish_once (self, g_error_new (CALQUE_SYNC_CLIENT_ERROR, CALQUE_SYNC_CLIENT_ERROR_PROTOCOL,
+                                      _("the server refused a message: %s"), message->message));
+      break;
+    case CALQUE_SYNC_CODE_TOO_SLOW:
+    case CALQUE_SYNC_CODE_SERVER_SHUTDOWN:
+    case CALQUE_SYNC_CODE_INTERNAL:
+    default:
+      /* The server closes the connection; the reconnection comes then. */
+      break;
+    }
+}
+
+static void
+message_cb (SoupWebsocketConnection *conn,
+            gint                     type,
+            GBytes                  *bytes,
+            CalqueSyncClient        *self)
+{
+  g_autoptr(GObject) hold = g_object_ref (G_OBJECT (self));
+  g_autoptr(CalqueMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+  const char *data = g_bytes_get_data (bytes, &length);
+
+  message = calque_message_decode (data, length, &error);
+  if (message == NULL)
+    {
+      g_warning ("a message from the server does not decode: %s", error->message);
+      return;
+    }
+
+  switch (message->type)
+    {
+    case CALQUE_MESSAGE_WELCOME:
+      self->welcomed = TRUE;
+      self->welcome_head = message->head;
+      self->attempts = 0;
+      set_state (self, CALQUE_SYNC_CLIENT_ONLINE);
+      push_outbox (self);
+      check_once_done (self);
+      break;
+    case CALQUE_MESSAGE_CHANGES:
+      handle_changes (self, message);
+      break;
+    case CALQUE_MESSAGE_ACK:
+      handle_ack (self, message);
+      break;
+    case CALQUE_MESSAGE_ERROR:
+      handle_error (self, message);
+      break;
+    default:
+      break;
+    }
+}
+
+static gboolean
+reconnect_cb (gpointer user_data)
+{
+  CalqueSyncClient *self = user_data;
+
+  self->reconnect_id = 0;
+  connect_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_reconnect (CalqueSyncClient *self)
+{
+  guint delay;
+
+  if (!self->running || self->reconnect_id != 0)
+    return;
+  delay = BACKOFF_FIRST_MS << MIN (self->attempts, 6);
+  delay = MIN (delay, BACKOFF_MAX_MS);
+  delay = (guint) (delay * g_random_double_range (0.5, 1.5));
+  self->attempts++;
+  g_debug ("reconnecting to %s in %u ms", self->server_url, delay);
+  self->reconnect_id = g_timeout_add (delay, reconnect_cb, self);
+}
+
+static void
+connection_lost (CalqueSyncClient *self,
+                 const char       *why)
+{
+  if (self->conn != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->conn, self);
+      g_clear_object (&self->conn);
+    }
+  self->welcomed = FALSE;
+  self->push_in_flight = FALSE;
+  if (self->state != CALQUE_SYNC_CLIENT_SIGNED_OUT)
+    set_state (self, CALQUE_SYNC_CLIENT_OFFLINE);
+  finish_once (self, g_error_new (CALQUE_SYNC_CLIENT_ERROR, CALQUE_SYNC_CLIENT_ERROR_NETWORK,
+                                  "%s: %s", self->server_url, why));
+  schedule_reconnect (self);
+}
+
+static void
+closed_cb (SoupWebsocketConnection *conn,
+           CalqueSyncClient        *self)
+{
+  g_autoptr(GObject) hold = g_object_ref (G_OBJECT (self));
+
+  connection_lost (self, _("the connection was closed"));
+}
+
+static void
+connected_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(CalqueSyncClient) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CalqueMessage) hello = NULL;
+  SoupWebsocketConnection *conn;
+
+  conn = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
+  g_clear_object (&self->connecting);
+  if (conn == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        connection_lost (self, error->message);
+      return;
+    }
+
+  self->conn = conn;
+  soup_websocket_connection_set_max_incoming_payload_size (conn, MAX_INCOMING_PAYLOAD);
+  g_signal_connect (conn, "message", G_CALLBACK (message_cb), self);
+  g_signal_connect (conn, "closed", G_CALLBACK (closed_cb), self);
+
+  hello = calque_message_new_hello (self->token, self->project_id, calque_store_get_client_id (self->store),
+                                    calque_store_get_cursor (self->store, self->project_id));
+  send_message (self, hello);
+}
+
+/* ws(s)://host:port/api/v1/sync from http(s)://host:port. */
+static char *
+sync_url (const char *server_url)
+{
+  g_autoptr(GUri) base = g_uri_parse (server_url, G_URI_FLAGS_NONE, NULL);
+  const char *scheme;
+
+  if (base == NULL)
+    return NULL;
+  scheme = g_strcmp0 (g_uri_get_scheme (base), "https") == 0 ? "wss" : "ws";
+  return g_uri_join (G_URI_FLAGS_NONE, scheme, NULL, g_uri_get_host (base), g_uri_get_port (base),
+                     "/api/v1/sync", NULL, NULL);
+}
+
+static void
+connect_now (CalqueSyncClient *self)
+{
+  g_autofree char *url = sync_url (self->server_url);
+  g_autoptr(SoupMessage) msg = NULL;
+
+  if (self->conn != NULL || self->connecting != NULL)
+    return;
+  if (url == NULL || (msg = soup_message_new (SOUP_METHOD_GET, url)) == NULL)
+    {
+      self->running = FALSE;
+      finish_once (self, g_error_new (CALQUE_SYNC_CLIENT_ERROR, CALQUE_SYNC_CLIENT_ERROR_NETWORK,
+                                      _("“%s” is not the address of a server"), self->server_url));
+      return;
+    }
+
+  set_state (self, CALQUE_SYNC_CLIENT_CONNECTING);
+  self->connecting = g_cancellable_new ();
+  soup_session_websocket_connect_async (self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, self->connecting,
+                                        connected_cb, g_object_ref (self));
+}
+
+/* --- public ---------------------------------------------------------------- */
+
+CalqueSyncClient *
+calque_sync_client_new (CalqueStore *store,
+                        const char  *server_url,
+                        const char  *token,
+                        const char  *project_id)
+{
+  CalqueSyncClient *self;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (store), NULL);
+  g_return_val_if_fail (server_url != NULL && token != NULL && project_id != NULL, NULL);
+
+  self = g_object_new (CALQUE_TYPE_SYNC_CLIENT, NULL);
+  self->store = g_object_ref (store);
+  self->server_url = g_strdup (server_url);
+  self->token = g_strdup (token);
+  self->project_id = g_strdup (project_id);
+  return self;
+}
+
+CalqueSyncClientState
+calque_sync_client_get_state (CalqueSyncClient *self)
+{
+  g_return_val_if_fail (CALQUE_IS_SYNC_CLIENT (self), CALQUE_SYNC_CLIENT_OFFLINE);
+  return self->state;
+}
+
+void
+calque_sync_client_start (CalqueSyncClient *self)
+{
+  g_return_if_fail (CALQUE_IS_SYNC_CLIENT (self));
+
+  self->running = TRUE;
+  self->attempts = 0;
+  connect_now (self);
+}
+
+void
+calque_sync_client_stop (CalqueSyncClient *self)
+{
+  g_return_if_fail (CALQUE_IS_SYNC_CLIENT (self));
+
+  self->running = FALSE;
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  if (self->connecting != NULL)
+    g_cancellable_cancel (self->connecting);
+  close_connection (self);
+}
+
+void
+calque_sync_client_push_now (CalqueSyncClient *self)
+{
+  g_return_if_fail (CALQUE_IS_SYNC_CLIENT (self));
+  push_outbox (self);
+}
+
+void
+calque_sync_client_sync_once (CalqueSyncClient    *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_return_if_fail (CALQUE_IS_SYNC_CLIENT (self));
+
+  g_task_set_source_tag (task, calque_sync_client_sync_once);
+  if (self->once != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING, _("a sync is already under way"));
+      return;
+    }
+  self->once = g_steal_pointer (&task);
+  self->pushed = self->pulled = self->refused = 0;
+  if (self->welcomed)
+    {
+      push_outbox (self);
+      check_once_done (self);
+    }
+  else
+    connect_now (self);
+}
+
+gboolean
+calque_sync_client_sync_once_finish (CalqueSyncClient  *self,
+                                     GAsyncResult      *result,
+                                     GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+guint64
+calque_sync_client_get_pushed (CalqueSyncClient *self)
+{
+  return self->pushed;
+}
+
+guint64
+calque_sync_client_get_pulled (CalqueSyncClient *self)
+{
+  return self->pulled;
+}
+
+guint64
+calque_sync_client_get_refused (CalqueSyncClient *self)
+{
+  return self->refused;
+}
+
+/* --- GObject ----------------------------------------------------------------- */
+
+static void
+calque_sync_client_dispose (GObject *object)
+{
+  CalqueSyncClient *self = CALQUE_SYNC_CLIENT (object);
+
+  self->running = FALSE;
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  if (self->connecting != NULL)
+    g_cancellable_cancel (self->connecting);
+  if (self->conn != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->conn, self);
+      close_connection (self);
+      g_clear_object (&self->conn);
+    }
+  g_clear_object (&self->session);
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (calque_sync_client_parent_class)->dispose (object);
+}
+
+static void
+calque_sync_client_finalize (GObject *object)
+{
+  CalqueSyncClient *self = CALQUE_SYNC_CLIENT (object);
+
+  g_free (self->server_url);
+  g_free (self->token);
+  g_free (self->project_id);
+  G_OBJECT_CLASS (calque_sync_client_parent_class)->finalize (object);
+}
+
+static void
+calque_sync_client_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  CalqueSyncClient *self = CALQUE_SYNC_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+calque_sync_client_class_init (CalqueSyncClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = calque_sync_client_dispose;
+  object_class->finalize = calque_sync_client_finalize;
+  object_class->get_property = calque_sync_client_get_property;
+
+  /* A CalqueSyncClientState. */
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, CALQUE_SYNC_CLIENT_OFFLINE, CALQUE_SYNC_CLIENT_SIGNED_OUT,
+                      CALQUE_SYNC_CLIENT_OFFLINE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * CalqueSyncClient::records-changed:
+   * @ids: the records that changes from the server touched
+   */
+  signals[RECORDS_CHANGED] =
+    g_signal_new ("records-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRV);
+  /**
+   * CalqueSyncClient::refused:
+   * @op_no: the outbox entry
+   * @code: the server's reason (docs/protocol.md)
+   * @message: its words
+   *
+   * The server refused a change; it is in calque_store_list_refused().
+   */
+  signals[REFUSED] =
+    g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_UINT64, G_TYPE_STRING, G_TYPE_STRING);
+}
+
+static void
+calque_sync_client_init (CalqueSyncClient *self)
+{
+  self->session = soup_session_new_with_options ("timeout", 60, NULL);
+  self->state = CALQUE_SYNC_CLIENT_OFFLINE;
+}

@@ -1,0 +1,507 @@
+/* test-sync-e2e.c — several workspaces syncing through a real server
+ *
+ * The real calque-server on loopback with a fresh store; each workspace is
+ * a real file, signed in with the real calque-cli (`login`) and synced
+ * either with `calque-cli sync` or with the sync engine in this process.
+ * Edits are made through the workspace store, as the app makes them, so
+ * they go through the outbox like any other.
+ */
+#define G_LOG_DOMAIN "test-sync-e2e"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "calque-server-fixture.h"
+#include "calque-store-sync.h"
+#include "calque-sync-client.h"
+#include "calque-test-util.h"
+#include "calque-workspace.h"
+
+#define PASSWORD "correct horse battery"
+
+typedef struct
+{
+  CalqueServerFixture server;
+  char               *base;       /* http://127.0.0.1:PORT */
+  char               *dir;        /* holds the workspaces */
+  char               *project;    /* made by alice on the server */
+} Fixture;
+
+typedef struct
+{
+  char            *path;
+  CalqueWorkspace *workspace;
+} Device;
+
+/* --- calque-cli ---------------------------------------------------------- */
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static GSubprocess *
+cli_spawn (const char         *workspace,
+           const char * const *args,
+           GSubprocessFlags    flags)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_ptr_array_add (argv, (gpointer) g_getenv ("CALQUE_CLI"));
+  g_ptr_array_add (argv, (gpointer) "--workspace");
+  g_ptr_array_add (argv, (gpointer) workspace);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+/* Runs calque-cli on @workspace with @input on stdin; returns its status. */
+static int
+cli_run (const char         *workspace,
+         const char * const *args,
+         const char         *input,
+         char              **out_stdout)
+{
+  g_autoptr(GSubprocess) process = cli_spawn (workspace, args,
+                                              G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                              | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8 (process, input, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("calque-cli %s: %s%s", args[0], out, err);
+  if (out_stdout != NULL)
+    *out_stdout = g_steal_pointer (&out);
+  return g_subprocess_get_exit_status (process);
+}
+
+/* --- set-up -------------------------------------------------------------- */
+
+static JsonNode *
+post (Fixture    *f,
+      const char *path,
+      const char *token,
+      const char *body)
+{
+  g_auto(CalqueHttpResponse) response = { 0 };
+  g_autofree char *authorization = g_strconcat ("Bearer ", token, NULL);
+
+  calque_server_fixture_request (&f->server, SOUP_METHOD_POST, path, authorization, "application/json",
+                                 body, -1, &response);
+  g_assert_cmpuint (response.status, ==, SOUP_STATUS_CREATED);
+  return g_steal_pointer (&response.body);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *alice = NULL;
+  g_autofree char *members = NULL;
+  g_autoptr(JsonNode) project = NULL;
+  g_autoptr(JsonNode) member = NULL;
+
+  calque_server_fixture_init (&f->server);
+  g_assert_cmpint (calque_server_fixture_user_add (&f->server, "alice", "--admin", PASSWORD), ==, 0);
+  g_assert_cmpint (calque_server_fixture_user_add (&f->server, "bruno", NULL, PASSWORD), ==, 0);
+  calque_server_fixture_start (&f->server);
+  f->base = g_strdup_printf ("http://127.0.0.1:%u", (guint) f->server.port);
+  f->dir = g_dir_make_tmp ("calque-e2e-XXXXXX", NULL);
+
+  alice = calque_server_fixture_login_token (&f->server, "alice", PASSWORD);
+  project = post (f, "/api/v1/projects", alice, "{\"name\":\"Birds\",\"type\":\"image\"}");
+  f->project = g_strdup (json_object_get_string_member (json_node_get_object (project), "id"));
+  members = g_strdup_printf ("/api/v1/projects/%s/members", f->project);
+  member = post (f, members, alice, "{\"user\":\"bruno\",\"role\":\"manager\"}");
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  calque_server_fixture_clear (&f->server);
+  calque_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->base);
+  g_free (f->project);
+}
+
+/* A workspace made and signed in with calque-cli, then opened here. */
+static Device *
+device_new (Fixture    *f,
+            const char *name,
+            const char *user)
+{
+  Device *device = g_new0 (Device, 1);
+  g_autoptr(GError) error = NULL;
+  const char *init[] = { "init", NULL };
+  const char *login[] = { "login", f->base, user, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *password_line = g_strconcat (PASSWORD, "\n", NULL);
+
+  device->path = g_build_filename (f->dir, name, NULL);
+  g_assert_cmpint (cli_run (device->path, init, NULL, NULL), ==, 0);
+  g_assert_cmpint (cli_run (device->path, login, password_line, &out), ==, 0);
+  g_assert_nonnull (strstr (out, "signed in"));
+  device->workspace = calque_workspace_open (device->path, &error);
+  g_assert_no_error (error);
+  return device;
+}
+
+static void
+device_free (Device *device)
+{
+  g_clear_object (&device->workspace);
+  g_free (device->path);
+  g_free (device);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Device, device_free)
+
+static CalqueStore *
+device_store (Device *device)
+{
+  return calque_workspace_get_store (device->workspace);
+}
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} Round;
+
+static void
+round_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Round *round = user_data;
+
+  round->ok = calque_sync_client_sync_once_finish (CALQUE_SYNC_CLIENT (object), result, &round->error);
+  round->done = TRUE;
+}
+
+/* One round of the sync engine, in this process. */
+static void
+device_sync (Fixture *f,
+             Device  *device)
+{
+  CalqueStore *store = device_store (device);
+  g_autofree char *token = calque_store_get_setting (store, "token");
+  g_autoptr(CalqueSyncClient) client = calque_sync_client_new (store, f->base, token, f->project);
+  Round round = { 0 };
+
+  calque_sync_client_sync_once (client, NULL, round_done_cb, &round);
+  while (!round.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (round.error);
+  g_assert_true (round.ok);
+}
+
+static CalqueRecord *
+get_record (Device     *device,
+            const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  CalqueRecord *record = calque_store_get (device_store (device), id, &error);
+
+  g_assert_no_error (error);
+  return record;
+}
+
+/* A label saved on @device, synced, and on @other after its sync. */
+static char *
+shared_label (Fixture *f,
+              Device  *device,
+              Device  *other)
+{
+  g_autoptr(CalqueRecord) label = calque_record_new (CALQUE_KIND_LABEL, f->project);
+  g_autoptr(CalqueRecord) there = NULL;
+  g_autoptr(GError) error = NULL;
+
+  calque_record_set_string (label, "name", "sparrow");
+  calque_record_set_string (label, "color", "#3584e4");
+  g_assert_true (calque_store_save (device_store (device), label, &error));
+  g_assert_no_error (error);
+  device_sync (f, device);
+  device_sync (f, other);
+  there = get_record (other, calque_record_get_id (label));
+  g_assert_cmpstr (calque_record_get_string (there, "name"), ==, "sparrow");
+  return g_strdup (calque_record_get_id (label));
+}
+
+/* --- tests ----------------------------------------------------------------- */
+
+/* The command line: login, sync, status, logout, on real workspaces. */
+static void
+test_cli_round_trip (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(Device) laptop = device_new (f, "laptop", "alice");
+  g_autoptr(Device) desktop = device_new (f, "desktop", "bruno");
+  g_autoptr(CalqueRecord) label = calque_record_new (CALQUE_KIND_LABEL, f->project);
+  g_autoptr(CalqueRecord) there = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *token = NULL;
+  const char *sync[] = { "sync", NULL };
+  const char *status_args[] = { "status", NULL };
+  const char *logout[] = { "logout", NULL };
+
+  /* The password is not kept; the token is. */
+  token = calque_store_get_setting (device_store (laptop), "token");
+  g_assert_nonnull (token);
+  g_assert_null (calque_store_get_setting (device_store (laptop), "password"));
+
+  calque_record_set_string (label, "name", "héron <b>cendré</b>");
+  calque_record_set_string (label, "color", "#e01b24");
+  g_assert_true (calque_store_save (device_store (laptop), label, &error));
+  g_clear_object (&laptop->workspace);   /* calque-cli has the file now */
+
+  g_assert_cmpint (cli_run (laptop->path, sync, NULL, &out), ==, 0);
+  g_assert_nonnull (strstr (out, "sent"));
+  g_assert_cmpint (cli_run (laptop->path, status_args, NULL, &status), ==, 0);
+  g_assert_nonnull (strstr (status, "(online)"));
+  g_assert_nonnull (strstr (status, "outbox: 0 changes"));
+
+  g_clear_object (&desktop->workspace);
+  g_assert_cmpint (cli_run (desktop->path, sync, NULL, NULL), ==, 0);
+  desktop->workspace = calque_workspace_open (desktop->path, &error);
+  there = get_record (desktop, calque_record_get_id (label));
+  g_assert_cmpstr (calque_record_get_string (there, "name"), ==, "héron <b>cendré</b>");
+
+  /* Signed out, sync says so and keeps what waits. */
+  g_assert_cmpint (cli_run (laptop->path, logout, NULL, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (cli_run (laptop->path, sync, NULL, &out), ==, 1);
+}
+
+/* Two devices edit different fields of one record offline, then sync:
+ * both edits end up on both. */
+static void
+test_different_fields_converge (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(Device) a = device_new (f, "a", "alice");
+  g_autoptr(Device) b = device_new (f, "b", "bruno");
+  g_autofree char *id = NULL;
+  g_autoptr(GError) error = NULL;
+
+  device_sync (f, a);
+  device_sync (f, b);
+  id = shared_label (f, a, b);
+
+  {
+    g_autoptr(CalqueRecord) on_a = get_record (a, id);
+    g_autoptr(CalqueRecord) on_b = get_record (b, id);
+
+    calque_record_set_string (on_a, "name", "finch");
+    g_assert_true (calque_store_save (device_store (a), on_a, &error));
+    calque_record_set_string (on_b, "color", "#2ec27e");
+    g_assert_true (calque_store_save (device_store (b), on_b, &error));
+  }
+  device_sync (f, a);
+  device_sync (f, b);
+  device_sync (f, a);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(CalqueRecord) label = get_record (i == 0 ? a : b, id);
+
+      g_assert_cmpstr (calque_record_get_string (label, "name"), ==, "finch");
+      g_assert_cmpstr (calque_record_get_string (label, "color"), ==, "#2ec27e");
+    }
+}
+
+/* The same field edited on both: the same winner on both, and the losing
+ * value kept in a conflict record both have. */
+static void
+test_same_field_conflict (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(Device) a = device_new (f, "a", "alice");
+  g_autoptr(Device) b = device_new (f, "b", "bruno");
+  g_autofree char *id = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *winner = NULL;
+
+  id = shared_label (f, a, b);
+  {
+    g_autoptr(CalqueRecord) on_a = get_record (a, id);
+    g_autoptr(CalqueRecord) on_b = get_record (b, id);
+
+    calque_record_set_string (on_a, "name", "finch");
+    g_assert_true (calque_store_save (device_store (a), on_a, &error));
+    g_usleep (2000);
+    calque_record_set_string (on_b, "name", "robin");
+    g_assert_true (calque_store_save (device_store (b), on_b, &error));
+  }
+  device_sync (f, a);
+  device_sync (f, b);
+  device_sync (f, a);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      Device *device = i == 0 ? a : b;
+      g_autoptr(CalqueRecord) label = get_record (device, id);
+      g_autoptr(GPtrArray) conflicts = calque_store_list (device_store (device), CALQUE_KIND_CONFLICT, f->project,
+                                                          &error);
+
+      g_assert_no_error (error);
+      if (winner == NULL)
+        winner = g_strdup (calque_record_get_string (label, "name"));
+      /* The later edit wins, and the other is kept. */
+      g_assert_cmpstr (calque_record_get_string (label, "name"), ==, "robin");
+      g_assert_cmpstr (calque_record_get_string (label, "name"), ==, winner);
+      g_assert_cmpuint (conflicts->len, ==, 1);
+    }
+}
+
+/* A deletes while B edits offline: it stays deleted, and B is told (its
+ * edit is in its refused list, with the reason). */
+static void
+test_delete_beats_offline_edit (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(Device) a = device_new (f, "a", "alice");
+  g_autoptr(Device) b = device_new (f, "b", "bruno");
+  g_autofree char *id = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) refused = NULL;
+
+  id = shared_label (f, a, b);
+  {
+    g_autoptr(CalqueRecord) on_a = get_record (a, id);
+    g_autoptr(CalqueRecord) on_b = get_record (b, id);
+
+    calque_record_set_deleted (on_a, TRUE);
+    g_assert_true (calque_store_save (device_store (a), on_a, &error));
+    calque_record_set_string (on_b, "name", "robin");
+    g_assert_true (calque_store_save (device_store (b), on_b, &error));
+  }
+  device_sync (f, a);
+  device_sync (f, b);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(CalqueRecord) label = get_record (i == 0 ? a : b, id);
+
+      g_assert_true (calque_record_get_deleted (label));
+    }
+  refused = calque_store_list_refused (device_store (b), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (refused->len, ==, 1);
+  g_assert_cmpstr (((CalqueRefusal *) g_ptr_array_index (refused, 0))->code, ==, "deleted");
+  g_assert_cmpint (calque_store_get_outbox_size (device_store (b), NULL), ==, 0);
+}
+
+/* calque-cli is killed (SIGKILL) in the middle of sending a large outbox;
+ * run again, it sends the rest, and the server has every change once. */
+static void
+test_client_killed_mid_push (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(Device) a = device_new (f, "a", "alice");
+  g_autoptr(Device) check = NULL;
+  g_autoptr(GSubprocess) first = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) labels = NULL;
+  const char *sync[] = { "sync", NULL };
+  const guint n = 3000;
+  gint64 before;
+  gint64 start;
+
+  device_sync (f, a);
+  start = calque_store_get_cursor (device_store (a), f->project);
+  g_assert_true (calque_store_begin (device_store (a), &error));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CalqueRecord) label = calque_record_new (CALQUE_KIND_LABEL, f->project);
+      g_autofree char *name = g_strdup_printf ("label %u", i);
+
+      calque_record_set_string (label, "name", name);
+      calque_record_set_string (label, "color", "#3584e4");
+      g_assert_true (calque_store_save (device_store (a), label, &error));
+    }
+  g_assert_true (calque_store_commit (device_store (a), &error));
+  g_clear_object (&a->workspace);
+
+  /* Killed once some of the outbox has gone. */
+  first = cli_spawn (a->path, sync, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  {
+    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    for (;;)
+      {
+        g_autoptr(CalqueWorkspace) peek = calque_workspace_open (a->path, NULL);
+        gint64 left = peek != NULL ? calque_store_get_outbox_size (calque_workspace_get_store (peek), NULL) : n;
+
+        if (left < n || g_get_monotonic_time () > deadline)
+          break;
+        g_usleep (2000);
+      }
+  }
+  g_subprocess_send_signal (first, SIGKILL);
+  g_subprocess_wait (first, NULL, NULL);
+
+  a->workspace = calque_workspace_open (a->path, &error);
+  g_assert_no_error (error);
+  before = calque_store_get_outbox_size (device_store (a), NULL);
+  g_test_message ("killed with %" G_GINT64_FORMAT " of %u changes still in the outbox", before, n);
+  g_assert_cmpint (before, <, n);
+  g_clear_object (&a->workspace);
+
+  g_assert_cmpint (cli_run (a->path, sync, NULL, NULL), ==, 0);
+  a->workspace = calque_workspace_open (a->path, &error);
+  g_assert_cmpint (calque_store_get_outbox_size (device_store (a), NULL), ==, 0);
+
+  /* A new device gets each label once. */
+  check = device_new (f, "check", "bruno");
+  device_sync (f, check);
+  labels = calque_store_list (device_store (check), CALQUE_KIND_LABEL, f->project, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (labels->len, ==, n);
+  {
+    g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+
+    for (guint i = 0; i < labels->len; i++)
+      g_assert_true (g_hash_table_add (names, (gpointer) calque_record_get_string (g_ptr_array_index (labels, i),
+                                                                                   "name")));
+  }
+  /* And the server's stream holds each change once: what it had before,
+   * and the labels. */
+  g_assert_cmpint (calque_store_get_cursor (device_store (check), f->project), ==, start + n);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/e2e/cli-round-trip", Fixture, NULL, fixture_set_up, test_cli_round_trip, fixture_tear_down);
+  g_test_add ("/e2e/different-fields-converge", Fixture, NULL, fixture_set_up, test_different_fields_converge,
+              fixture_tear_down);
+  g_test_add ("/e2e/same-field-conflict", Fixture, NULL, fixture_set_up, test_same_field_conflict,
+              fixture_tear_down);
+  g_test_add ("/e2e/delete-beats-offline-edit", Fixture, NULL, fixture_set_up, test_delete_beats_offline_edit,
+              fixture_tear_down);
+  g_test_add ("/e2e/client-killed-mid-push", Fixture, NULL, fixture_set_up, test_client_killed_mid_push,
+              fixture_tear_down);
+  return g_test_run ();
+}
