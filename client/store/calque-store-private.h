@@ -45,4 +45,10 @@ char     *_calque_store_outbox_change (CalqueStore  *self,
                                     const char   *clock,
                                     gint64       *out_base_seq);
 
+/* A record from the current row of a SELECT id, kind, project, deleted,
+ * fields, clocks (of records or of shadow). */
+CalqueRecord *_calque_store_record_from_row (CalqueStore  *self,
+                                    sqlite3_stmt *stmt,
+                                    GError      **error);
+
 G_END_DECLS

@@ -67,10 +67,24 @@ static const char schema_v2[] =
  *   the values and the clock of that save), so that a retry sends exactly
  *   the same change under the same op number, whatever was saved since.
  *   Rows written before v3 have none; they are pushed from the record.
+ * - shadow: each record as the server has it, as far as this workspace has
+ *   pulled: every pulled change is merged here as on the server. A record
+ *   with nothing waiting in the outbox is the shadow's; when the server
+ *   refuses a change, the fields it set go back to the shadow's. Either
+ *   way the workspace agrees with the server again.
  * - refused: changes the server refused, with its reason, kept to show the
  *   person who made them; nothing is dropped silently. */
 static const char schema_v3[] =
   "ALTER TABLE outbox ADD COLUMN change TEXT;"
+  "CREATE INDEX outbox_by_record ON outbox (record_id);"
+  "CREATE TABLE shadow ("
+  "  id TEXT PRIMARY KEY,"
+  "  kind TEXT NOT NULL,"
+  "  project TEXT NOT NULL,"
+  "  deleted INTEGER NOT NULL DEFAULT 0,"
+  "  fields TEXT NOT NULL,"
+  "  clocks TEXT NOT NULL DEFAULT '{}'"
+  ") WITHOUT ROWID;"
   "CREATE TABLE refused ("
   "  op_no INTEGER PRIMARY KEY,"
   "  record_id TEXT NOT NULL,"

@@ -9,6 +9,7 @@
 
 #include "calque-json.h"
 #include "calque-json-writer.h"
+#include "calque-record-private.h"
 #include "calque-merge.h"
 #include "calque-uuid.h"
 
@@ -323,6 +324,171 @@ calque_store_outbox_acked (CalqueStore  *self,
   return outbox_delete (self, op_no, error);
 }
 
+/* The record as the server has it, as far as pulled; NULL if it has none. */
+static CalqueRecord *
+shadow_get (CalqueStore  *self,
+            const char   *id,
+            GError      **error)
+{
+  sqlite3 *db = _calque_store_get_db (self);
+  sqlite3_stmt *stmt = NULL;
+  CalqueRecord *record = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "SELECT id, kind, project, deleted, fields, clocks FROM shadow WHERE id = ?1",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      _calque_store_set_sqlite_error (error, db, _("reading records"));
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    record = _calque_store_record_from_row (self, stmt, error);
+  else if (rc != SQLITE_DONE)
+    _calque_store_set_sqlite_error (error, db, _("reading records"));
+  sqlite3_finalize (stmt);
+  return record;
+}
+
+static gboolean
+shadow_put (CalqueStore   *self,
+            CalqueRecord  *record,
+            GError       **error)
+{
+  sqlite3 *db = _calque_store_get_db (self);
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(JsonNode) fields_node = json_node_init_object (json_node_alloc (), calque_record_get_fields (record));
+  g_autofree char *fields = calque_json_node_to_string (fields_node, NULL);
+  g_autofree char *clocks = _calque_record_dup_clocks_json (record);
+  gboolean ok;
+
+  ok = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO shadow (id, kind, project, deleted, fields, clocks)"
+                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &stmt, NULL) == SQLITE_OK;
+  if (ok)
+    {
+      sqlite3_bind_text (stmt, 1, calque_record_get_id (record), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, calque_kind_to_string (calque_record_get_kind (record)), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, calque_record_get_project (record), -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 4, calque_record_get_deleted (record));
+      sqlite3_bind_text (stmt, 5, fields, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 6, clocks, -1, SQLITE_STATIC);
+      ok = sqlite3_step (stmt) == SQLITE_DONE;
+    }
+  if (!ok)
+    _calque_store_set_sqlite_error (error, db, _("writing a record"));
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/* Whether @id has changes of this workspace waiting to be sent. */
+static gboolean
+has_pending (CalqueStore *self,
+             const char  *id)
+{
+  sqlite3 *db = _calque_store_get_db (self);
+  sqlite3_stmt *stmt = NULL;
+  gboolean pending = TRUE;   /* when unsure, keep the local state */
+
+  if (sqlite3_prepare_v2 (db, "SELECT 1 FROM outbox WHERE record_id = ?1 LIMIT 1", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+      pending = sqlite3_step (stmt) == SQLITE_ROW;
+    }
+  sqlite3_finalize (stmt);
+  return pending;
+}
+
+/* Undoes here a change the server refused, so that the workspace agrees
+ * with the server again: each field the change set goes back to what the
+ * server has (the shadow), unless a later local save changed it since
+ * (then that save stands, and goes to the server in its turn). A refused
+ * creation of a record the server does not have removes it here. */
+static gboolean
+undo_refused (CalqueStore  *self,
+              const char   *change_json,
+              GError      **error)
+{
+  g_autoptr(JsonNode) change_node = change_json ? json_from_string (change_json, NULL) : NULL;
+  g_autoptr(CalqueChange) change = NULL;
+  g_autoptr(CalqueRecord) record = NULL;
+  g_autoptr(CalqueRecord) server = NULL;
+  g_autoptr(GError) local_error = NULL;
+  char clock[CALQUE_HLC_STRING_LENGTH + 1];
+  gboolean touched = FALSE;
+
+  /* Rows from before v3 have no change; the pull corrects what it can. */
+  if (change_node == NULL || !JSON_NODE_HOLDS_OBJECT (change_node)
+      || (change = calque_change_from_json (change_node, NULL)) == NULL)
+    return TRUE;
+  record = calque_store_get (self, change->record_id, NULL);
+  if (record == NULL)
+    return TRUE;
+  server = shadow_get (self, change->record_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  calque_hlc_to_string (&change->hlc, clock);
+
+  if (server == NULL)
+    {
+      sqlite3 *db = _calque_store_get_db (self);
+      sqlite3_stmt *stmt = NULL;
+      gboolean ok;
+
+      /* Only if nothing was saved since: every field still this change's. */
+      {
+        g_autoptr(GList) names = json_object_get_members (calque_record_get_fields (record));
+
+        for (GList *l = names; l != NULL; l = l->next)
+          if (g_strcmp0 (calque_record_get_clock (record, l->data), clock) != 0)
+            return TRUE;
+      }
+      ok = sqlite3_prepare_v2 (db, "DELETE FROM records WHERE id = ?1", -1, &stmt, NULL) == SQLITE_OK;
+      if (ok)
+        {
+          sqlite3_bind_text (stmt, 1, change->record_id, -1, SQLITE_STATIC);
+          ok = sqlite3_step (stmt) == SQLITE_DONE;
+        }
+      if (!ok)
+        _calque_store_set_sqlite_error (error, db, _("writing a record"));
+      sqlite3_finalize (stmt);
+      return ok;
+    }
+
+  {
+    g_autoptr(GList) names = json_object_get_members (change->set);
+
+    for (GList *l = names; l != NULL; l = l->next)
+      {
+        const char *name = l->data;
+        JsonNode *value;
+
+        if (g_strcmp0 (calque_record_get_clock (record, name), clock) != 0)
+          continue;
+        value = calque_record_get_field (server, name);
+        if (value != NULL)
+          calque_record_set_field (record, name, json_node_copy (value));
+        else
+          calque_record_remove_field (record, name);
+        calque_record_set_clock (record, name, calque_record_get_clock (server, name));
+        touched = TRUE;
+      }
+    if ((change->delete_record || change->undelete)
+        && g_strcmp0 (calque_record_get_clock (record, "deleted"), clock) == 0)
+      {
+        calque_record_set_deleted (record, calque_record_get_deleted (server));
+        calque_record_set_clock (record, "deleted", calque_record_get_clock (server, "deleted"));
+        touched = TRUE;
+      }
+  }
+  if (!touched)
+    return TRUE;
+  return _calque_store_write_merged (self, record, error);
+}
+
 gboolean
 calque_store_outbox_refused (CalqueStore  *self,
                              guint64       op_no,
@@ -355,6 +521,20 @@ calque_store_outbox_refused (CalqueStore  *self,
   if (!ok)
     _calque_store_set_sqlite_error (error, db, _("writing the outbox"));
   sqlite3_finalize (stmt);
+
+  if (ok)
+    {
+      g_autofree char *change_json = NULL;
+
+      if (sqlite3_prepare_v2 (db, "SELECT change FROM outbox WHERE op_no = ?1", -1, &stmt, NULL) == SQLITE_OK)
+        {
+          sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) op_no);
+          if (sqlite3_step (stmt) == SQLITE_ROW)
+            change_json = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+        }
+      sqlite3_finalize (stmt);
+      ok = undo_refused (self, change_json, error);
+    }
 
   if (!ok || !outbox_delete (self, op_no, error) || !calque_store_commit (self, error))
     {
@@ -449,13 +629,30 @@ calque_store_apply_pulled (CalqueStore  *self,
           goto fail;
         }
 
-      if (!calque_merge_change (current, change, change->seq, &options, &merged, &merge_error))
+      if (!calque_merge_change (current, change, change->seq, &options, &merged, &merge_error)
+          && g_error_matches (merge_error, CALQUE_MERGE_ERROR, CALQUE_MERGE_ERROR_DELETED))
         {
-          /* The server applied it, so this side holds something the server
-           * has not got yet (a delete still in the outbox, say), which wins
-           * there too once pushed. Nothing to do here. */
+          /* Deleted here but not on the server when it took this edit (a
+           * delete still in the outbox, or undone since): the server is
+           * the judge of what it accepted, so the fields are merged all the
+           * same and the record stays deleted here. An undelete later
+           * brings them back as everyone else has them. */
+          g_autoptr(CalqueRecord) alive = calque_record_copy (current);
+          const char *deleted_clock = calque_record_get_clock (current, "deleted");
+
+          g_clear_error (&merge_error);
+          calque_merge_result_clear (&merged);
+          calque_record_set_deleted (alive, FALSE);
+          if (calque_merge_change (alive, change, change->seq, &options, &merged, &merge_error))
+            {
+              calque_record_set_deleted (merged.record, TRUE);
+              calque_record_set_clock (merged.record, "deleted", deleted_clock);
+            }
+        }
+      if (merged.record == NULL)
+        {
           g_debug ("pulled change %" G_GINT64_FORMAT " of %s not merged here: %s",
-                   change->seq, change->record_id, merge_error->message);
+                   change->seq, change->record_id, merge_error ? merge_error->message : "?");
           continue;
         }
       if (!_calque_store_write_merged (self, merged.record, error))
@@ -467,6 +664,29 @@ calque_store_apply_pulled (CalqueStore  *self,
         }
       if (out_changed != NULL)
         g_ptr_array_add (out_changed, g_strdup (change->record_id));
+
+      /* The same change onto the server's state as this side knows it; a
+       * record with nothing of its own waiting to be sent is exactly that
+       * (the clock of a delete, say, is the one the server kept). */
+      {
+        g_auto(CalqueMergeResult) on_server = { 0 };
+        g_autoptr(GError) shadow_error = NULL;
+        g_autoptr(CalqueRecord) shadow = shadow_get (self, change->record_id, &shadow_error);
+
+        if (shadow_error != NULL)
+          {
+            g_propagate_error (error, g_steal_pointer (&shadow_error));
+            goto fail;
+          }
+        if (calque_merge_change (shadow, change, change->seq, &options, &on_server, &shadow_error))
+          {
+            if (!shadow_put (self, on_server.record, error))
+              goto fail;
+            if (!has_pending (self, change->record_id)
+                && !_calque_store_write_merged (self, on_server.record, error))
+              goto fail;
+          }
+      }
     }
 
   /* The stream is read up to the last change; a message without changes

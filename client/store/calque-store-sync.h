@@ -10,7 +10,11 @@
  *   An ack removes the row; a refusal moves it to the refused list, which is
  *   shown to the person who made the change.
  * - The pull: changes from the server go through the same merge as on the
- *   server, and the project's cursor moves in the same transaction.
+ *   server, and the project's cursor moves in the same transaction. They
+ *   are also merged into a shadow copy of each record as the server has
+ *   it: a record with nothing waiting in the outbox is the shadow's, and a
+ *   change the server refuses is undone from it, so the workspace always
+ *   comes back to what the server has.
  * - Settings: the server, the user and the session token (never the
  *   password).
  */

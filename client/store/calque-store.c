@@ -171,6 +171,16 @@ meta_set (CalqueStore  *self,
   return ok;
 }
 
+static CalqueRecord *record_from_row (CalqueStore *self, sqlite3_stmt *stmt, GError **error);
+
+CalqueRecord *
+_calque_store_record_from_row (CalqueStore   *self,
+                               sqlite3_stmt  *stmt,
+                               GError       **error)
+{
+  return record_from_row (self, stmt, error);
+}
+
 /* Builds a record from the current row of a SELECT id, kind, project,
  * deleted, fields, clocks. */
 static CalqueRecord *

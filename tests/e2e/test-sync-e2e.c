@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "calque-record-private.h"
 #include "calque-server-fixture.h"
 #include "calque-store-sync.h"
 #include "calque-sync-client.h"
@@ -490,6 +491,358 @@ test_client_killed_mid_push (Fixture       *f,
   g_assert_cmpint (calque_store_get_cursor (device_store (check), f->project), ==, start + n);
 }
 
+/* --- convergence -------------------------------------------------------------- */
+
+/* JSON with the members of every object in name order: two records with
+ * the same fields give the same text whatever order they were set in. */
+static void
+append_canonical (GString  *out,
+                  JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *obj = json_node_get_object (node);
+      g_autoptr(GList) names = g_list_sort (json_object_get_members (obj), (GCompareFunc) strcmp);
+
+      g_string_append_c (out, '{');
+      for (GList *l = names; l != NULL; l = l->next)
+        {
+          g_string_append_printf (out, "%s\"%s\":", l == names ? "" : ",", (const char *) l->data);
+          append_canonical (out, json_object_get_member (obj, l->data));
+        }
+      g_string_append_c (out, '}');
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      g_string_append_c (out, '[');
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          if (i > 0)
+            g_string_append_c (out, ',');
+          append_canonical (out, json_array_get_element (array, i));
+        }
+      g_string_append_c (out, ']');
+    }
+  else
+    {
+      g_autofree char *text = json_to_string (node, FALSE);
+
+      g_string_append (out, text);
+    }
+}
+
+static gint
+compare_lines (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Everything a workspace holds of the project, tombstones and clocks
+ * included, one line per record in id order: equal dumps, equal states. */
+static char *
+dump_project (Fixture *f,
+              Device  *device)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = calque_store_list_project (device_store (device), f->project, &error);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  GString *out = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < records->len; i++)
+    {
+      CalqueRecord *record = g_ptr_array_index (records, i);
+      g_autoptr(JsonNode) fields = json_node_init_object (json_node_alloc (), calque_record_get_fields (record));
+      g_autoptr(GString) canonical = g_string_new (NULL);
+      g_autofree char *fields_text = NULL;
+      g_autofree char *clocks_text = _calque_record_dup_clocks_json (record);
+      g_autoptr(JsonNode) clocks_node = json_from_string (clocks_text, NULL);
+      g_autoptr(GString) canonical_clocks = g_string_new (NULL);
+      const char *clocks;
+
+      append_canonical (canonical, fields);
+      fields_text = g_strdup (canonical->str);
+      append_canonical (canonical_clocks, clocks_node);
+      clocks = canonical_clocks->str;
+
+      g_ptr_array_add (lines, g_strdup_printf ("%s %s %d %s %s", calque_record_get_id (record),
+                                               calque_kind_to_string (calque_record_get_kind (record)),
+                                               calque_record_get_deleted (record), fields_text, clocks));
+    }
+  g_ptr_array_sort (lines, compare_lines);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      g_string_append (out, g_ptr_array_index (lines, i));
+      g_string_append_c (out, '\n');
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Fails with the first line where two dumps differ, not both whole. */
+static void
+assert_same_dump (const char *what,
+                  const char *a,
+                  const char *b)
+{
+  g_auto(GStrv) la = g_strsplit (a, "\n", -1);
+  g_auto(GStrv) lb = g_strsplit (b, "\n", -1);
+
+  for (guint i = 0; la[i] != NULL || lb[i] != NULL; i++)
+    if (g_strcmp0 (la[i], lb[i]) != 0)
+      g_error ("%s: line %u differs:\n  %s\n  %s", what, i, la[i] ? la[i] : "(none)", lb[i] ? lb[i] : "(none)");
+}
+
+/* A device whose sync engine stays connected, as the app runs it. */
+typedef struct
+{
+  Device           *device;
+  CalqueSyncClient *client;
+  gboolean          connected;   /* started, not stopped by the test */
+} Live;
+
+static void
+live_start (Fixture *f,
+            Live    *live)
+{
+  g_autofree char *token = calque_store_get_setting (device_store (live->device), "token");
+
+  if (live->client == NULL)
+    live->client = calque_sync_client_new (device_store (live->device), f->base, token, f->project);
+  calque_sync_client_start (live->client);
+  live->connected = TRUE;
+}
+
+static void
+live_stop (Live *live)
+{
+  calque_sync_client_stop (live->client);
+  live->connected = FALSE;
+}
+
+static void
+iterate_for (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (500);
+}
+
+static gboolean
+outboxes_empty (Live   *lives,
+                guint   n)
+{
+  for (guint i = 0; i < n; i++)
+    if (calque_store_get_outbox_size (device_store (lives[i].device), NULL) > 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* One random edit of one of @labels on @device: a name, a color, now and
+ * then a delete or an undelete. */
+static void
+random_edit (Device    *device,
+             GPtrArray *labels,
+             GRand     *rand,
+             guint      step)
+{
+  static const char * const colors[] = { "#e01b24", "#2ec27e", "#3584e4", "#f6d32d", "#9141ac" };
+  const char *id = g_ptr_array_index (labels, g_rand_int_range (rand, 0, labels->len));
+  g_autoptr(CalqueRecord) label = get_record (device, id);
+  g_autoptr(GError) error = NULL;
+  int what = g_rand_int_range (rand, 0, 100);
+
+  if (what < 2)
+    calque_record_set_deleted (label, !calque_record_get_deleted (label));
+  else if (calque_record_get_deleted (label))
+    return;   /* an edit of a deleted label is refused; counted apart */
+  else if (what < 51)
+    {
+      g_autofree char *name = g_strdup_printf ("name %u", step);
+
+      calque_record_set_string (label, "name", name);
+    }
+  else
+    calque_record_set_string (label, "color", colors[g_rand_int_range (rand, 0, G_N_ELEMENTS (colors))]);
+  g_assert_true (calque_store_save (device_store (device), label, &error));
+  g_assert_no_error (error);
+}
+
+/* Quiet, then rounds on every device until nothing moves, then one dump
+ * for all of them and for a device that only pulls (the server's). */
+static void
+assert_converged (Fixture *f,
+                  Live    *lives,
+                  guint    n)
+{
+  g_autoptr(Device) fresh = NULL;
+  g_autofree char *reference = NULL;
+
+  for (guint i = 0; i < n; i++)
+    live_stop (&lives[i]);
+  iterate_for (100);
+  for (guint round = 0; round < 2; round++)
+    for (guint i = 0; i < n; i++)
+      device_sync (f, lives[i].device);
+
+  fresh = device_new (f, "fresh", "alice");
+  device_sync (f, fresh);
+  reference = dump_project (f, fresh);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *other = dump_project (f, lives[i].device);
+      g_autofree char *what = g_strdup_printf ("device %u (node %s) against the server", i,
+                                               calque_store_get_node_id (device_store (lives[i].device)));
+
+      assert_same_dump (what, reference, other);
+    }
+  g_test_message ("converged: %u devices and the server hold the same %" G_GSIZE_FORMAT " bytes of dump",
+                  n, strlen (reference));
+}
+
+/* Three devices, a thousand random edits each on twenty shared labels,
+ * their connections dropped at random: in the end every device and the
+ * server hold the same, record for record, clock for clock. */
+static void
+test_random_edits_converge (Fixture       *f,
+                            gconstpointer  data)
+{
+  Live lives[3] = { { 0 } };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261125);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  guint drops = 0;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("device-%u", i);
+
+      lives[i].device = device_new (f, name, i == 1 ? "bruno" : "alice");
+    }
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(CalqueRecord) label = calque_record_new (CALQUE_KIND_LABEL, f->project);
+      g_autofree char *name = g_strdup_printf ("label %u", i);
+
+      calque_record_set_string (label, "name", name);
+      calque_record_set_string (label, "color", "#3584e4");
+      g_assert_true (calque_store_save (device_store (lives[0].device), label, &error));
+      g_ptr_array_add (labels, g_strdup (calque_record_get_id (label)));
+    }
+  for (guint i = 0; i < 3; i++)
+    device_sync (f, lives[i].device);
+  device_sync (f, lives[0].device);
+  for (guint i = 0; i < 3; i++)
+    live_start (f, &lives[i]);
+
+  for (guint step = 0; step < 1000; step++)
+    for (guint i = 0; i < 3; i++)
+      {
+        Live *live = &lives[i];
+
+        random_edit (live->device, labels, rand, step);
+        if (live->connected)
+          calque_sync_client_push_now (live->client);
+        /* A dropped network now and then, back a while later. */
+        if (live->connected && g_rand_int_range (rand, 0, 150) == 0)
+          {
+            live_stop (live);
+            drops++;
+          }
+        else if (!live->connected && g_rand_int_range (rand, 0, 40) == 0)
+          live_start (f, live);
+        g_main_context_iteration (NULL, FALSE);
+      }
+  for (guint i = 0; i < 3; i++)
+    if (!lives[i].connected)
+      live_start (f, &lives[i]);
+
+  /* The engines catch up on their own. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+    while (!outboxes_empty (lives, 3) && g_get_monotonic_time () < deadline)
+      iterate_for (20);
+    g_assert_true (outboxes_empty (lives, 3));
+  }
+  g_test_message ("3000 edits, %u connections dropped", drops);
+
+  assert_converged (f, lives, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_clear_object (&lives[i].client);
+      g_clear_pointer (&lives[i].device, device_free);
+    }
+}
+
+/* The server is stopped for 30 s while two devices keep editing; it comes
+ * back where it was, the engines reconnect on their own, and everything
+ * converges. */
+static void
+test_server_stopped_30s (Fixture       *f,
+                         gconstpointer  data)
+{
+  Live lives[2] = { { 0 } };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (30);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  guint16 port = f->server.port;
+  gint64 until;
+  guint step = 0;
+
+  for (guint i = 0; i < 2; i++)
+    lives[i].device = device_new (f, i == 0 ? "a" : "b", i == 0 ? "alice" : "bruno");
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(CalqueRecord) label = calque_record_new (CALQUE_KIND_LABEL, f->project);
+
+      calque_record_set_string (label, "name", "label");
+      calque_record_set_string (label, "color", "#3584e4");
+      g_assert_true (calque_store_save (device_store (lives[0].device), label, &error));
+      g_ptr_array_add (labels, g_strdup (calque_record_get_id (label)));
+    }
+  device_sync (f, lives[0].device);
+  device_sync (f, lives[1].device);
+  for (guint i = 0; i < 2; i++)
+    live_start (f, &lives[i]);
+
+  calque_server_fixture_stop (&f->server);
+  until = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until)
+    {
+      for (guint i = 0; i < 2; i++)
+        random_edit (lives[i].device, labels, rand, step++);
+      iterate_for (100);
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_cmpint (calque_sync_client_get_state (lives[i].client), !=, CALQUE_SYNC_CLIENT_ONLINE);
+      g_assert_cmpint (calque_store_get_outbox_size (device_store (lives[i].device), NULL), >, 0);
+    }
+
+  calque_server_fixture_start_on (&f->server, port);
+  {
+    /* Backoff grows to 30 s (±50 %): within 50 s they are back. */
+    gint64 deadline = g_get_monotonic_time () + 50 * G_USEC_PER_SEC;
+
+    while (!outboxes_empty (lives, 2) && g_get_monotonic_time () < deadline)
+      iterate_for (50);
+    g_assert_true (outboxes_empty (lives, 2));
+  }
+  g_test_message ("%u edits during the outage, all sent after it", step);
+
+  assert_converged (f, lives, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_clear_object (&lives[i].client);
+      g_clear_pointer (&lives[i].device, device_free);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -502,6 +855,10 @@ main (int argc, char **argv)
   g_test_add ("/e2e/delete-beats-offline-edit", Fixture, NULL, fixture_set_up, test_delete_beats_offline_edit,
               fixture_tear_down);
   g_test_add ("/e2e/client-killed-mid-push", Fixture, NULL, fixture_set_up, test_client_killed_mid_push,
+              fixture_tear_down);
+  g_test_add ("/e2e/random-edits-converge", Fixture, NULL, fixture_set_up, test_random_edits_converge,
+              fixture_tear_down);
+  g_test_add ("/e2e/server-stopped-30s", Fixture, NULL, fixture_set_up, test_server_stopped_30s,
               fixture_tear_down);
   return g_test_run ();
 }

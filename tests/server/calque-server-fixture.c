@@ -141,7 +141,15 @@ calque_server_fixture_user_add (CalqueServerFixture *f,
 void
 calque_server_fixture_start (CalqueServerFixture *f)
 {
-  const char *argv[] = { "--listen", "127.0.0.1:0", "--data", f->data_dir, NULL };
+  calque_server_fixture_start_on (f, 0);
+}
+
+void
+calque_server_fixture_start_on (CalqueServerFixture *f,
+                                guint16              wanted_port)
+{
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", (guint) wanted_port);
+  const char *argv[] = { "--listen", listen, "--data", f->data_dir, NULL };
   static const char prefix[] = "calque-server: listening on http://127.0.0.1:";
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GError) error = NULL;
@@ -176,7 +184,7 @@ exited_cb (GObject      *object,
 }
 
 void
-calque_server_fixture_clear (CalqueServerFixture *f)
+calque_server_fixture_stop (CalqueServerFixture *f)
 {
   if (f->server != NULL && g_subprocess_get_identifier (f->server) != NULL)
     {
@@ -197,6 +205,12 @@ calque_server_fixture_clear (CalqueServerFixture *f)
         }
     }
   g_clear_object (&f->server);
+}
+
+void
+calque_server_fixture_clear (CalqueServerFixture *f)
+{
+  calque_server_fixture_stop (f);
   g_clear_object (&f->session);
   g_clear_pointer (&f->env, g_hash_table_unref);
   if (f->data_dir)

@@ -57,6 +57,11 @@ int   calque_server_fixture_user_add_full (CalqueServerFixture *f,
                                            char               **out_stdout,
                                            char               **out_stderr);
 void  calque_server_fixture_start      (CalqueServerFixture *f);
+/* The same on @port (0: any free one), to come back where clients expect. */
+void  calque_server_fixture_start_on   (CalqueServerFixture *f,
+                                        guint16              port);
+/* Stops the server (SIGTERM, then SIGKILL if it hangs); the data stay. */
+void  calque_server_fixture_stop       (CalqueServerFixture *f);
 /* Stops the server and removes the data folder. */
 void  calque_server_fixture_clear      (CalqueServerFixture *f);
 
