@@ -15,6 +15,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <sqlite3.h>
 
 #include "calque-record-private.h"
 #include "calque-server-fixture.h"
@@ -843,6 +844,74 @@ test_server_stopped_30s (Fixture       *f,
     }
 }
 
+/* Ends @user's sessions the way time does, in the server's own database. */
+static void
+expire_tokens (Fixture    *f,
+               const char *user)
+{
+  g_autofree char *path = g_build_filename (f->server.data_dir, "calque-server.sqlite", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *statement = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE tokens SET expires = 1 WHERE user = ?", -1, &statement, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_text (statement, 1, user, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_DONE);
+  sqlite3_finalize (statement);
+  sqlite3_close (db);
+}
+
+/* The session runs out while the engine is connected: it says signed
+ * out and stops trying; edits made meanwhile wait in the outbox; after a
+ * new login they are sent. */
+static void
+test_session_expires (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(Device) a = device_new (f, "a", "bruno");
+  g_autoptr(Device) b = device_new (f, "b", "alice");
+  g_autoptr(CalqueSyncClient) client = NULL;
+  g_autoptr(CalqueRecord) label = calque_record_new (CALQUE_KIND_LABEL, f->project);
+  g_autoptr(CalqueRecord) there = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = calque_store_get_setting (device_store (a), "token");
+  g_autofree char *password_line = g_strconcat (PASSWORD, "\n", NULL);
+  const char *login[] = { "login", f->base, "bruno", NULL };
+  const char *sync[] = { "sync", NULL };
+  gint64 deadline;
+
+  client = calque_sync_client_new (device_store (a), f->base, token, f->project);
+  calque_sync_client_start (client);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (calque_sync_client_get_state (client) != CALQUE_SYNC_CLIENT_ONLINE && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (calque_sync_client_get_state (client), ==, CALQUE_SYNC_CLIENT_ONLINE);
+
+  expire_tokens (f, "bruno");
+  calque_record_set_string (label, "name", "written after the session ran out");
+  calque_record_set_string (label, "color", "#3584e4");
+  g_assert_true (calque_store_save (device_store (a), label, &error));
+  calque_sync_client_push_now (client);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (calque_sync_client_get_state (client) != CALQUE_SYNC_CLIENT_SIGNED_OUT && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (calque_sync_client_get_state (client), ==, CALQUE_SYNC_CLIENT_SIGNED_OUT);
+  g_assert_cmpint (calque_store_get_outbox_size (device_store (a), NULL), ==, 1);
+  g_clear_object (&client);
+
+  /* Signed in again, the change goes. */
+  g_clear_object (&a->workspace);
+  g_assert_cmpint (cli_run (a->path, login, password_line, NULL), ==, 0);
+  g_assert_cmpint (cli_run (a->path, sync, NULL, NULL), ==, 0);
+  a->workspace = calque_workspace_open (a->path, &error);
+  g_assert_cmpint (calque_store_get_outbox_size (device_store (a), NULL), ==, 0);
+  device_sync (f, b);
+  there = get_record (b, calque_record_get_id (label));
+  g_assert_cmpstr (calque_record_get_string (there, "name"), ==, "written after the session ran out");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -856,6 +925,7 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/e2e/client-killed-mid-push", Fixture, NULL, fixture_set_up, test_client_killed_mid_push,
               fixture_tear_down);
+  g_test_add ("/e2e/session-expires", Fixture, NULL, fixture_set_up, test_session_expires, fixture_tear_down);
   g_test_add ("/e2e/random-edits-converge", Fixture, NULL, fixture_set_up, test_random_edits_converge,
               fixture_tear_down);
   g_test_add ("/e2e/server-stopped-30s", Fixture, NULL, fixture_set_up, test_server_stopped_30s,
