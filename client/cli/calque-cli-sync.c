@@ -17,6 +17,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "calque-blob-transfer.h"
 #include "calque-store-sync.h"
 #include "calque-sync-client.h"
 
@@ -334,10 +335,14 @@ cli_cmd_sync (CliContext  *cli,
   g_autofree char *server = NULL;
   g_autofree char *token = NULL;
   g_autofree char *only = NULL;
+  g_autofree char *user = NULL;
   CalqueStore *store;
   gboolean failed = FALSE;
+  gboolean prefetch = FALSE;
   const GOptionEntry entries[] = {
     { "project", 'p', 0, G_OPTION_ARG_STRING, &only, N_("Only the project with this id"), N_("ID") },
+    { "prefetch", 0, 0, G_OPTION_ARG_NONE, &prefetch,
+      N_("Also download the media of the items assigned to you, to work on them offline"), NULL },
     { NULL }
   };
 
@@ -352,6 +357,7 @@ cli_cmd_sync (CliContext  *cli,
   store = calque_workspace_get_store (workspace);
   server = calque_store_get_setting (store, "server");
   token = calque_store_get_setting (store, "token");
+  user = calque_store_get_setting (store, "user");
   if (server == NULL || token == NULL)
     return cli_fail (CLI_EXIT_FAILURE, _("sync: not signed in; run “calque-cli login SERVER USER” first"));
 
@@ -369,6 +375,7 @@ cli_cmd_sync (CliContext  *cli,
       g_autoptr(CalqueSyncClient) client = calque_sync_client_new (store, server, token, project_id);
       Round round = { .loop = g_main_loop_new (NULL, FALSE) };
 
+      calque_sync_client_set_blob_cache (client, calque_workspace_get_blobs (workspace));
       calque_sync_client_sync_once (client, NULL, round_done_cb, &round);
       g_main_loop_run (round.loop);
       g_main_loop_unref (round.loop);
@@ -391,6 +398,30 @@ cli_cmd_sync (CliContext  *cli,
                ", at seq %" G_GINT64_FORMAT "\n",
                project_id, calque_sync_client_get_pushed (client), calque_sync_client_get_pulled (client),
                calque_sync_client_get_refused (client), calque_store_get_cursor (store, project_id));
+
+      if (prefetch)
+        {
+          CalqueBlobCache *blobs = calque_workspace_get_blobs (workspace);
+          g_autoptr(GPtrArray) missing = calque_blob_missing_for (store, blobs, project_id, user, &error);
+          guint fetched = 0;
+
+          if (missing == NULL)
+            return cli_fail (CLI_EXIT_FAILURE, "sync: %s", error->message);
+          for (guint m = 0; m < missing->len; m++)
+            {
+              if (!calque_blob_download (server, token, blobs, g_ptr_array_index (missing, m), NULL, &error))
+                {
+                  cli_fail (CLI_EXIT_FAILURE, "sync: %s", error->message);
+                  g_clear_error (&error);
+                  failed = TRUE;
+                  continue;
+                }
+              fetched++;
+            }
+          if (!calque_blob_cache_sync (blobs, &error))
+            return cli_fail (CLI_EXIT_FAILURE, "sync: %s", error->message);
+          g_print ("%s: fetched %u media for your tasks\n", project_id, fetched);
+        }
     }
 
   if (failed)

@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "calque-blob-transfer.h"
 #include "calque-protocol.h"
 #include "calque-store-sync.h"
 
@@ -45,6 +46,11 @@ struct _CalqueSyncClient
   gboolean                 push_in_flight;
 
   GTask                   *once;          /* a sync_once() under way */
+
+  CalqueBlobCache         *blobs;         /* NULL: media are not sent */
+  GHashTable              *uploaded;      /* sha256 the server has, this session */
+  gboolean                 uploading;
+  GCancellable            *cancellable;   /* for the uploads, until disposed */
 
   guint64                  pushed;
   guint64                  pulled;
@@ -134,6 +140,118 @@ check_once_done (CalqueSyncClient *self)
   close_connection (self);
 }
 
+static void push_outbox (CalqueSyncClient *self);
+
+typedef struct
+{
+  char      *server_url;
+  char      *token;
+  GPtrArray *shas;
+} Upload;
+
+static void
+upload_free (Upload *upload)
+{
+  g_free (upload->server_url);
+  g_free (upload->token);
+  g_ptr_array_unref (upload->shas);
+  g_free (upload);
+}
+
+static void
+upload_thread (GTask        *task,
+               gpointer      source,
+               gpointer      data,
+               GCancellable *cancellable)
+{
+  CalqueSyncClient *self = source;
+  Upload *upload = data;
+
+  for (guint i = 0; i < upload->shas->len; i++)
+    {
+      GError *error = NULL;
+
+      if (!calque_blob_upload (upload->server_url, upload->token, self->blobs,
+                               g_ptr_array_index (upload->shas, i), cancellable, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+upload_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  CalqueSyncClient *self = CALQUE_SYNC_CLIENT (object);
+  Upload *upload = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  self->uploading = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* The items wait in the outbox with their media; next connection. */
+      g_warning ("cannot send media to %s: %s", self->server_url, error->message);
+      finish_once (self, g_error_new (CALQUE_SYNC_CLIENT_ERROR, CALQUE_SYNC_CLIENT_ERROR_NETWORK,
+                                      _("cannot send media: %s"), error->message));
+      close_connection (self);
+      return;
+    }
+  for (guint i = 0; i < upload->shas->len; i++)
+    g_hash_table_add (self->uploaded, g_strdup (g_ptr_array_index (upload->shas, i)));
+  push_outbox (self);
+}
+
+/* Items are pushed only once the server has their media: no one should
+ * receive an item whose image they cannot get. Starts the uploads that
+ * @changes need and returns TRUE if it did; the push comes after them. */
+static gboolean
+upload_media_first (CalqueSyncClient *self,
+                    GPtrArray        *changes)
+{
+  g_autoptr(GTask) task = NULL;
+  Upload *upload;
+  g_autoptr(GPtrArray) shas = g_ptr_array_new_with_free_func (g_free);
+
+  if (self->blobs == NULL)
+    return FALSE;
+  if (self->uploading)
+    return TRUE;
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      CalqueChange *change = g_ptr_array_index (changes, i);
+      const char *sha256;
+
+      if (change->kind != CALQUE_KIND_ITEM || !json_object_has_member (change->set, "sha256"))
+        continue;
+      sha256 = json_object_get_string_member_with_default (change->set, "sha256", NULL);
+      /* Media pulled from elsewhere and not fetched are the server's already. */
+      if (sha256 == NULL || g_hash_table_contains (self->uploaded, sha256)
+          || !calque_blob_cache_contains (self->blobs, sha256))
+        continue;
+      if (!g_ptr_array_find_with_equal_func (shas, sha256, g_str_equal, NULL))
+        g_ptr_array_add (shas, g_strdup (sha256));
+    }
+  if (shas->len == 0)
+    return FALSE;
+
+  self->uploading = TRUE;
+  upload = g_new0 (Upload, 1);
+  upload->server_url = g_strdup (self->server_url);
+  upload->token = g_strdup (self->token);
+  upload->shas = g_steal_pointer (&shas);
+  task = g_task_new (self, self->cancellable, upload_done_cb, NULL);
+  g_task_set_task_data (task, upload, (GDestroyNotify) upload_free);
+  g_task_run_in_thread (task, upload_thread);
+  return TRUE;
+}
+
 /* Sends the oldest entries of the outbox, as many as fit one push, if
  * nothing is waiting for its ack. */
 static void
@@ -160,6 +278,9 @@ push_outbox (CalqueSyncClient *self)
       check_once_done (self);
       return;
     }
+
+  if (upload_media_first (self, changes))
+    return;
 
   /* Big shapes can make a thousand changes more than a frame holds. */
   for (n = changes->len; n > 0; n = n / 2)
@@ -496,6 +617,14 @@ calque_sync_client_stop (CalqueSyncClient *self)
 }
 
 void
+calque_sync_client_set_blob_cache (CalqueSyncClient *self,
+                                   CalqueBlobCache  *blobs)
+{
+  g_return_if_fail (CALQUE_IS_SYNC_CLIENT (self));
+  g_set_object (&self->blobs, blobs);
+}
+
+void
 calque_sync_client_push_now (CalqueSyncClient *self)
 {
   g_return_if_fail (CALQUE_IS_SYNC_CLIENT (self));
@@ -573,8 +702,10 @@ calque_sync_client_dispose (GObject *object)
       close_connection (self);
       g_clear_object (&self->conn);
     }
+  g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->session);
   g_clear_object (&self->store);
+  g_clear_object (&self->blobs);
   G_OBJECT_CLASS (calque_sync_client_parent_class)->dispose (object);
 }
 
@@ -586,6 +717,8 @@ calque_sync_client_finalize (GObject *object)
   g_free (self->server_url);
   g_free (self->token);
   g_free (self->project_id);
+  g_clear_pointer (&self->uploaded, g_hash_table_unref);
+  g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (calque_sync_client_parent_class)->finalize (object);
 }
 
@@ -647,4 +780,6 @@ calque_sync_client_init (CalqueSyncClient *self)
 {
   self->session = soup_session_new_with_options ("timeout", 60, NULL);
   self->state = CALQUE_SYNC_CLIENT_OFFLINE;
+  self->uploaded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->cancellable = g_cancellable_new ();
 }

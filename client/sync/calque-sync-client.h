@@ -20,6 +20,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include "calque-blob-cache.h"
 #include "calque-store.h"
 
 G_BEGIN_DECLS
@@ -55,6 +56,10 @@ CalqueSyncClientState calque_sync_client_get_state  (CalqueSyncClient *self);
 /* Stays connected until stopped; see above. */
 void                  calque_sync_client_start      (CalqueSyncClient *self);
 void                  calque_sync_client_stop       (CalqueSyncClient *self);
+/* Where the workspace keeps media: items pushed from here have theirs sent
+ * first. Without it, media are not sent. */
+void                  calque_sync_client_set_blob_cache (CalqueSyncClient *self,
+                                                     CalqueBlobCache  *blobs);
 /* There is something new in the outbox: push it now if online. */
 void                  calque_sync_client_push_now   (CalqueSyncClient *self);
 

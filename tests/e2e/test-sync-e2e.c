@@ -17,6 +17,7 @@
 #include <libsoup/soup.h>
 #include <sqlite3.h>
 
+#include "calque-blob-transfer.h"
 #include "calque-record-private.h"
 #include "calque-server-fixture.h"
 #include "calque-store-sync.h"
@@ -912,6 +913,64 @@ test_session_expires (Fixture       *f,
   g_assert_cmpstr (calque_record_get_string (there, "name"), ==, "written after the session ran out");
 }
 
+/* Media go with their items: imported on one device, sent with the sync;
+ * the device of the person a task is for fetches that item's media ahead
+ * (sync --prefetch) and only that; the others come on demand. */
+static void
+test_media_follow_items (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(Device) laptop = device_new (f, "laptop", "alice");
+  g_autoptr(Device) desktop = device_new (f, "desktop", "bruno");
+  g_autofree char *png = g_test_build_filename (G_TEST_DIST, "..", "data", "media", "image.png", NULL);
+  g_autofree char *jpg = g_test_build_filename (G_TEST_DIST, "..", "data", "media", "image.jpg", NULL);
+  const char *import[] = { "import", "--project", f->project, png, jpg, NULL };
+  const char *sync[] = { "sync", NULL };
+  const char *prefetch[] = { "sync", "--prefetch", NULL };
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(CalqueRecord) task = calque_record_new (CALQUE_KIND_TASK, f->project);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  CalqueRecord *assigned, *other;
+  CalqueBlobCache *blobs;
+
+  device_sync (f, laptop);
+  g_clear_object (&laptop->workspace);
+  g_assert_cmpint (cli_run (laptop->path, import, NULL, NULL), ==, 0);
+  g_assert_cmpint (cli_run (laptop->path, sync, NULL, NULL), ==, 0);
+
+  laptop->workspace = calque_workspace_open (laptop->path, &error);
+  g_assert_no_error (error);
+  items = calque_store_list (device_store (laptop), CALQUE_KIND_ITEM, f->project, &error);
+  g_assert_cmpuint (items->len, ==, 2);
+  assigned = g_ptr_array_index (items, 0);
+  other = g_ptr_array_index (items, 1);
+  calque_record_set_string (task, "item", calque_record_get_id (assigned));
+  calque_record_set_string (task, "annotator", "bruno");
+  calque_record_set_string (task, "state", "new");
+  g_assert_true (calque_store_save (device_store (laptop), task, &error));
+  g_assert_no_error (error);
+  device_sync (f, laptop);
+
+  g_clear_object (&desktop->workspace);
+  g_assert_cmpint (cli_run (desktop->path, prefetch, NULL, &out), ==, 0);
+  g_assert_nonnull (strstr (out, "fetched 1 media"));
+  desktop->workspace = calque_workspace_open (desktop->path, &error);
+  blobs = calque_workspace_get_blobs (desktop->workspace);
+  g_assert_true (calque_blob_cache_contains (blobs, calque_record_get_string (assigned, "sha256")));
+  g_assert_false (calque_blob_cache_contains (blobs, calque_record_get_string (other, "sha256")));
+
+  /* The other on demand, checked against its hash. */
+  {
+    g_autofree char *token = calque_store_get_setting (device_store (desktop), "token");
+
+    g_assert_true (calque_blob_download (f->base, token, blobs, calque_record_get_string (other, "sha256"),
+                                         NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (calque_blob_cache_contains (blobs, calque_record_get_string (other, "sha256")));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -926,6 +985,8 @@ main (int argc, char **argv)
   g_test_add ("/e2e/client-killed-mid-push", Fixture, NULL, fixture_set_up, test_client_killed_mid_push,
               fixture_tear_down);
   g_test_add ("/e2e/session-expires", Fixture, NULL, fixture_set_up, test_session_expires, fixture_tear_down);
+  g_test_add ("/e2e/media-follow-items", Fixture, NULL, fixture_set_up, test_media_follow_items,
+              fixture_tear_down);
   g_test_add ("/e2e/random-edits-converge", Fixture, NULL, fixture_set_up, test_random_edits_converge,
               fixture_tear_down);
   g_test_add ("/e2e/server-stopped-30s", Fixture, NULL, fixture_set_up, test_server_stopped_30s,
