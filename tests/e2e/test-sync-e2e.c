@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "calque-blob-transfer.h"
+#include "calque-record-list.h"
 #include "calque-record-private.h"
 #include "calque-server-fixture.h"
 #include "calque-store-sync.h"
@@ -971,6 +972,93 @@ test_media_follow_items (Fixture       *f,
   }
 }
 
+static void
+records_changed_cb (CalqueSyncClient  *client,
+                    char             **ids,
+                    CalqueRecordList  *list)
+{
+  calque_record_list_refresh (list, (const char * const *) ids);
+}
+
+static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *signals)
+{
+  (*signals)++;
+}
+
+static gboolean
+list_has (GListModel *model,
+          const char *id,
+          const char *name)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(CalqueRecord) record = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (calque_record_get_id (record), id) == 0)
+        return name == NULL || g_strcmp0 (calque_record_get_string (record, "name"), name) == 0;
+    }
+  return FALSE;
+}
+
+/* An open view follows edits from elsewhere: a list model of labels on a
+ * live device gains the label another device made, changes with it, and
+ * loses it when it is deleted. */
+static void
+test_views_follow_live (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(Device) a = device_new (f, "a", "alice");
+  g_autoptr(Device) b = device_new (f, "b", "bruno");
+  g_autoptr(CalqueSyncClient) live = NULL;
+  g_autoptr(CalqueRecordList) labels = NULL;
+  g_autoptr(CalqueRecord) label = calque_record_new (CALQUE_KIND_LABEL, f->project);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = calque_store_get_setting (device_store (b), "token");
+  const char *id = calque_record_get_id (label);
+  guint signals = 0;
+  gint64 deadline;
+
+  labels = calque_record_list_new (device_store (b), f->project, CALQUE_KIND_LABEL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (labels)), ==, 0);
+  g_signal_connect (labels, "items-changed", G_CALLBACK (items_changed_cb), &signals);
+  live = calque_sync_client_new (device_store (b), f->base, token, f->project);
+  g_signal_connect (live, "records-changed", G_CALLBACK (records_changed_cb), labels);
+  calque_sync_client_start (live);
+
+  calque_record_set_string (label, "name", "sparrow");
+  calque_record_set_string (label, "color", "#3584e4");
+  g_assert_true (calque_store_save (device_store (a), label, &error));
+  device_sync (f, a);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!list_has (G_LIST_MODEL (labels), id, "sparrow") && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (list_has (G_LIST_MODEL (labels), id, "sparrow"));
+
+  calque_record_set_string (label, "name", "finch");
+  g_assert_true (calque_store_save (device_store (a), label, &error));
+  device_sync (f, a);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!list_has (G_LIST_MODEL (labels), id, "finch") && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (list_has (G_LIST_MODEL (labels), id, "finch"));
+
+  calque_record_set_deleted (label, TRUE);
+  g_assert_true (calque_store_save (device_store (a), label, &error));
+  device_sync (f, a);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (list_has (G_LIST_MODEL (labels), id, NULL) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (list_has (G_LIST_MODEL (labels), id, NULL));
+  g_assert_cmpuint (signals, >=, 3);
+  calque_sync_client_stop (live);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -986,6 +1074,8 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/e2e/session-expires", Fixture, NULL, fixture_set_up, test_session_expires, fixture_tear_down);
   g_test_add ("/e2e/media-follow-items", Fixture, NULL, fixture_set_up, test_media_follow_items,
+              fixture_tear_down);
+  g_test_add ("/e2e/views-follow-live", Fixture, NULL, fixture_set_up, test_views_follow_live,
               fixture_tear_down);
   g_test_add ("/e2e/random-edits-converge", Fixture, NULL, fixture_set_up, test_random_edits_converge,
               fixture_tear_down);
