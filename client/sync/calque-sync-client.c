@@ -50,7 +50,9 @@ struct _CalqueSyncClient
   CalqueBlobCache         *blobs;         /* NULL: media are not sent */
   GHashTable              *uploaded;      /* sha256 the server has, this session */
   gboolean                 uploading;
-  GCancellable            *cancellable;   /* for the uploads, until disposed */
+  GCancellable            *cancellable;   /* for media transfers, until disposed */
+  gboolean                 prefetching;
+  gboolean                 prefetch_again; /* asked for while one was running */
 
   guint64                  pushed;
   guint64                  pulled;
@@ -60,7 +62,7 @@ struct _CalqueSyncClient
 enum { PROP_0, PROP_STATE, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-enum { RECORDS_CHANGED, REFUSED, N_SIGNALS };
+enum { RECORDS_CHANGED, REFUSED, MEDIA_FETCHED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CalqueSyncClient, calque_sync_client, G_TYPE_OBJECT)
@@ -342,6 +344,106 @@ handle_ack (CalqueSyncClient *self,
   check_once_done (self);
 }
 
+typedef struct
+{
+  char      *server_url;
+  char      *token;
+  GPtrArray *shas;
+  GPtrArray *fetched;
+} Prefetch;
+
+static void
+prefetch_free (Prefetch *prefetch)
+{
+  g_free (prefetch->server_url);
+  g_free (prefetch->token);
+  g_ptr_array_unref (prefetch->shas);
+  g_ptr_array_unref (prefetch->fetched);
+  g_free (prefetch);
+}
+
+static void
+prefetch_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      data,
+                 GCancellable *cancellable)
+{
+  CalqueSyncClient *self = source;
+  Prefetch *prefetch = data;
+
+  for (guint i = 0; i < prefetch->shas->len && !g_cancellable_is_cancelled (cancellable); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      const char *sha256 = g_ptr_array_index (prefetch->shas, i);
+
+      /* One missing is no reason to miss the others; it is tried again. */
+      if (calque_blob_download (prefetch->server_url, prefetch->token, self->blobs, sha256, cancellable, &error))
+        g_ptr_array_add (prefetch->fetched, g_strdup (sha256));
+      else
+        g_debug ("cannot prefetch media %s: %s", sha256, error->message);
+    }
+  calque_blob_cache_sync (self->blobs, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void prefetch_assigned (CalqueSyncClient *self);
+
+static void
+prefetch_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  CalqueSyncClient *self = CALQUE_SYNC_CLIENT (object);
+  Prefetch *prefetch = g_task_get_task_data (G_TASK (result));
+
+  self->prefetching = FALSE;
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  for (guint i = 0; i < prefetch->fetched->len; i++)
+    g_signal_emit (self, signals[MEDIA_FETCHED], 0, g_ptr_array_index (prefetch->fetched, i));
+  if (self->prefetch_again)
+    {
+      self->prefetch_again = FALSE;
+      prefetch_assigned (self);
+    }
+}
+
+/* Fetches, in a thread, the media of the items that tasks give to the
+ * signed-in person and that are not here yet, so that work goes on
+ * offline. One at a time; asked again meanwhile, it runs once more. */
+static void
+prefetch_assigned (CalqueSyncClient *self)
+{
+  g_autofree char *user = NULL;
+  g_autoptr(GPtrArray) missing = NULL;
+  g_autoptr(GTask) task = NULL;
+  Prefetch *prefetch;
+
+  if (self->blobs == NULL)
+    return;
+  if (self->prefetching)
+    {
+      self->prefetch_again = TRUE;
+      return;
+    }
+  user = calque_store_get_setting (self->store, "user");
+  if (user == NULL)
+    return;
+  missing = calque_blob_missing_for (self->store, self->blobs, self->project_id, user, NULL);
+  if (missing == NULL || missing->len == 0)
+    return;
+
+  self->prefetching = TRUE;
+  prefetch = g_new0 (Prefetch, 1);
+  prefetch->server_url = g_strdup (self->server_url);
+  prefetch->token = g_strdup (self->token);
+  prefetch->shas = g_steal_pointer (&missing);
+  prefetch->fetched = g_ptr_array_new_with_free_func (g_free);
+  task = g_task_new (self, self->cancellable, prefetch_done_cb, NULL);
+  g_task_set_task_data (task, prefetch, (GDestroyNotify) prefetch_free);
+  g_task_run_in_thread (task, prefetch_thread);
+}
+
 static void
 handle_changes (CalqueSyncClient *self,
                 CalqueMessage    *message)
@@ -363,6 +465,18 @@ handle_changes (CalqueSyncClient *self,
       g_ptr_array_add (changed, NULL);
       g_signal_emit (self, signals[RECORDS_CHANGED], 0, (char **) changed->pdata);
     }
+  /* Kept connected, media of new work come ahead of need. */
+  if (self->running)
+    for (guint i = 0; i < message->changes->len; i++)
+      {
+        CalqueChange *change = g_ptr_array_index (message->changes, i);
+
+        if (change->kind == CALQUE_KIND_TASK || change->kind == CALQUE_KIND_ITEM)
+          {
+            prefetch_assigned (self);
+            break;
+          }
+      }
   check_once_done (self);
 }
 
@@ -433,6 +547,8 @@ message_cb (SoupWebsocketConnection *conn,
       self->attempts = 0;
       set_state (self, CALQUE_SYNC_CLIENT_ONLINE);
       push_outbox (self);
+      if (self->running)
+        prefetch_assigned (self);
       check_once_done (self);
       break;
     case CALQUE_MESSAGE_CHANGES:
@@ -773,6 +889,14 @@ calque_sync_client_class_init (CalqueSyncClientClass *klass)
   signals[REFUSED] =
     g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, G_TYPE_UINT64, G_TYPE_STRING, G_TYPE_STRING);
+  /**
+   * CalqueSyncClient::media-fetched:
+   * @sha256: media of an item assigned to the signed-in person, now in the
+   *   blob cache
+   */
+  signals[MEDIA_FETCHED] =
+    g_signal_new ("media-fetched", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

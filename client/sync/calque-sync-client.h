@@ -8,7 +8,9 @@
  * nothing: an outbox entry leaves only with its ack, and a retry is the same
  * change under the same op number, which the server applies once.
  *
- * Kept connected (calque_sync_client_start()), it reconnects after any
+ * Kept connected (calque_sync_client_start()), it also fetches ahead the
+ * media of the items tasks give to the signed-in person (with a blob
+ * cache set), so that work can go on offline. It reconnects after any
  * drop with exponential backoff and jitter, and stops when the session is
  * over (expired or revoked token: CALQUE_SYNC_CLIENT_SIGNED_OUT), keeping
  * the outbox for after the next sign-in. calque_sync_client_sync_once()

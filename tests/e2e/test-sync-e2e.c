@@ -973,6 +973,62 @@ test_media_follow_items (Fixture       *f,
 }
 
 static void
+media_fetched_cb (CalqueSyncClient *client,
+                  const char       *sha256,
+                  GPtrArray        *fetched)
+{
+  g_ptr_array_add (fetched, g_strdup (sha256));
+}
+
+/* Kept connected, a device fetches on its own the media of work given to
+ * its person as soon as the task arrives. */
+static void
+test_assigned_media_prefetched (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(Device) laptop = device_new (f, "laptop", "alice");
+  g_autoptr(Device) desktop = device_new (f, "desktop", "bruno");
+  g_autofree char *png = g_test_build_filename (G_TEST_DIST, "..", "data", "media", "image.png", NULL);
+  const char *import[] = { "import", "--project", f->project, png, NULL };
+  const char *sync[] = { "sync", NULL };
+  g_autoptr(CalqueSyncClient) live = NULL;
+  g_autoptr(GPtrArray) fetched = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(CalqueRecord) task = calque_record_new (CALQUE_KIND_TASK, f->project);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = calque_store_get_setting (device_store (desktop), "token");
+  const char *sha256;
+  gint64 deadline;
+
+  live = calque_sync_client_new (device_store (desktop), f->base, token, f->project);
+  calque_sync_client_set_blob_cache (live, calque_workspace_get_blobs (desktop->workspace));
+  g_signal_connect (live, "media-fetched", G_CALLBACK (media_fetched_cb), fetched);
+  calque_sync_client_start (live);
+
+  device_sync (f, laptop);
+  g_clear_object (&laptop->workspace);
+  g_assert_cmpint (cli_run (laptop->path, import, NULL, NULL), ==, 0);
+  g_assert_cmpint (cli_run (laptop->path, sync, NULL, NULL), ==, 0);
+  laptop->workspace = calque_workspace_open (laptop->path, &error);
+  items = calque_store_list (device_store (laptop), CALQUE_KIND_ITEM, f->project, &error);
+  g_assert_cmpuint (items->len, ==, 1);
+  sha256 = calque_record_get_string (g_ptr_array_index (items, 0), "sha256");
+  calque_record_set_string (task, "item", calque_record_get_id (g_ptr_array_index (items, 0)));
+  calque_record_set_string (task, "annotator", "bruno");
+  calque_record_set_string (task, "state", "new");
+  g_assert_true (calque_store_save (device_store (laptop), task, &error));
+  device_sync (f, laptop);
+
+  deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  while (fetched->len == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (fetched->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fetched, 0), ==, sha256);
+  g_assert_true (calque_blob_cache_contains (calque_workspace_get_blobs (desktop->workspace), sha256));
+  calque_sync_client_stop (live);
+}
+
+static void
 records_changed_cb (CalqueSyncClient  *client,
                     char             **ids,
                     CalqueRecordList  *list)
@@ -1076,6 +1132,8 @@ main (int argc, char **argv)
   g_test_add ("/e2e/media-follow-items", Fixture, NULL, fixture_set_up, test_media_follow_items,
               fixture_tear_down);
   g_test_add ("/e2e/views-follow-live", Fixture, NULL, fixture_set_up, test_views_follow_live,
+              fixture_tear_down);
+  g_test_add ("/e2e/assigned-media-prefetched", Fixture, NULL, fixture_set_up, test_assigned_media_prefetched,
               fixture_tear_down);
   g_test_add ("/e2e/random-edits-converge", Fixture, NULL, fixture_set_up, test_random_edits_converge,
               fixture_tear_down);
