@@ -371,6 +371,41 @@ client_send_changes (Client    *client,
   return n;
 }
 
+/* The same with changes as the store keeps their text (CalqueEncodedChange),
+ * passed on without decoding them. */
+static guint
+client_send_encoded (Client    *client,
+                     GPtrArray *encoded,
+                     guint      from,
+                     guint      n,
+                     gint64     head)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_full (n, NULL);
+  g_autofree char *text = NULL;
+  gsize length = 0;
+  guint first;
+
+  for (guint i = from; i < from + n; i++)
+    g_ptr_array_add (texts, ((CalqueEncodedChange *) g_ptr_array_index (encoded, i))->json);
+  text = calque_message_encode_changes (texts, head, &length);
+
+  if (length > CALQUE_PROTOCOL_MAX_FRAME && n > 1)
+    {
+      g_clear_pointer (&text, g_free);
+      first = client_send_encoded (client, encoded, from, n / 2, head);
+      if (first < n / 2 || client_queued (client) > QUEUE_PAUSE)
+        return first;
+      return first + client_send_encoded (client, encoded, from + n / 2, n - n / 2, head);
+    }
+  if (length > CALQUE_PROTOCOL_MAX_FRAME)
+    g_warning ("sync: change %" G_GINT64_FORMAT " of project %s alone is a frame of %" G_GSIZE_FORMAT " bytes",
+               ((CalqueEncodedChange *) g_ptr_array_index (encoded, from))->seq,
+               client->session->project_id, length);
+
+  client_send_text (client, text, length);
+  return n;
+}
+
 static gboolean client_pump_cb (gpointer user_data);
 
 static void
@@ -488,6 +523,39 @@ client_read_stream (Client   *client,
         {
           client_arm_pump (client);
           break;
+        }
+
+      /* Those who may see everything are sent the stored text as it is. */
+      if (calque_access_reads_everything (&client->session->access))
+        {
+          g_autoptr(GPtrArray) encoded = calque_server_store_changes_since_json (store, client->session->project_id,
+                                                                                 client->cursor,
+                                                                                 CALQUE_PROTOCOL_MAX_BATCH, &error);
+
+          if (encoded == NULL)
+            {
+              client_fail_internal (client, error);
+              return;
+            }
+          if (encoded->len > 0)
+            next = ((CalqueEncodedChange *) g_ptr_array_index (encoded, encoded->len - 1))->seq;
+          if (encoded->len > 0 || (always && !sent))
+            {
+              guint n = client_send_encoded (client, encoded, 0, encoded->len,
+                                             encoded->len > 0 ? MAX (head, next) : next);
+
+              sent = TRUE;
+              if (n < encoded->len)
+                {
+                  client->cursor = ((CalqueEncodedChange *) g_ptr_array_index (encoded, n - 1))->seq;
+                  client_arm_pump (client);
+                  break;
+                }
+            }
+          if (next <= client->cursor)
+            break;
+          client->cursor = next;
+          continue;
         }
 
       page = calque_sync_pull (store, client->session, client->cursor,

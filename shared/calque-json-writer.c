@@ -81,7 +81,16 @@ append_double (GString *out,
       g_string_append (out, "null");
       return;
     }
-  g_ascii_dtostr (buf, sizeof buf, value);
+  /* The shortest of 15, 16 or 17 significant digits that reads back as
+   * the same double: 0.399 rather than 0.39900000000000002, which is
+   * shorter on the wire and in the file, and no less exact. */
+  g_ascii_formatd (buf, sizeof buf, "%.15g", value);
+  if (g_ascii_strtod (buf, NULL) != value)
+    {
+      g_ascii_formatd (buf, sizeof buf, "%.16g", value);
+      if (g_ascii_strtod (buf, NULL) != value)
+        g_ascii_formatd (buf, sizeof buf, "%.17g", value);
+    }
   g_string_append (out, buf);
   if (strpbrk (buf, ".eE") == NULL)
     g_string_append (out, ".0");

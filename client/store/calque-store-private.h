@@ -33,6 +33,16 @@ gboolean  _calque_store_meta_set   (CalqueStore  *self,
                                     const char   *key,
                                     const char   *value,
                                     GError      **error);
+/* A statement prepared once per store and kept; @sql must be a string
+ * that lives as long as the store (a literal). Reset it after use. */
+sqlite3_stmt *_calque_store_cached_stmt (CalqueStore *self,
+                                    const char   *sql,
+                                    GError      **error);
+/* The same as _calque_store_write_merged() without validation: for a
+ * record the merge has just validated (a pulled change). */
+gboolean  _calque_store_write_trusted (CalqueStore  *self,
+                                    CalqueRecord *record,
+                                    GError      **error);
 /* What calque_store_put_merged() does, inside the caller's transaction. */
 gboolean  _calque_store_write_merged (CalqueStore  *self,
                                     CalqueRecord *record,

@@ -73,19 +73,19 @@ gint64
 calque_store_get_cursor (CalqueStore *self,
                          const char  *project_id)
 {
-  sqlite3 *db = _calque_store_get_db (self);
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt;
   gint64 cursor = 0;
 
   g_return_val_if_fail (CALQUE_IS_STORE (self), 0);
 
-  if (sqlite3_prepare_v2 (db, "SELECT cursor FROM sync_state WHERE project = ?1", -1, &stmt, NULL) == SQLITE_OK)
+  stmt = _calque_store_cached_stmt (self, "SELECT cursor FROM sync_state WHERE project = ?1", NULL);
+  if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, project_id, -1, SQLITE_STATIC);
       if (sqlite3_step (stmt) == SQLITE_ROW)
         cursor = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
     }
-  sqlite3_finalize (stmt);
   return cursor;
 }
 
@@ -299,19 +299,16 @@ outbox_delete (CalqueStore  *self,
                guint64       op_no,
                GError      **error)
 {
-  sqlite3 *db = _calque_store_get_db (self);
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt = _calque_store_cached_stmt (self, "DELETE FROM outbox WHERE op_no = ?1", error);
   gboolean ok;
 
-  ok = sqlite3_prepare_v2 (db, "DELETE FROM outbox WHERE op_no = ?1", -1, &stmt, NULL) == SQLITE_OK;
-  if (ok)
-    {
-      sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) op_no);
-      ok = sqlite3_step (stmt) == SQLITE_DONE;
-    }
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) op_no);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
   if (!ok)
-    _calque_store_set_sqlite_error (error, db, _("writing the outbox"));
-  sqlite3_finalize (stmt);
+    _calque_store_set_sqlite_error (error, _calque_store_get_db (self), _("writing the outbox"));
+  sqlite3_reset (stmt);
   return ok;
 }
 
@@ -330,24 +327,21 @@ shadow_get (CalqueStore  *self,
             const char   *id,
             GError      **error)
 {
-  sqlite3 *db = _calque_store_get_db (self);
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt;
   CalqueRecord *record = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (db, "SELECT id, kind, project, deleted, fields, clocks FROM shadow WHERE id = ?1",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    {
-      _calque_store_set_sqlite_error (error, db, _("reading records"));
-      return NULL;
-    }
+  stmt = _calque_store_cached_stmt (self, "SELECT id, kind, project, deleted, fields, clocks FROM shadow WHERE id = ?1",
+                                    error);
+  if (stmt == NULL)
+    return NULL;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     record = _calque_store_record_from_row (self, stmt, error);
   else if (rc != SQLITE_DONE)
-    _calque_store_set_sqlite_error (error, db, _("reading records"));
-  sqlite3_finalize (stmt);
+    _calque_store_set_sqlite_error (error, _calque_store_get_db (self), _("reading records"));
+  sqlite3_reset (stmt);
   return record;
 }
 
@@ -357,14 +351,17 @@ shadow_put (CalqueStore   *self,
             GError       **error)
 {
   sqlite3 *db = _calque_store_get_db (self);
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt;
   g_autoptr(JsonNode) fields_node = json_node_init_object (json_node_alloc (), calque_record_get_fields (record));
   g_autofree char *fields = calque_json_node_to_string (fields_node, NULL);
   g_autofree char *clocks = _calque_record_dup_clocks_json (record);
   gboolean ok;
 
-  ok = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO shadow (id, kind, project, deleted, fields, clocks)"
-                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &stmt, NULL) == SQLITE_OK;
+  stmt = _calque_store_cached_stmt (self, "INSERT OR REPLACE INTO shadow (id, kind, project, deleted, fields, clocks)"
+                                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+  if (stmt == NULL)
+    return FALSE;
+  ok = TRUE;
   if (ok)
     {
       sqlite3_bind_text (stmt, 1, calque_record_get_id (record), -1, SQLITE_STATIC);
@@ -377,7 +374,7 @@ shadow_put (CalqueStore   *self,
     }
   if (!ok)
     _calque_store_set_sqlite_error (error, db, _("writing a record"));
-  sqlite3_finalize (stmt);
+  sqlite3_reset (stmt);
   return ok;
 }
 
@@ -386,16 +383,16 @@ static gboolean
 has_pending (CalqueStore *self,
              const char  *id)
 {
-  sqlite3 *db = _calque_store_get_db (self);
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt;
   gboolean pending = TRUE;   /* when unsure, keep the local state */
 
-  if (sqlite3_prepare_v2 (db, "SELECT 1 FROM outbox WHERE record_id = ?1 LIMIT 1", -1, &stmt, NULL) == SQLITE_OK)
+  stmt = _calque_store_cached_stmt (self, "SELECT 1 FROM outbox WHERE record_id = ?1 LIMIT 1", NULL);
+  if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
       pending = sqlite3_step (stmt) == SQLITE_ROW;
+      sqlite3_reset (stmt);
     }
-  sqlite3_finalize (stmt);
   return pending;
 }
 
@@ -618,10 +615,42 @@ calque_store_apply_pulled (CalqueStore  *self,
     {
       CalqueChange *change = g_ptr_array_index (changes, i);
       g_autoptr(CalqueRecord) current = NULL;
+      g_autoptr(CalqueRecord) shadow = NULL;
+      g_auto(CalqueMergeResult) on_server = { 0 };
       g_auto(CalqueMergeResult) merged = { 0 };
       g_autoptr(GError) merge_error = NULL;
       g_autoptr(GError) local_error = NULL;
+      gboolean server_ok;
 
+      /* First the change onto the server's state as this side knows it:
+       * the merge validates the result, so it is written as it is. */
+      shadow = shadow_get (self, change->record_id, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          goto fail;
+        }
+      server_ok = calque_merge_change (shadow, change, change->seq, &options, &on_server, &merge_error);
+      if (server_ok && !shadow_put (self, on_server.record, error))
+        goto fail;
+      g_clear_error (&merge_error);
+
+      /* A record with nothing of its own waiting to be sent is exactly the
+       * server's (the clock of a delete, say, is the one the server kept):
+       * one write, nothing more to decide. */
+      if (!has_pending (self, change->record_id))
+        {
+          if (!server_ok)
+            continue;
+          if (!_calque_store_write_trusted (self, on_server.record, error))
+            goto write_failed;
+          if (out_changed != NULL)
+            g_ptr_array_add (out_changed, g_strdup (change->record_id));
+          continue;
+        }
+
+      /* Local edits wait to be sent: the change merges into them, by the
+       * same rules as on the server. */
       current = calque_store_get (self, change->record_id, &local_error);
       if (current == NULL && !g_error_matches (local_error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_NOT_FOUND))
         {
@@ -655,37 +684,18 @@ calque_store_apply_pulled (CalqueStore  *self,
                    change->seq, change->record_id, merge_error ? merge_error->message : "?");
           continue;
         }
-      if (!_calque_store_write_merged (self, merged.record, error))
-        {
-          g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, change->seq);
-
-          g_prefix_error (error, _("change %s from the server: "), seq);
-          goto fail;
-        }
+      if (!_calque_store_write_trusted (self, merged.record, error))
+        goto write_failed;
       if (out_changed != NULL)
         g_ptr_array_add (out_changed, g_strdup (change->record_id));
+      continue;
 
-      /* The same change onto the server's state as this side knows it; a
-       * record with nothing of its own waiting to be sent is exactly that
-       * (the clock of a delete, say, is the one the server kept). */
+    write_failed:
       {
-        g_auto(CalqueMergeResult) on_server = { 0 };
-        g_autoptr(GError) shadow_error = NULL;
-        g_autoptr(CalqueRecord) shadow = shadow_get (self, change->record_id, &shadow_error);
+        g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, change->seq);
 
-        if (shadow_error != NULL)
-          {
-            g_propagate_error (error, g_steal_pointer (&shadow_error));
-            goto fail;
-          }
-        if (calque_merge_change (shadow, change, change->seq, &options, &on_server, &shadow_error))
-          {
-            if (!shadow_put (self, on_server.record, error))
-              goto fail;
-            if (!has_pending (self, change->record_id)
-                && !_calque_store_write_merged (self, on_server.record, error))
-              goto fail;
-          }
+        g_prefix_error (error, _("change %s from the server: "), seq);
+        goto fail;
       }
     }
 

@@ -86,6 +86,7 @@ struct _CalqueStore {
   JsonParser *parser;   /* reused to decode rows */
 
   guint depth;          /* nesting of calque_store_begin() */
+  GHashTable *cached;   /* SQL → sqlite3_stmt, for calque-store-sync.c */
 
   /* The greatest clock written, and the one recorded in meta: the clock
    * restarts after it, without scanning every record at start-up. */
@@ -278,6 +279,7 @@ calque_store_finalize (GObject *object)
 
   for (guint i = 0; i < N_STMTS; i++)
     sqlite3_finalize (self->stmts[i]);
+  g_clear_pointer (&self->cached, g_hash_table_unref);
   if (self->db)
     sqlite3_close (self->db);
   g_clear_pointer (&self->clock, calque_hlc_clock_free);
@@ -636,12 +638,50 @@ fail:
   return FALSE;
 }
 
+static void
+finalize_stmt (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+sqlite3_stmt *
+_calque_store_cached_stmt (CalqueStore  *self,
+                           const char   *sql,
+                           GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (self->cached == NULL)
+    self->cached = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_stmt);
+  stmt = g_hash_table_lookup (self->cached, sql);
+  if (stmt != NULL)
+    return stmt;
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      _calque_store_set_sqlite_error (error, self->db, _("preparing a query"));
+      return NULL;
+    }
+  /* The key is the caller's string literal, which lives as long. */
+  g_hash_table_insert (self->cached, (gpointer) sql, stmt);
+  return stmt;
+}
+
 gboolean
 _calque_store_write_merged (CalqueStore   *self,
                             CalqueRecord  *record,
                             GError       **error)
 {
-  if (!validate_for_store (self, record, error) || !write_record (self, record, error))
+  if (!validate_for_store (self, record, error))
+    return FALSE;
+  return _calque_store_write_trusted (self, record, error);
+}
+
+gboolean
+_calque_store_write_trusted (CalqueStore   *self,
+                             CalqueRecord  *record,
+                             GError       **error)
+{
+  if (!write_record (self, record, error))
     return FALSE;
 
   /* Later local clocks must be greater than any clock stored here. */

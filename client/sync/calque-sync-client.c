@@ -309,6 +309,13 @@ handle_ack (CalqueSyncClient *self,
             CalqueMessage    *ack)
 {
   const char *client_id = calque_store_get_client_id (self->store);
+  g_autoptr(GError) begin_error = NULL;
+  gboolean in_transaction;
+
+  /* One commit (one disk sync) for the whole ack, not one per change. */
+  in_transaction = calque_store_begin (self->store, &begin_error);
+  if (!in_transaction)
+    g_warning ("cannot start a transaction for an ack: %s", begin_error->message);
 
   for (guint i = 0; i < ack->results->len; i++)
     {
@@ -337,6 +344,18 @@ handle_ack (CalqueSyncClient *self,
         {
           /* The entry stays; pushed again, it gets the same answer. */
           g_warning ("cannot take op %" G_GUINT64_FORMAT " out of the outbox: %s", result->op_no, error->message);
+        }
+    }
+  if (in_transaction)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* If this fails, the entries stay and are pushed again: the server
+       * answers a retry with the same seqs. */
+      if (!calque_store_commit (self->store, &error))
+        {
+          g_warning ("cannot take the acked changes out of the outbox: %s", error->message);
+          calque_store_rollback (self->store);
         }
     }
   self->push_in_flight = FALSE;

@@ -2,6 +2,7 @@
 #include "calque-record-json.h"
 #include "calque-uuid.h"
 #include "calque-json.h"
+#include "calque-json-writer.h"
 
 #include <string.h>
 
@@ -368,6 +369,33 @@ test_json_one_value (void)
   }
 }
 
+/* Doubles are written in the fewest digits that read back as the same
+ * double, and every one reads back exactly. */
+static void
+test_doubles_shortest (void)
+{
+  static const double values[] = { 0.1, 0.399, 1332.9, 1.0 / 3.0, 1e-300, 123456789.123456789,
+                                   G_MAXDOUBLE, 4.9406564584124654e-324, -0.5, 1e21, 0.30000000000000004 };
+  static const struct { double value; const char *text; } exact[] = {
+    { 0.399, "0.399" }, { 1332.9, "1332.9" }, { 2.0, "2.0" }, { 0.30000000000000004, "0.30000000000000004" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr(JsonNode) node = json_node_init_double (json_node_alloc (), values[i]);
+      g_autofree char *text = calque_json_node_to_string (node, NULL);
+
+      g_assert_cmpfloat (g_ascii_strtod (text, NULL), ==, values[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (exact); i++)
+    {
+      g_autoptr(JsonNode) node = json_node_init_double (json_node_alloc (), exact[i].value);
+      g_autofree char *text = calque_json_node_to_string (node, NULL);
+
+      g_assert_cmpstr (text, ==, exact[i].text);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -375,6 +403,7 @@ main (int argc, char **argv)
   g_test_add_func ("/record-json/roundtrip-every-kind", test_roundtrip_every_kind);
   g_test_add_func ("/record-json/strict-decoding", test_strict_decoding);
   g_test_add_func ("/json/one-value", test_json_one_value);
+  g_test_add_func ("/json/doubles-shortest", test_doubles_shortest);
   g_test_add_func ("/record/dirty-fields", test_dirty_fields);
   g_test_add_func ("/record/span-counts-code-points", test_span_counts_code_points);
   g_test_add_func ("/record/free-form-fields-checked", test_free_form_fields_checked);
