@@ -33,6 +33,11 @@ gboolean  _calque_store_meta_set   (CalqueStore  *self,
                                     const char   *key,
                                     const char   *value,
                                     GError      **error);
+/* Before a local save of record @id: keeps the server's state of it (the
+ * workspace's row, while nothing of its own waits) as its shadow. */
+gboolean  _calque_store_shadow_keep (CalqueStore  *self,
+                                    const char   *id,
+                                    GError      **error);
 /* A statement prepared once per store and kept; @sql must be a string
  * that lives as long as the store (a literal). Reset it after use. */
 sqlite3_stmt *_calque_store_cached_stmt (CalqueStore *self,

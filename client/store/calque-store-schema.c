@@ -67,11 +67,12 @@ static const char schema_v2[] =
  *   the values and the clock of that save), so that a retry sends exactly
  *   the same change under the same op number, whatever was saved since.
  *   Rows written before v3 have none; they are pushed from the record.
- * - shadow: each record as the server has it, as far as this workspace has
- *   pulled: every pulled change is merged here as on the server. A record
- *   with nothing waiting in the outbox is the shadow's; when the server
- *   refuses a change, the fields it set go back to the shadow's. Either
- *   way the workspace agrees with the server again.
+ * - shadow: the records this workspace has edited, as the server has them,
+ *   as far as pulled (for every other record the workspace's row is the
+ *   server's): every pulled change is merged here as on the server. When
+ *   nothing of a record waits in the outbox any more it becomes the
+ *   shadow's again; when the server refuses a change, the fields it set go
+ *   back to the shadow's. Either way the workspace agrees with the server.
  * - refused: changes the server refused, with its reason, kept to show the
  *   person who made them; nothing is dropped silently. */
 static const char schema_v3[] =

@@ -321,9 +321,28 @@ calque_store_outbox_acked (CalqueStore  *self,
   return outbox_delete (self, op_no, error);
 }
 
-/* The record as the server has it, as far as pulled; NULL if it has none. */
+static gboolean has_pending (CalqueStore *self, const char *id);
+static CalqueRecord *shadow_row (CalqueStore *self, const char *id, GError **error);
+
+/* The record as the server has it, as far as pulled; NULL if it has none.
+ * Only records with changes of their own waiting (or just sent) have a
+ * shadow row; for the others the workspace's row is the server's. */
 static CalqueRecord *
 shadow_get (CalqueStore  *self,
+            const char   *id,
+            GError      **error)
+{
+  CalqueRecord *record = shadow_row (self, id, error);
+
+  if (record != NULL || (error != NULL && *error != NULL))
+    return record;
+  if (has_pending (self, id))
+    return NULL;   /* made here and never on the server */
+  return calque_store_get (self, id, NULL);
+}
+
+static CalqueRecord *
+shadow_row (CalqueStore  *self,
             const char   *id,
             GError      **error)
 {
@@ -374,6 +393,49 @@ shadow_put (CalqueStore   *self,
     }
   if (!ok)
     _calque_store_set_sqlite_error (error, db, _("writing a record"));
+  sqlite3_reset (stmt);
+  return ok;
+}
+
+static gboolean
+shadow_drop (CalqueStore  *self,
+             const char   *id,
+             GError      **error)
+{
+  sqlite3_stmt *stmt = _calque_store_cached_stmt (self, "DELETE FROM shadow WHERE id = ?1", error);
+  gboolean ok;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  if (!ok)
+    _calque_store_set_sqlite_error (error, _calque_store_get_db (self), _("writing a record"));
+  sqlite3_reset (stmt);
+  return ok;
+}
+
+gboolean
+_calque_store_shadow_keep (CalqueStore  *self,
+                           const char   *id,
+                           GError      **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  /* Only at the first local save since the record was the server's. */
+  if (has_pending (self, id))
+    return TRUE;
+  stmt = _calque_store_cached_stmt (self,
+                                    "INSERT OR IGNORE INTO shadow (id, kind, project, deleted, fields, clocks)"
+                                    " SELECT id, kind, project, deleted, fields, clocks FROM records WHERE id = ?1",
+                                    error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  if (!ok)
+    _calque_store_set_sqlite_error (error, _calque_store_get_db (self), _("writing a record"));
   sqlite3_reset (stmt);
   return ok;
 }
@@ -631,23 +693,25 @@ calque_store_apply_pulled (CalqueStore  *self,
           goto fail;
         }
       server_ok = calque_merge_change (shadow, change, change->seq, &options, &on_server, &merge_error);
-      if (server_ok && !shadow_put (self, on_server.record, error))
-        goto fail;
       g_clear_error (&merge_error);
 
       /* A record with nothing of its own waiting to be sent is exactly the
        * server's (the clock of a delete, say, is the one the server kept):
-       * one write, nothing more to decide. */
+       * one write, and no shadow row. */
       if (!has_pending (self, change->record_id))
         {
           if (!server_ok)
             continue;
           if (!_calque_store_write_trusted (self, on_server.record, error))
             goto write_failed;
+          if (!shadow_drop (self, change->record_id, error))
+            goto fail;
           if (out_changed != NULL)
             g_ptr_array_add (out_changed, g_strdup (change->record_id));
           continue;
         }
+      if (server_ok && !shadow_put (self, on_server.record, error))
+        goto fail;
 
       /* Local edits wait to be sent: the change merges into them, by the
        * same rules as on the server. */

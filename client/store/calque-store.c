@@ -609,6 +609,10 @@ calque_store_save (CalqueStore   *self,
   if (!nested && !calque_store_begin (self, error))
     return FALSE;
 
+  /* The server's state of the record, kept before it is edited here. */
+  if (!_calque_store_shadow_keep (self, calque_record_get_id (record), error))
+    goto fail;
+
   if (!write_record (self, record, error))
     goto fail;
 
