@@ -645,6 +645,52 @@ outboxes_empty (Live   *lives,
   return TRUE;
 }
 
+/* The engines send their outboxes on their own: waits for all of them to
+ * be empty, for at most @seconds. */
+static void
+wait_outboxes_empty (Live  *lives,
+                     guint  n,
+                     guint  seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!outboxes_empty (lives, n) && g_get_monotonic_time () < deadline)
+    iterate_for (20);
+  g_assert_true (outboxes_empty (lives, n));
+}
+
+static void
+lives_clear (Live  *lives,
+             guint  n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_clear_object (&lives[i].client);
+      g_clear_pointer (&lives[i].device, device_free);
+    }
+}
+
+/* @n labels saved on @device; their ids go into @ids. */
+static void
+save_labels (Fixture   *f,
+             Device    *device,
+             guint      n,
+             GPtrArray *ids)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CalqueRecord) label = calque_record_new (CALQUE_KIND_LABEL, f->project);
+      g_autofree char *name = g_strdup_printf ("label %u", i);
+      g_autoptr(GError) error = NULL;
+
+      calque_record_set_string (label, "name", name);
+      calque_record_set_string (label, "color", "#3584e4");
+      g_assert_true (calque_store_save (device_store (device), label, &error));
+      g_assert_no_error (error);
+      g_ptr_array_add (ids, g_strdup (calque_record_get_id (label)));
+    }
+}
+
 /* One random edit of one of @labels on @device: a name, a color, now and
  * then a delete or an undelete. */
 static void
@@ -726,16 +772,7 @@ test_random_edits_converge (Fixture       *f,
 
       lives[i].device = device_new (f, name, i == 1 ? "bruno" : "alice");
     }
-  for (guint i = 0; i < 20; i++)
-    {
-      g_autoptr(CalqueRecord) label = calque_record_new (CALQUE_KIND_LABEL, f->project);
-      g_autofree char *name = g_strdup_printf ("label %u", i);
-
-      calque_record_set_string (label, "name", name);
-      calque_record_set_string (label, "color", "#3584e4");
-      g_assert_true (calque_store_save (device_store (lives[0].device), label, &error));
-      g_ptr_array_add (labels, g_strdup (calque_record_get_id (label)));
-    }
+  save_labels (f, lives[0].device, 20, labels);
   for (guint i = 0; i < 3; i++)
     device_sync (f, lives[i].device);
   device_sync (f, lives[0].device);
@@ -765,21 +802,11 @@ test_random_edits_converge (Fixture       *f,
       live_start (f, &lives[i]);
 
   /* The engines catch up on their own. */
-  {
-    gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-    while (!outboxes_empty (lives, 3) && g_get_monotonic_time () < deadline)
-      iterate_for (20);
-    g_assert_true (outboxes_empty (lives, 3));
-  }
+  wait_outboxes_empty (lives, 3, 60);
   g_test_message ("3000 edits, %u connections dropped", drops);
 
   assert_converged (f, lives, 3);
-  for (guint i = 0; i < 3; i++)
-    {
-      g_clear_object (&lives[i].client);
-      g_clear_pointer (&lives[i].device, device_free);
-    }
+  lives_clear (lives, 3);
 }
 
 /* The server is stopped for 30 s while two devices keep editing; it comes
@@ -799,15 +826,7 @@ test_server_stopped_30s (Fixture       *f,
 
   for (guint i = 0; i < 2; i++)
     lives[i].device = device_new (f, i == 0 ? "a" : "b", i == 0 ? "alice" : "bruno");
-  for (guint i = 0; i < 5; i++)
-    {
-      g_autoptr(CalqueRecord) label = calque_record_new (CALQUE_KIND_LABEL, f->project);
-
-      calque_record_set_string (label, "name", "label");
-      calque_record_set_string (label, "color", "#3584e4");
-      g_assert_true (calque_store_save (device_store (lives[0].device), label, &error));
-      g_ptr_array_add (labels, g_strdup (calque_record_get_id (label)));
-    }
+  save_labels (f, lives[0].device, 5, labels);
   device_sync (f, lives[0].device);
   device_sync (f, lives[1].device);
   for (guint i = 0; i < 2; i++)
@@ -828,22 +847,12 @@ test_server_stopped_30s (Fixture       *f,
     }
 
   calque_server_fixture_start_on (&f->server, port);
-  {
-    /* Backoff grows to 30 s (±50 %): within 50 s they are back. */
-    gint64 deadline = g_get_monotonic_time () + 50 * G_USEC_PER_SEC;
-
-    while (!outboxes_empty (lives, 2) && g_get_monotonic_time () < deadline)
-      iterate_for (50);
-    g_assert_true (outboxes_empty (lives, 2));
-  }
+  /* Backoff grows to 30 s (±50 %): within 50 s they are back. */
+  wait_outboxes_empty (lives, 2, 50);
   g_test_message ("%u edits during the outage, all sent after it", step);
 
   assert_converged (f, lives, 2);
-  for (guint i = 0; i < 2; i++)
-    {
-      g_clear_object (&lives[i].client);
-      g_clear_pointer (&lives[i].device, device_free);
-    }
+  lives_clear (lives, 2);
 }
 
 /* Ends @user's sessions the way time does, in the server's own database. */

@@ -254,30 +254,6 @@ inbox_or_closed (Client *client)
   return !g_queue_is_empty (&client->inbox) || client->closed;
 }
 
-/* The next message from the server, of type @type. */
-static CalqueMessage *
-client_expect (Client            *client,
-               CalqueMessageType  type)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (WAIT_MS, timeout_cb, &timed_out);
-  CalqueMessage *message;
-
-  while (!inbox_or_closed (client) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  g_assert_false (timed_out);
-
-  message = g_queue_pop_head (&client->inbox);
-  g_assert_nonnull (message);
-  if (message->type == CALQUE_MESSAGE_ERROR)
-    g_test_message ("error %s: %s", calque_sync_code_to_string (message->code), message->message);
-  g_assert_cmpstr (calque_message_type_to_string (message->type), ==,
-                   calque_message_type_to_string (type));
-  return message;
-}
-
 /* The next message from the server, whatever its type. */
 static CalqueMessage *
 client_expect_any (Client *client)
@@ -294,6 +270,20 @@ client_expect_any (Client *client)
 
   message = g_queue_pop_head (&client->inbox);
   g_assert_nonnull (message);
+  return message;
+}
+
+/* The next message from the server, of type @type. */
+static CalqueMessage *
+client_expect (Client            *client,
+               CalqueMessageType  type)
+{
+  CalqueMessage *message = client_expect_any (client);
+
+  if (message->type == CALQUE_MESSAGE_ERROR)
+    g_test_message ("error %s: %s", calque_sync_code_to_string (message->code), message->message);
+  g_assert_cmpstr (calque_message_type_to_string (message->type), ==,
+                   calque_message_type_to_string (type));
   return message;
 }
 
