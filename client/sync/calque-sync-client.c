@@ -54,6 +54,12 @@ struct _CalqueSyncClient
   gboolean                 prefetching;
   gboolean                 prefetch_again; /* asked for while one was running */
 
+  /* Frames are decoded in a thread of their own while the store takes
+   * the previous ones, then handled here in the order they came. */
+  GThreadPool             *decoder;
+  GMainContext            *context;
+  guint                    generation;    /* of the connection; stale frames are dropped */
+
   guint64                  pushed;
   guint64                  pulled;
   guint64                  refused;
@@ -540,24 +546,9 @@ handle_error (CalqueSyncClient *self,
 }
 
 static void
-message_cb (SoupWebsocketConnection *conn,
-            gint                     type,
-            GBytes                  *bytes,
-            CalqueSyncClient        *self)
+handle_message (CalqueSyncClient *self,
+                CalqueMessage    *message)
 {
-  g_autoptr(GObject) hold = g_object_ref (G_OBJECT (self));
-  g_autoptr(CalqueMessage) message = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize length = 0;
-  const char *data = g_bytes_get_data (bytes, &length);
-
-  message = calque_message_decode (data, length, &error);
-  if (message == NULL)
-    {
-      g_warning ("a message from the server does not decode: %s", error->message);
-      return;
-    }
-
   switch (message->type)
     {
     case CALQUE_MESSAGE_WELCOME:
@@ -582,6 +573,79 @@ message_cb (SoupWebsocketConnection *conn,
     default:
       break;
     }
+}
+
+/* A frame on its way through the decoder. */
+typedef struct
+{
+  CalqueSyncClient *self;        /* a reference, taken and dropped here */
+  guint             generation;
+  GBytes           *bytes;
+  CalqueMessage    *message;
+  GError           *error;
+} Frame;
+
+static void
+frame_free (Frame *frame)
+{
+  g_object_unref (frame->self);
+  g_bytes_unref (frame->bytes);
+  g_clear_pointer (&frame->message, calque_message_free);
+  g_clear_error (&frame->error);
+  g_free (frame);
+}
+
+static gboolean
+deliver_cb (gpointer user_data)
+{
+  Frame *frame = user_data;
+  CalqueSyncClient *self = frame->self;
+
+  /* From a connection that is gone: its successor says hello again. */
+  if (frame->generation != self->generation)
+    return G_SOURCE_REMOVE;
+  if (frame->message == NULL)
+    {
+      g_warning ("a message from the server does not decode: %s", frame->error->message);
+      return G_SOURCE_REMOVE;
+    }
+  handle_message (self, frame->message);
+  return G_SOURCE_REMOVE;
+}
+
+/* In the decoder's thread: one thread, so frames keep their order. */
+static void
+decode_frame (gpointer data,
+              gpointer user_data)
+{
+  Frame *frame = data;
+  gsize length = 0;
+  const char *bytes = g_bytes_get_data (frame->bytes, &length);
+
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  frame->message = calque_message_decode (bytes, length, &frame->error);
+  /* Always through a source of the engine's context: g_main_context_invoke()
+   * would run the callback right here, in this thread, whenever that
+   * context happens to be free, and the store is not for two threads. */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver_cb, frame, (GDestroyNotify) frame_free);
+  g_source_set_static_name (source, "calque-sync-frame");
+  g_source_attach (source, frame->self->context);
+}
+
+static void
+message_cb (SoupWebsocketConnection *conn,
+            gint                     type,
+            GBytes                  *bytes,
+            CalqueSyncClient        *self)
+{
+  Frame *frame = g_new0 (Frame, 1);
+
+  frame->self = g_object_ref (self);
+  frame->generation = self->generation;
+  frame->bytes = g_bytes_ref (bytes);
+  g_thread_pool_push (self->decoder, frame, NULL);
 }
 
 static gboolean
@@ -613,6 +677,7 @@ static void
 connection_lost (CalqueSyncClient *self,
                  const char       *why)
 {
+  self->generation++;
   if (self->conn != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->conn, self);
@@ -656,6 +721,7 @@ connected_cb (GObject      *object,
     }
 
   self->conn = conn;
+  self->generation++;
   soup_websocket_connection_set_max_incoming_payload_size (conn, MAX_INCOMING_PAYLOAD);
   g_signal_connect (conn, "message", G_CALLBACK (message_cb), self);
   g_signal_connect (conn, "closed", G_CALLBACK (closed_cb), self);
@@ -854,6 +920,9 @@ calque_sync_client_finalize (GObject *object)
   g_free (self->project_id);
   g_clear_pointer (&self->uploaded, g_hash_table_unref);
   g_clear_object (&self->cancellable);
+  /* Every frame holds a reference: none is left in the decoder now. */
+  g_thread_pool_free (self->decoder, FALSE, TRUE);
+  g_main_context_unref (self->context);
   G_OBJECT_CLASS (calque_sync_client_parent_class)->finalize (object);
 }
 
@@ -925,4 +994,6 @@ calque_sync_client_init (CalqueSyncClient *self)
   self->state = CALQUE_SYNC_CLIENT_OFFLINE;
   self->uploaded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
+  self->context = g_main_context_ref_thread_default ();
+  self->decoder = g_thread_pool_new (decode_frame, NULL, 1, FALSE, NULL);
 }
