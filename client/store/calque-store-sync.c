@@ -683,28 +683,36 @@ calque_store_apply_pulled (CalqueStore  *self,
       g_autoptr(GError) merge_error = NULL;
       g_autoptr(GError) local_error = NULL;
       gboolean server_ok;
+      gboolean pending;
+      gboolean had_shadow;
 
       /* First the change onto the server's state as this side knows it:
        * the merge validates the result, so it is written as it is. */
-      shadow = shadow_get (self, change->record_id, &local_error);
+      /* (What shadow_get() does, with each lookup made once: this is the
+       * loop a first sync of a large project spends its time in.) */
+      pending = has_pending (self, change->record_id);
+      shadow = shadow_row (self, change->record_id, &local_error);
+      had_shadow = shadow != NULL;
       if (local_error != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           goto fail;
         }
+      if (shadow == NULL && !pending)
+        shadow = calque_store_get (self, change->record_id, NULL);
       server_ok = calque_merge_change (shadow, change, change->seq, &options, &on_server, &merge_error);
       g_clear_error (&merge_error);
 
       /* A record with nothing of its own waiting to be sent is exactly the
        * server's (the clock of a delete, say, is the one the server kept):
        * one write, and no shadow row. */
-      if (!has_pending (self, change->record_id))
+      if (!pending)
         {
           if (!server_ok)
             continue;
           if (!_calque_store_write_trusted (self, on_server.record, error))
             goto write_failed;
-          if (!shadow_drop (self, change->record_id, error))
+          if (had_shadow && !shadow_drop (self, change->record_id, error))
             goto fail;
           if (out_changed != NULL)
             g_ptr_array_add (out_changed, g_strdup (change->record_id));
