@@ -333,46 +333,11 @@ client_fail_internal (Client       *client,
                            SOUP_WEBSOCKET_CLOSE_SERVER_ERROR);
 }
 
-/* Sends @changes[@from .. @from + @n) as one changes message, or as
- * several if the frame would pass the protocol's limit, stopping between
- * two of those once the client's queue is full. Returns how many changes
- * were sent: all of them, or the first ones. */
-static guint
-client_send_changes (Client    *client,
-                     GPtrArray *changes,
-                     guint      from,
-                     guint      n,
-                     gint64     head)
-{
-  g_autoptr(CalqueMessage) message = calque_message_new_changes (head);
-  g_autofree char *text = NULL;
-  gsize length = 0;
-  guint first;
-
-  for (guint i = from; i < from + n; i++)
-    calque_message_take_change (message, calque_change_copy (g_ptr_array_index (changes, i)));
-  text = calque_message_encode (message, &length);
-
-  if (length > CALQUE_PROTOCOL_MAX_FRAME && n > 1)
-    {
-      g_clear_pointer (&text, g_free);
-      g_clear_pointer (&message, calque_message_free);
-      first = client_send_changes (client, changes, from, n / 2, head);
-      if (first < n / 2 || client_queued (client) > QUEUE_PAUSE)
-        return first;
-      return first + client_send_changes (client, changes, from + n / 2, n - n / 2, head);
-    }
-  if (length > CALQUE_PROTOCOL_MAX_FRAME)
-    g_warning ("sync: change %" G_GINT64_FORMAT " of project %s alone is a frame of %" G_GSIZE_FORMAT " bytes",
-               ((CalqueChange *) g_ptr_array_index (changes, from))->seq,
-               client->session->project_id, length);
-
-  client_send_text (client, text, length);
-  return n;
-}
-
-/* The same with changes as the store keeps their text (CalqueEncodedChange),
- * passed on without decoding them. */
+/* Sends @encoded[@from .. @from + @n) (CalqueEncodedChange: changes as the
+ * store keeps their text, passed on without decoding them) as one changes
+ * message, or as several if the frame would pass the protocol's limit,
+ * stopping between two of those once the client's queue is full. Returns
+ * how many were sent: all of them, or the first ones. */
 static guint
 client_send_encoded (Client    *client,
                      GPtrArray *encoded,
@@ -404,6 +369,22 @@ client_send_encoded (Client    *client,
 
   client_send_text (client, text, length);
   return n;
+}
+
+/* The same for decoded changes (CalqueChange), for the sessions that are
+ * sent only some of them. */
+static guint
+client_send_changes (Client    *client,
+                     GPtrArray *changes,
+                     guint      from,
+                     guint      n,
+                     gint64     head)
+{
+  g_autoptr(GPtrArray) encoded = g_ptr_array_new_full (n, (GDestroyNotify) calque_encoded_change_free);
+
+  for (guint i = from; i < from + n; i++)
+    g_ptr_array_add (encoded, calque_encoded_change_new (g_ptr_array_index (changes, i)));
+  return client_send_encoded (client, encoded, 0, n, head);
 }
 
 static gboolean client_pump_cb (gpointer user_data);

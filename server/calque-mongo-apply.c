@@ -392,21 +392,6 @@ read_records (Batch   *b,
 
 /* --- 2. merging ----------------------------------------------------------- */
 
-static const char *
-merge_error_code (const GError *error)
-{
-  if (error->domain != CALQUE_MERGE_ERROR)
-    return "invalid";
-  switch (error->code)
-    {
-    case CALQUE_MERGE_ERROR_MISMATCH: return "conflict-kind";
-    case CALQUE_MERGE_ERROR_CLOCK_AHEAD: return "clock-ahead";
-    case CALQUE_MERGE_ERROR_DELETED: return "deleted";
-    case CALQUE_MERGE_ERROR_INVALID:
-    default: return "invalid";
-    }
-}
-
 /* The stored form of a change: where the indexes and the change stream
  * look, and the change itself as calque-record-bson.h writes it. */
 static bson_t *
@@ -532,7 +517,7 @@ merge_one (Batch               *b,
     }
   else
     {
-      result->error_code = g_strdup (merge_error_code (merge_error));
+      result->error_code = g_strdup (calque_apply_result_code (merge_error));
       result->error_message = g_strdup (merge_error->message);
     }
 

@@ -61,6 +61,32 @@ calque_server_store_apply (CalqueServerStore        *self,
   return IFACE (self)->apply (self, project_id, changes, author, options, results, error);
 }
 
+const char *
+calque_apply_result_code (const GError *merge_error)
+{
+  if (merge_error->domain != CALQUE_MERGE_ERROR)
+    return "invalid";
+  switch (merge_error->code)
+    {
+    case CALQUE_MERGE_ERROR_MISMATCH: return "conflict-kind";
+    case CALQUE_MERGE_ERROR_CLOCK_AHEAD: return "clock-ahead";
+    case CALQUE_MERGE_ERROR_DELETED: return "deleted";
+    case CALQUE_MERGE_ERROR_INVALID:
+    default: return "invalid";
+    }
+}
+
+CalqueEncodedChange *
+calque_encoded_change_new (const CalqueChange *change)
+{
+  g_autoptr(JsonNode) node = calque_change_to_json (change);
+  CalqueEncodedChange *encoded = g_new (CalqueEncodedChange, 1);
+
+  encoded->seq = change->seq;
+  encoded->json = calque_json_node_to_string (node, NULL);
+  return encoded;
+}
+
 void
 calque_encoded_change_free (CalqueEncodedChange *change)
 {
@@ -91,15 +117,7 @@ calque_server_store_changes_since_json (CalqueServerStore  *self,
     return NULL;
   encoded = g_ptr_array_new_full (changes->len, (GDestroyNotify) calque_encoded_change_free);
   for (guint i = 0; i < changes->len; i++)
-    {
-      CalqueChange *change = g_ptr_array_index (changes, i);
-      g_autoptr(JsonNode) node = calque_change_to_json (change);
-      CalqueEncodedChange *out = g_new (CalqueEncodedChange, 1);
-
-      out->seq = change->seq;
-      out->json = calque_json_node_to_string (node, NULL);
-      g_ptr_array_add (encoded, out);
-    }
+    g_ptr_array_add (encoded, calque_encoded_change_new (g_ptr_array_index (changes, i)));
   return encoded;
 }
 

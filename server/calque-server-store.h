@@ -52,6 +52,8 @@ typedef struct {
 } CalqueApplyResult;
 
 void calque_apply_result_free (CalqueApplyResult *result);
+/* The docs/protocol.md code of a refusal by calque_merge_change(). */
+const char *calque_apply_result_code (const GError *merge_error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CalqueApplyResult, calque_apply_result_free)
 
 /* A change of the stream as JSON text, as calque_change_to_json() and
@@ -61,6 +63,7 @@ typedef struct {
   char   *json;
 } CalqueEncodedChange;
 
+CalqueEncodedChange *calque_encoded_change_new (const CalqueChange *change);
 void calque_encoded_change_free (CalqueEncodedChange *change);
 
 #define CALQUE_TYPE_SERVER_STORE (calque_server_store_get_type ())

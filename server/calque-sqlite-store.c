@@ -338,21 +338,6 @@ read_head (CalqueSqliteStore  *self,
   return head;
 }
 
-static const char *
-merge_error_code (const GError *error)
-{
-  if (error->domain != CALQUE_MERGE_ERROR)
-    return "invalid";
-  switch (error->code)
-    {
-    case CALQUE_MERGE_ERROR_MISMATCH: return "conflict-kind";
-    case CALQUE_MERGE_ERROR_CLOCK_AHEAD: return "clock-ahead";
-    case CALQUE_MERGE_ERROR_DELETED: return "deleted";
-    case CALQUE_MERGE_ERROR_INVALID:
-    default: return "invalid";
-    }
-}
-
 /* --- the interface ------------------------------------------------------- */
 
 static gboolean
@@ -438,7 +423,7 @@ sqlite_apply (CalqueServerStore        *store,
         }
       else
         {
-          result->error_code = g_strdup (merge_error_code (merge_error));
+          result->error_code = g_strdup (calque_apply_result_code (merge_error));
           result->error_message = g_strdup (merge_error->message);
         }
 

@@ -15,7 +15,6 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
-#include <sqlite3.h>
 
 #include "calque-blob-transfer.h"
 #include "calque-record-list.h"
@@ -855,25 +854,6 @@ test_server_stopped_30s (Fixture       *f,
   lives_clear (lives, 2);
 }
 
-/* Ends @user's sessions the way time does, in the server's own database. */
-static void
-expire_tokens (Fixture    *f,
-               const char *user)
-{
-  g_autofree char *path = g_build_filename (f->server.data_dir, "calque-server.sqlite", NULL);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *statement = NULL;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 10000);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE tokens SET expires = 1 WHERE user = ?", -1, &statement, NULL),
-                   ==, SQLITE_OK);
-  sqlite3_bind_text (statement, 1, user, -1, SQLITE_STATIC);
-  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_DONE);
-  sqlite3_finalize (statement);
-  sqlite3_close (db);
-}
-
 /* The session runs out while the engine is connected: it says signed
  * out and stops trying; edits made meanwhile wait in the outbox; after a
  * new login they are sent. */
@@ -900,7 +880,7 @@ test_session_expires (Fixture       *f,
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpint (calque_sync_client_get_state (client), ==, CALQUE_SYNC_CLIENT_ONLINE);
 
-  expire_tokens (f, "bruno");
+  calque_server_fixture_expire_tokens (&f->server, "bruno");
   calque_record_set_string (label, "name", "written after the session ran out");
   calque_record_set_string (label, "color", "#3584e4");
   g_assert_true (calque_store_save (device_store (a), label, &error));

@@ -6,6 +6,7 @@
 #include "calque-test-util.h"
 
 #include <signal.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <sys/prctl.h>
 
@@ -181,6 +182,25 @@ exited_cb (GObject      *object,
 
   g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
   *exited = TRUE;
+}
+
+void
+calque_server_fixture_expire_tokens (CalqueServerFixture *f,
+                                     const char          *user)
+{
+  g_autofree char *path = g_build_filename (f->data_dir, "calque-server.sqlite", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *statement = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE tokens SET expires = 1 WHERE user = ?", -1, &statement, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_text (statement, 1, user, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_DONE);
+  g_assert_cmpint (sqlite3_changes (db), >, 0);
+  sqlite3_finalize (statement);
+  sqlite3_close (db);
 }
 
 void

@@ -60,6 +60,10 @@ void  calque_server_fixture_start      (CalqueServerFixture *f);
 /* The same on @port (0: any free one), to come back where clients expect. */
 void  calque_server_fixture_start_on   (CalqueServerFixture *f,
                                         guint16              port);
+/* Ends @user's sessions the way time does: their tokens are made to have
+ * run out, in the server's own database, while it runs. */
+void  calque_server_fixture_expire_tokens (CalqueServerFixture *f,
+                                           const char          *user);
 /* Stops the server (SIGTERM, then SIGKILL if it hangs); the data stay. */
 void  calque_server_fixture_stop       (CalqueServerFixture *f);
 /* Stops the server and removes the data folder. */

@@ -18,7 +18,6 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
-#include <sqlite3.h>
 
 #include "calque-protocol.h"
 #include "calque-server-fixture.h"
@@ -650,27 +649,6 @@ test_logout_closes (Fixture       *fixture,
   g_assert_false (kept->closed);
 }
 
-/* Ends @user's sessions the way time does: their tokens are made to have
- * run out, in the server's own database, while it runs. */
-static void
-expire_tokens (Fixture    *fixture,
-               const char *user)
-{
-  g_autofree char *path = g_build_filename (fixture->server.data_dir, "calque-server.sqlite", NULL);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *statement = NULL;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, WAIT_MS);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE tokens SET expires = 1 WHERE user = ?", -1, &statement, NULL),
-                   ==, SQLITE_OK);
-  sqlite3_bind_text (statement, 1, user, -1, SQLITE_STATIC);
-  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_DONE);
-  g_assert_cmpint (sqlite3_changes (db), >, 0);
-  sqlite3_finalize (statement);
-  sqlite3_close (db);
-}
-
 static void
 test_token_expires_mid_session (Fixture       *fixture,
                                 gconstpointer  user_data)
@@ -684,7 +662,7 @@ test_token_expires_mid_session (Fixture       *fixture,
   bob = client_join (fixture, fixture->bob, 0, "bob", "annotator", NULL);
   g_ptr_array_unref (client_drain (bob));
 
-  expire_tokens (fixture, "bob");
+  calque_server_fixture_expire_tokens (&fixture->server, "bob");
 
   /* The connection was opened with a good token; the next thing it says
    * is refused all the same. */
