@@ -10,19 +10,15 @@
 #include "calque-cli-private.h"
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "calque-blob-transfer.h"
+#include "calque-session.h"
 #include "calque-store-sync.h"
 #include "calque-sync-client.h"
-
-/* How long a request to the server may take before the command gives up. */
-#define HTTP_TIMEOUT_S 30
 
 /* One line of standard input without its line ending; NULL at its end. */
 static char *
@@ -63,89 +59,12 @@ read_password (void)
   return line;
 }
 
-/* http(s)://host:port, no path: what the user typed, checked. */
-static char *
-server_base (const char  *text,
-             GError     **error)
-{
-  g_autoptr(GUri) uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
-  const char *scheme = uri ? g_uri_get_scheme (uri) : NULL;
-
-  if (uri == NULL || (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0)
-      || g_uri_get_host (uri) == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("“%s” is not a server address; write it as https://host:port"), text);
-      return NULL;
-    }
-  return g_uri_join (G_URI_FLAGS_NONE, scheme, NULL, g_uri_get_host (uri), g_uri_get_port (uri), "", NULL, NULL);
-}
-
-/* Sends a request and reads the answer; the status is in @out_status. */
-static JsonNode *
-http_request (const char  *server,
-              const char  *method,
-              const char  *path,
-              const char  *token,
-              const char  *body,
-              guint       *out_status,
-              GError     **error)
-{
-  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", HTTP_TIMEOUT_S, NULL);
-  g_autofree char *url = g_strconcat (server, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) answer = NULL;
-  gsize length = 0;
-  const char *data;
-
-  if (msg == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("“%s” is not a server address"), server);
-      return NULL;
-    }
-  if (token != NULL)
-    {
-      g_autofree char *bearer = g_strconcat ("Bearer ", token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
-    }
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-
-  answer = soup_session_send_and_read (session, msg, NULL, error);
-  if (answer == NULL)
-    {
-      g_prefix_error (error, _("cannot reach %s: "), server);
-      return NULL;
-    }
-  *out_status = soup_message_get_status (msg);
-  data = g_bytes_get_data (answer, &length);
-  if (length == 0)
-    return json_node_new (JSON_NODE_NULL);
-  {
-    g_autoptr(JsonParser) parser = json_parser_new ();
-
-    if (!json_parser_load_from_data (parser, data, (gssize) length, NULL))
-      {
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                     _("%s answered something that is not JSON (HTTP %u)"), server, *out_status);
-        return NULL;
-      }
-    return json_node_copy (json_parser_get_root (parser));
-  }
-}
-
-static const char *
-error_message_of (JsonNode *answer)
-{
-  if (answer != NULL && JSON_NODE_HOLDS_OBJECT (answer))
-    return json_object_get_string_member_with_default (json_node_get_object (answer), "message", "");
-  return "";
-}
+/* Waits for a call of calque-session.h; returns its result. */
+#define WAIT_FOR(call, ...) \
+  ({ g_autoptr(GAsyncResult) _result = NULL; \
+     call (__VA_ARGS__, calque_session_store_result, &_result); \
+     calque_session_wait (&_result); \
+     g_steal_pointer (&_result); })
 
 /* --- login ------------------------------------------------------------------- */
 
@@ -156,15 +75,11 @@ cli_cmd_login (CliContext  *cli,
 {
   g_autoptr(CalqueWorkspace) workspace = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *server = NULL;
   g_autofree char *password = NULL;
-  g_autofree char *body = NULL;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) request = NULL;
+  g_autofree char *token = NULL;
   CalqueStore *store;
-  JsonObject *obj;
-  guint status = 0;
 
   if (!cli_parse ("login", _("SERVER USER"),
                   _("Sign in to a calque-server; the password is read from standard input. The workspace "
@@ -175,7 +90,7 @@ cli_cmd_login (CliContext  *cli,
     return cli_fail (CLI_EXIT_USAGE, _("login: give the server and the user, as in "
                                        "“calque-cli login https://calque.example.org:8443 amelie”"));
 
-  server = server_base (argv[1], &error);
+  server = calque_session_normalize_server (argv[1], &error);
   if (server == NULL)
     return cli_fail (CLI_EXIT_USAGE, "login: %s", error->message);
   workspace = cli_open_workspace (cli, &error);
@@ -187,33 +102,16 @@ cli_cmd_login (CliContext  *cli,
   if (password == NULL || password[0] == '\0')
     return cli_fail (CLI_EXIT_USAGE, _("login: no password was given on standard input"));
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "user");
-  json_builder_add_string_value (builder, argv[2]);
-  json_builder_set_member_name (builder, "password");
-  json_builder_add_string_value (builder, password);
-  json_builder_end_object (builder);
-  request = json_builder_get_root (builder);
-  body = json_to_string (request, FALSE);
+  calque_session_sign_in (server, argv[2], password, NULL, calque_session_store_result, &result);
   memset (password, 0, strlen (password));
-
-  answer = http_request (server, SOUP_METHOD_POST, "/api/v1/login", NULL, body, &status, &error);
-  memset (body, 0, strlen (body));
-  if (answer == NULL)
+  calque_session_wait (&result);
+  token = calque_session_sign_in_finish (result, &error);
+  if (token == NULL)
     return cli_fail (CLI_EXIT_FAILURE, "login: %s", error->message);
-  if (status == SOUP_STATUS_UNAUTHORIZED)
-    return cli_fail (CLI_EXIT_FAILURE, _("login: wrong user name or password"));
-  if (status == 429)  /* Too Many Requests: libsoup has no name for it */
-    return cli_fail (CLI_EXIT_FAILURE, _("login: too many attempts; wait a minute (%s)"), error_message_of (answer));
-  if (status != SOUP_STATUS_OK || !JSON_NODE_HOLDS_OBJECT (answer))
-    return cli_fail (CLI_EXIT_FAILURE, _("login: the server answered HTTP %u: %s"), status, error_message_of (answer));
 
-  obj = json_node_get_object (answer);
-  if (!json_object_has_member (obj, "token"))
-    return cli_fail (CLI_EXIT_FAILURE, _("login: the server gave no session token"));
   if (!calque_store_set_setting (store, "server", server, &error)
       || !calque_store_set_setting (store, "user", argv[2], &error)
-      || !calque_store_set_setting (store, "token", json_object_get_string_member (obj, "token"), &error))
+      || !calque_store_set_setting (store, "token", token, &error))
     return cli_fail (CLI_EXIT_FAILURE, "login: %s", error->message);
 
   /* Not translated: scripts may read it. */
@@ -230,11 +128,10 @@ cli_cmd_logout (CliContext  *cli,
 {
   g_autoptr(CalqueWorkspace) workspace = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *server = NULL;
   g_autofree char *token = NULL;
   CalqueStore *store;
-  guint status = 0;
 
   if (!cli_parse ("logout", NULL,
                   _("Sign out: the server ends the session and the workspace forgets it. Changes not yet "
@@ -253,15 +150,17 @@ cli_cmd_logout (CliContext  *cli,
       return CLI_EXIT_OK;
     }
 
-  answer = http_request (server, SOUP_METHOD_POST, "/api/v1/logout", token, NULL, &status, &error);
-  if (!calque_store_set_setting (store, "token", NULL, &error))
-    return cli_fail (CLI_EXIT_FAILURE, "logout: %s", error->message);
-  if (answer == NULL)
+  calque_session_sign_out (server, token, NULL, calque_session_store_result, &result);
+  calque_session_wait (&result);
+  if (!calque_session_sign_out_finish (result, &error))
     {
       /* Forgotten here all the same; the token runs out on its own. */
       g_printerr (_("calque-cli: logout: the server could not be told (%s); the session was forgotten here\n"),
                   error->message);
+      g_clear_error (&error);
     }
+  if (!calque_store_set_setting (store, "token", NULL, &error))
+    return cli_fail (CLI_EXIT_FAILURE, "logout: %s", error->message);
   g_print ("signed out of %s\n", server);
   return CLI_EXIT_OK;
 }
@@ -286,41 +185,24 @@ round_done_cb (GObject      *object,
   g_main_loop_quit (round->loop);
 }
 
-/* The ids of the user's projects on the server, or of @only. */
+/* The ids of the user's projects on the server. */
 static GPtrArray *
 server_projects (const char  *server,
                  const char  *token,
                  GError     **error)
 {
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) local_error = NULL;
   GPtrArray *ids;
-  JsonArray *array;
-  guint status = 0;
 
-  answer = http_request (server, SOUP_METHOD_GET, "/api/v1/projects", token, NULL, &status, error);
-  if (answer == NULL)
-    return NULL;
-  if (status == SOUP_STATUS_UNAUTHORIZED)
-    {
-      g_set_error (error, CALQUE_SYNC_CLIENT_ERROR, CALQUE_SYNC_CLIENT_ERROR_SIGNED_OUT,
-                   _("the session is over; sign in again with “calque-cli login”"));
-      return NULL;
-    }
-  if (status != SOUP_STATUS_OK || !JSON_NODE_HOLDS_ARRAY (answer))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("the server answered HTTP %u: %s"), status,
-                   error_message_of (answer));
-      return NULL;
-    }
-  array = json_node_get_array (answer);
-  ids = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonObject *project = json_array_get_object_element (array, i);
-
-      if (project != NULL && json_object_has_member (project, "id"))
-        g_ptr_array_add (ids, g_strdup (json_object_get_string_member (project, "id")));
-    }
+  calque_session_list_projects (server, token, NULL, calque_session_store_result, &result);
+  calque_session_wait (&result);
+  ids = calque_session_list_projects_finish (result, &local_error);
+  if (g_error_matches (local_error, CALQUE_SESSION_ERROR, CALQUE_SESSION_ERROR_SIGNED_OUT))
+    g_set_error (error, CALQUE_SYNC_CLIENT_ERROR, CALQUE_SYNC_CLIENT_ERROR_SIGNED_OUT,
+                 _("the session is over; sign in again with “calque-cli login”"));
+  else if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
   return ids;
 }
 
@@ -469,12 +351,11 @@ cli_cmd_status (CliContext  *cli,
 
   if (server != NULL)
     {
-      g_autoptr(JsonNode) answer = NULL;
-      g_autoptr(GError) ignored = NULL;
-      guint status = 0;
+      g_autoptr(GAsyncResult) result = NULL;
 
-      answer = http_request (server, SOUP_METHOD_GET, "/api/v1/health", NULL, NULL, &status, &ignored);
-      online = answer != NULL && status == SOUP_STATUS_OK;
+      calque_session_check_health (server, NULL, calque_session_store_result, &result);
+      calque_session_wait (&result);
+      online = calque_session_check_health_finish (result, NULL);
     }
 
   /* Not translated: scripts may read it. */

@@ -89,6 +89,31 @@ calque_store_get_cursor (CalqueStore *self,
   return cursor;
 }
 
+GPtrArray *
+calque_store_list_synced_projects (CalqueStore  *self,
+                                   GError      **error)
+{
+  sqlite3 *db = _calque_store_get_db (self);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (self), NULL);
+
+  stmt = _calque_store_cached_stmt (self, "SELECT project FROM sync_state ORDER BY project", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _calque_store_set_sqlite_error (error, db, _("reading which projects were synced"));
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
+}
+
 static gboolean
 set_cursor (CalqueStore  *self,
             const char   *project_id,
@@ -651,6 +676,30 @@ calque_store_list_refused (CalqueStore  *self,
       return NULL;
     }
   return g_steal_pointer (&out);
+}
+
+gboolean
+calque_store_dismiss_refused (CalqueStore  *self,
+                              guint64       op_no,
+                              GError      **error)
+{
+  sqlite3 *db = _calque_store_get_db (self);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (self), FALSE);
+
+  stmt = _calque_store_cached_stmt (self, "DELETE FROM refused WHERE op_no = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) op_no);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      _calque_store_set_sqlite_error (error, db, _("forgetting a refused change"));
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
 }
 
 /* --- the pull --------------------------------------------------------------- */

@@ -70,6 +70,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CalqueRefusal, calque_refusal_free)
 GPtrArray    *calque_store_list_refused      (CalqueStore   *self,
                                               GError       **error);
 
+/* The person has read about refusal @op_no: it leaves the list. */
+gboolean      calque_store_dismiss_refused   (CalqueStore   *self,
+                                              guint64        op_no,
+                                              GError       **error);
+
+/* The ids of the projects this workspace has pulled from a server (char *),
+ * to keep syncing them when the server cannot say which are the user's. */
+GPtrArray    *calque_store_list_synced_projects (CalqueStore *self,
+                                              GError       **error);
+
 /* The seq of @project_id the workspace has pulled up to; 0 before any. */
 gint64        calque_store_get_cursor        (CalqueStore   *self,
                                               const char    *project_id);

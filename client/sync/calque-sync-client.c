@@ -68,7 +68,7 @@ struct _CalqueSyncClient
 enum { PROP_0, PROP_STATE, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-enum { RECORDS_CHANGED, REFUSED, MEDIA_FETCHED, N_SIGNALS };
+enum { RECORDS_CHANGED, REFUSED, MEDIA_FETCHED, OUTBOX_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CalqueSyncClient, calque_sync_client, G_TYPE_OBJECT)
@@ -365,6 +365,7 @@ handle_ack (CalqueSyncClient *self,
         }
     }
   self->push_in_flight = FALSE;
+  g_signal_emit (self, signals[OUTBOX_CHANGED], 0);
   push_outbox (self);
   check_once_done (self);
 }
@@ -985,6 +986,15 @@ calque_sync_client_class_init (CalqueSyncClientClass *klass)
   signals[MEDIA_FETCHED] =
     g_signal_new ("media-fetched", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * CalqueSyncClient::outbox-changed:
+   *
+   * An ack took changes out of the outbox (sent, or refused): its size,
+   * calque_store_get_outbox_size(), is worth reading again.
+   */
+  signals[OUTBOX_CHANGED] =
+    g_signal_new ("outbox-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
