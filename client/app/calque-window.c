@@ -6,39 +6,7 @@
 #include "calque-format.h"
 #include "calque-item-columns.h"
 #include "calque-project-row.h"
-#include "calque-window.h"
-
-struct _CalqueWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  GSettings            *settings;        /* nullable: schema not installed */
-  CalqueWorkspace      *workspace;       /* NULL while showing an error */
-  char                 *path;            /* the folder shown, or that failed */
-
-  GListStore           *projects;        /* of CalqueRecord, by name */
-  GtkSingleSelection   *project_selection;
-  GHashTable           *item_counts;     /* project id → gint64 * */
-
-  GListStore           *items;           /* of CalqueRecord, oldest first */
-  GtkSingleSelection   *item_selection;
-
-  GtkFileChooserNative *chooser;
-
-  /* Set while the models are refilled, so that the selection moving under
-   * us is not taken for the user's choice. */
-  guint                 loading : 1;
-
-  /* Template children */
-  AdwLeaflet           *leaflet;
-  AdwWindowTitle       *window_title;
-  AdwWindowTitle       *content_title;
-  GtkListView          *project_view;
-  GtkColumnView        *item_view;
-  GtkStack             *content_stack;
-  AdwStatusPage        *error_page;
-  AdwStatusPage        *empty_project_page;
-};
+#include "calque-window-private.h"
 
 G_DEFINE_FINAL_TYPE (CalqueWindow, calque_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -181,9 +149,16 @@ load_items (CalqueWindow *self)
   gtk_stack_set_visible_child_name (self->content_stack,
                                     items->len > 0 ? "items" : "empty-project");
 
-  vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->item_view));
-  if (vadjustment != NULL)
-    gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_lower (vadjustment));
+  /* Another project starts at its top; the same one, reloaded as changes
+   * come in, stays where the user was. */
+  if (g_strcmp0 (self->items_project, calque_record_get_id (project)) != 0)
+    {
+      g_free (self->items_project);
+      self->items_project = g_strdup (calque_record_get_id (project));
+      vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->item_view));
+      if (vadjustment != NULL)
+        gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_lower (vadjustment));
+    }
 }
 
 static guint
@@ -470,6 +445,7 @@ reload_activated_cb (GSimpleAction *action,
                      gpointer       user_data)
 {
   calque_window_reload (CALQUE_WINDOW (user_data));
+  _calque_window_sync_refresh (CALQUE_WINDOW (user_data));
 }
 
 static void
@@ -552,6 +528,8 @@ calque_window_dispose (GObject *object)
 {
   CalqueWindow *self = CALQUE_WINDOW (object);
 
+  _calque_window_sync_dispose (self);
+
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -575,6 +553,7 @@ calque_window_finalize (GObject *object)
   CalqueWindow *self = CALQUE_WINDOW (object);
 
   g_free (self->path);
+  g_free (self->items_project);
 
   G_OBJECT_CLASS (calque_window_parent_class)->finalize (object);
 }
@@ -618,9 +597,13 @@ calque_window_class_init (CalqueWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CALQUE_TYPE_PROJECT_ROW);
+  g_type_ensure (CALQUE_TYPE_SYNC_BUTTON);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/calque/Calque/ui/calque-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CalqueWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CalqueWindow, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, CalqueWindow, no_projects_sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, CalqueWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, CalqueWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, CalqueWindow, content_title);
@@ -648,6 +631,7 @@ calque_window_init (CalqueWindow *self)
   g_signal_connect (self, "notify::application", G_CALLBACK (application_changed_cb), NULL);
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
+  _calque_window_sync_init (self);
 
   self->item_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
@@ -697,6 +681,8 @@ show_workspace (CalqueWindow     *self,
 
   update_titles (self);
   loaded = load_projects (self, error);
+  if (loaded)
+    _calque_window_sync_set_workspace (self, workspace);
 
   if (g_list_model_get_n_items (G_LIST_MODEL (self->projects)) > 0)
     gtk_widget_grab_focus (GTK_WIDGET (self->project_view));
@@ -818,6 +804,7 @@ calque_window_show_workspace_error (CalqueWindow *self,
   g_return_if_fail (error != NULL);
 
   had_workspace = self->workspace != NULL;
+  _calque_window_sync_set_workspace (self, NULL);
   g_clear_object (&self->workspace);
   if (self->path != path)
     {

@@ -2,13 +2,15 @@
  *
  * The sidebar lists the projects of the open workspace; the content pane
  * lists the items of the selected project. Window actions (win.*):
- * open-workspace, reload, previous-project, next-project.
+ * open-workspace, reload, previous-project, next-project; and for syncing
+ * (calque-window-sync.c) sign-in, sign-out, sync-now, show-sync-problems.
  */
 #pragma once
 
 #include <adwaita.h>
 
 #include "calque-application.h"
+#include "calque-sync-manager.h"
 #include "calque-workspace.h"
 
 G_BEGIN_DECLS
@@ -44,5 +46,7 @@ const char      *calque_window_get_path             (CalqueWindow      *self);
 CalqueRecord    *calque_window_get_project          (CalqueWindow      *self);
 gboolean         calque_window_select_project       (CalqueWindow      *self,
                                                      const char        *project_id);
+/* What syncs the workspace shown, or NULL. */
+CalqueSyncManager *calque_window_get_sync_manager   (CalqueWindow      *self);
 
 G_END_DECLS

@@ -14,12 +14,10 @@
 
 #include "calque-application.h"
 #include "calque-format.h"
+#include "calque-gui-test-util.h"
 #include "calque-test-util.h"
 #include "calque-window.h"
 #include "calque-workspace.h"
-
-#define WINDOW_WIDTH  1100
-#define WINDOW_HEIGHT 720
 
 #define MARKUP_NAME_1 "<b>markup</b> & stuff 1"
 #define MARKUP_NAME_2 "<b>markup</b> & stuff 2"
@@ -110,82 +108,6 @@ add_text (CalqueStore *store,
 
 /* Helpers for the UI */
 
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
-
-  while (g_get_monotonic_time () < end)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2 * G_TIME_SPAN_MILLISECOND);
-    }
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_for (Condition condition,
-          gpointer  data)
-{
-  gint64 end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
-
-  while (g_get_monotonic_time () < end)
-    {
-      if (condition (data))
-        return TRUE;
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (5 * G_TIME_SPAN_MILLISECOND);
-    }
-
-  return condition (data);
-}
-
-static GtkLabel *
-find_label (GtkWidget  *root,
-            const char *text)
-{
-  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0 &&
-      gtk_widget_get_mapped (root))
-    return GTK_LABEL (root);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkLabel *found = find_label (child, text);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-typedef struct {
-  GtkWidget  *root;
-  const char *text;
-} LabelQuery;
-
-static gboolean
-label_shown (gpointer data)
-{
-  LabelQuery *query = data;
-
-  return find_label (query->root, query->text) != NULL;
-}
-
-static GtkLabel *
-wait_for_label (GtkWidget  *root,
-                const char *text)
-{
-  LabelQuery query = { root, text };
-
-  wait_for (label_shown, &query);
-  return find_label (root, text);
-}
-
 static gpointer
 template_child (CalqueWindow *window,
                 const char   *name)
@@ -218,87 +140,6 @@ visible_page (CalqueWindow *window)
   return gtk_stack_get_visible_child_name (template_child (window, "content_stack"));
 }
 
-static gboolean
-window_drawn (gpointer data)
-{
-  GtkWidget *widget = data;
-
-  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) >= WINDOW_WIDTH / 2;
-}
-
-static void
-present (CalqueWindow *window)
-{
-  gtk_window_set_default_size (GTK_WINDOW (window), WINDOW_WIDTH, WINDOW_HEIGHT);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_for (window_drawn, window));
-}
-
-static char *
-screenshot_dir (void)
-{
-  const char *build_dir = g_getenv ("CALQUE_BUILD_DIR");
-  char *dir = g_build_filename (build_dir != NULL ? build_dir : g_get_tmp_dir (),
-                                "tests", "gui", "screenshots", NULL);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  return dir;
-}
-
-/* Renders the window as GTK draws it, and the whole X screen with
- * ImageMagick's `import` when that is installed. */
-static void
-save_screenshot (CalqueWindow *window,
-                 const char   *name)
-{
-  GtkWidget *widget = GTK_WIDGET (window);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GdkTexture) reloaded = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = screenshot_dir ();
-  g_autofree char *file = g_strdup_printf ("%s/%s.png", dir, name);
-  g_autofree char *import = g_find_program_in_path ("import");
-  GtkSnapshot *snapshot;
-  int width, height;
-
-  /* Let pending layout, transitions and icon loads settle. */
-  gtk_widget_queue_draw (widget);
-  spin (400);
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, file));
-
-  /* The file is what a reviewer will look at: it must be the whole window. */
-  reloaded = gdk_texture_new_from_filename (file, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (gdk_texture_get_width (reloaded), ==, width);
-  g_assert_cmpint (gdk_texture_get_height (reloaded), ==, height);
-  g_test_message ("screenshot: %s", file);
-
-  if (import != NULL && g_getenv ("DISPLAY") != NULL)
-    {
-      g_autofree char *screen_file = g_strdup_printf ("%s/%s-screen.png", dir, name);
-      const char *argv[] = { import, "-window", "root", screen_file, NULL };
-      int status = 0;
-
-      if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
-                         NULL, NULL, NULL, NULL, &status, &error) ||
-          !g_spawn_check_wait_status (status, &error))
-        g_test_message ("import -window root failed: %s", error->message);
-    }
-}
-
 static void
 destroy_window (CalqueWindow **window)
 {
@@ -306,7 +147,7 @@ destroy_window (CalqueWindow **window)
     {
       gtk_window_destroy (GTK_WINDOW (*window));
       *window = NULL;
-      spin (50);
+      calque_gui_spin (50);
     }
 }
 
@@ -367,7 +208,7 @@ open_fixture (Fixture *fixture)
 
   g_assert_true (calque_window_open_workspace (fixture->window, fixture->path, &error));
   g_assert_no_error (error);
-  present (fixture->window);
+  calque_gui_present (GTK_WINDOW (fixture->window));
 }
 
 /* Tests */
@@ -436,22 +277,22 @@ test_projects (Fixture       *fixture,
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "field-study — Calque");
   window_title = template_child (fixture->window, "window_title");
   g_assert_cmpstr (adw_window_title_get_subtitle (window_title), ==, "field-study");
-  g_assert_nonnull (wait_for_label (GTK_WIDGET (window_title), "field-study"));
+  g_assert_nonnull (calque_gui_wait_for_label (GTK_WIDGET (window_title), "field-study"));
 
   /* Both projects are in the sidebar, named literally, with their counts. */
-  g_assert_nonnull (wait_for_label (GTK_WIDGET (fixture->window), "Birds"));
-  label = wait_for_label (template_child (fixture->window, "project_view"), TEXT_PROJECT);
+  g_assert_nonnull (calque_gui_wait_for_label (GTK_WIDGET (fixture->window), "Birds"));
+  label = calque_gui_wait_for_label (template_child (fixture->window, "project_view"), TEXT_PROJECT);
   g_assert_nonnull (label);
   g_assert_false (gtk_label_get_use_markup (label));
-  g_assert_nonnull (wait_for_label (template_child (fixture->window, "project_view"), "3 items"));
-  g_assert_nonnull (wait_for_label (template_child (fixture->window, "project_view"), "2 items"));
+  g_assert_nonnull (calque_gui_wait_for_label (template_child (fixture->window, "project_view"), "3 items"));
+  g_assert_nonnull (calque_gui_wait_for_label (template_child (fixture->window, "project_view"), "2 items"));
 
   /* With no project remembered, the first one is shown. */
   g_assert_cmpstr (calque_record_get_id (calque_window_get_project (fixture->window)), ==,
                    fixture->image_project);
   g_assert_cmpstr (visible_page (fixture->window), ==, "items");
 
-  save_screenshot (fixture->window, "01-image-project");
+  calque_gui_save_screenshot (GTK_WINDOW (fixture->window), "01-image-project");
 }
 
 static void
@@ -469,9 +310,9 @@ test_items (Fixture       *fixture,
   g_assert_cmpuint (n_items_shown (fixture->window), ==, 3);
   g_assert_cmpstr (adw_window_title_get_title (content_title), ==, "Birds");
   g_assert_cmpstr (adw_window_title_get_subtitle (content_title), ==, "3 items");
-  g_assert_nonnull (wait_for_label (template_child (fixture->window, "item_view"), "heron.jpg"));
-  g_assert_nonnull (wait_for_label (template_child (fixture->window, "item_view"), "640×480 · 87.0\u00a0kB"));
-  g_assert_nonnull (wait_for_label (template_child (fixture->window, "item_view"), "Image"));
+  g_assert_nonnull (calque_gui_wait_for_label (template_child (fixture->window, "item_view"), "heron.jpg"));
+  g_assert_nonnull (calque_gui_wait_for_label (template_child (fixture->window, "item_view"), "640×480 · 87.0\u00a0kB"));
+  g_assert_nonnull (calque_gui_wait_for_label (template_child (fixture->window, "item_view"), "Image"));
 
   g_assert_true (calque_window_select_project (fixture->window, fixture->text_project));
   g_assert_cmpuint (n_items_shown (fixture->window), ==, 2);
@@ -479,17 +320,17 @@ test_items (Fixture       *fixture,
   g_assert_cmpstr (adw_window_title_get_subtitle (content_title), ==, "2 items");
 
   /* User text is shown as typed, never parsed as markup. */
-  label = wait_for_label (template_child (fixture->window, "item_view"), MARKUP_NAME_1);
+  label = calque_gui_wait_for_label (template_child (fixture->window, "item_view"), MARKUP_NAME_1);
   g_assert_nonnull (label);
   g_assert_false (gtk_label_get_use_markup (label));
   g_assert_cmpstr (gtk_label_get_label (label), ==, MARKUP_NAME_1);
-  g_assert_nonnull (wait_for_label (template_child (fixture->window, "item_view"), MARKUP_NAME_2));
-  label = wait_for_label (template_child (fixture->window, "item_view"), long_excerpt);
+  g_assert_nonnull (calque_gui_wait_for_label (template_child (fixture->window, "item_view"), MARKUP_NAME_2));
+  label = calque_gui_wait_for_label (template_child (fixture->window, "item_view"), long_excerpt);
   g_assert_nonnull (label);
   g_assert_false (gtk_label_get_use_markup (label));
-  g_assert_nonnull (wait_for_label (template_child (fixture->window, "content_title"), TEXT_PROJECT));
+  g_assert_nonnull (calque_gui_wait_for_label (template_child (fixture->window, "content_title"), TEXT_PROJECT));
 
-  save_screenshot (fixture->window, "02-text-project");
+  calque_gui_save_screenshot (GTK_WINDOW (fixture->window), "02-text-project");
 }
 
 static void
@@ -509,7 +350,7 @@ test_reload (Fixture       *fixture,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.reload", NULL));
   g_assert_cmpuint (n_projects (fixture->window), ==, 3);
-  g_assert_nonnull (wait_for_label (template_child (fixture->window, "project_view"), "Alarm calls"));
+  g_assert_nonnull (calque_gui_wait_for_label (template_child (fixture->window, "project_view"), "Alarm calls"));
 
   /* The project in view stays in view, and shows what was added to it. */
   g_assert_cmpstr (calque_record_get_id (calque_window_get_project (fixture->window)), ==,
@@ -520,9 +361,9 @@ test_reload (Fixture       *fixture,
   g_assert_true (calque_window_select_project (fixture->window, added));
   g_assert_cmpuint (n_items_shown (fixture->window), ==, 0);
   g_assert_cmpstr (visible_page (fixture->window), ==, "empty-project");
-  g_assert_nonnull (wait_for_label (GTK_WIDGET (fixture->window), "No Items in This Project"));
+  g_assert_nonnull (calque_gui_wait_for_label (GTK_WIDGET (fixture->window), "No Items in This Project"));
 
-  save_screenshot (fixture->window, "03-empty-project");
+  calque_gui_save_screenshot (GTK_WINDOW (fixture->window), "03-empty-project");
 }
 
 static void
@@ -577,7 +418,7 @@ test_last_project (Fixture       *fixture,
 
   gtk_window_close (GTK_WINDOW (fixture->window));
   fixture->window = NULL;
-  spin (50);
+  calque_gui_spin (50);
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, WINDOW_WIDTH);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, WINDOW_HEIGHT);
 
@@ -639,28 +480,28 @@ test_menu_windows (Fixture       *fixture,
   gtk_menu_button_popup (menu_button);
   popover = GTK_WIDGET (gtk_menu_button_get_popover (menu_button));
   g_assert_nonnull (popover);
-  g_assert_nonnull (wait_for_label (popover, "Open Workspace…"));
-  g_assert_nonnull (wait_for_label (popover, "Reload"));
-  g_assert_nonnull (wait_for_label (popover, "Keyboard Shortcuts"));
-  g_assert_nonnull (wait_for_label (popover, "About Calque"));
-  g_assert_nonnull (wait_for_label (popover, "Quit"));
-  save_screenshot (fixture->window, "07-primary-menu");
+  g_assert_nonnull (calque_gui_wait_for_label (popover, "Open Workspace…"));
+  g_assert_nonnull (calque_gui_wait_for_label (popover, "Reload"));
+  g_assert_nonnull (calque_gui_wait_for_label (popover, "Keyboard Shortcuts"));
+  g_assert_nonnull (calque_gui_wait_for_label (popover, "About Calque"));
+  g_assert_nonnull (calque_gui_wait_for_label (popover, "Quit"));
+  calque_gui_save_screenshot (GTK_WINDOW (fixture->window), "07-primary-menu");
   gtk_menu_button_popdown (menu_button);
 
   /* The shortcuts window comes from the resources, through GtkApplication. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
-  g_assert_true (wait_for (shortcuts_shown, window));
+  g_assert_true (calque_gui_wait_for (shortcuts_shown, window));
   shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, window);
-  g_assert_nonnull (wait_for_label (GTK_WIDGET (shortcuts), "Open Workspace"));
-  g_assert_nonnull (wait_for_label (GTK_WIDGET (shortcuts), "Next Project"));
+  g_assert_nonnull (calque_gui_wait_for_label (GTK_WIDGET (shortcuts), "Open Workspace"));
+  g_assert_nonnull (calque_gui_wait_for_label (GTK_WIDGET (shortcuts), "Next Project"));
   gtk_window_close (shortcuts);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  g_assert_true (wait_for (about_shown, window));
+  g_assert_true (calque_gui_wait_for (about_shown, window));
   about = find_toplevel (ADW_TYPE_ABOUT_WINDOW, window);
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, CALQUE_VERSION);
   gtk_window_destroy (about);
-  spin (50);
+  calque_gui_spin (50);
 }
 
 static gboolean
@@ -682,28 +523,28 @@ test_narrow (Fixture       *fixture,
   g_assert_true (calque_window_open_workspace (fixture->window, fixture->path, &error));
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 560, 640);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  g_assert_true (wait_for (window_drawn, fixture->window));
-  spin (100);
+  g_assert_true (calque_gui_wait_for (calque_gui_window_drawn, fixture->window));
+  calque_gui_spin (100);
 
   /* Too narrow for two panes: the projects come first, alone. */
   g_assert_true (adw_leaflet_get_folded (leaflet));
   g_assert_true (adw_leaflet_get_visible_child (leaflet) == template_child (fixture->window, "sidebar"));
-  save_screenshot (fixture->window, "08-narrow-projects");
+  calque_gui_save_screenshot (GTK_WINDOW (fixture->window), "08-narrow-projects");
 
   /* Choosing a project shows its items, with a way back. */
   g_assert_true (calque_window_select_project (fixture->window, fixture->text_project));
-  g_assert_true (wait_for (leaflet_shows_content, fixture->window));
+  g_assert_true (calque_gui_wait_for (leaflet_shows_content, fixture->window));
   g_assert_true (gtk_widget_get_visible (template_child (fixture->window, "back_button")));
-  g_assert_nonnull (wait_for_label (template_child (fixture->window, "item_view"), MARKUP_NAME_1));
-  save_screenshot (fixture->window, "09-narrow-items");
+  g_assert_nonnull (calque_gui_wait_for_label (template_child (fixture->window, "item_view"), MARKUP_NAME_1));
+  calque_gui_save_screenshot (GTK_WINDOW (fixture->window), "09-narrow-items");
 
   gtk_widget_activate (template_child (fixture->window, "back_button"));
-  spin (400);
+  calque_gui_spin (400);
   g_assert_true (adw_leaflet_get_visible_child (leaflet) == template_child (fixture->window, "sidebar"));
 
   /* Activating the project already selected (Enter) goes to its items too. */
   g_signal_emit_by_name (template_child (fixture->window, "project_view"), "activate", 1);
-  g_assert_true (wait_for (leaflet_shows_content, fixture->window));
+  g_assert_true (calque_gui_wait_for (leaflet_shows_content, fixture->window));
 }
 
 static void
@@ -719,15 +560,15 @@ test_empty_workspace (void)
   window = calque_window_new (app);
   g_assert_true (calque_window_open_workspace (window, tmpdir, &error));
   g_assert_no_error (error);
-  present (window);
+  calque_gui_present (GTK_WINDOW (window));
 
   g_assert_cmpuint (n_projects (window), ==, 0);
   g_assert_cmpuint (n_items_shown (window), ==, 0);
   g_assert_null (calque_window_get_project (window));
   g_assert_cmpstr (visible_page (window), ==, "no-projects");
-  g_assert_nonnull (wait_for_label (GTK_WIDGET (window), "No Projects Yet"));
+  g_assert_nonnull (calque_gui_wait_for_label (GTK_WIDGET (window), "No Projects Yet"));
 
-  save_screenshot (window, "04-empty-workspace");
+  calque_gui_save_screenshot (GTK_WINDOW (window), "04-empty-workspace");
 
   destroy_window (&window);
   g_clear_object (&workspace);
@@ -750,7 +591,7 @@ test_not_a_workspace (Fixture       *fixture,
 
   g_assert_false (calque_window_open_workspace (window, plain, &error));
   g_assert_error (error, CALQUE_WORKSPACE_ERROR, CALQUE_WORKSPACE_ERROR_NOT_A_WORKSPACE);
-  present (window);
+  calque_gui_present (GTK_WINDOW (window));
 
   g_assert_null (calque_window_get_workspace (window));
   g_assert_cmpstr (visible_page (window), ==, "error");
@@ -758,9 +599,9 @@ test_not_a_workspace (Fixture       *fixture,
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "holiday <photos> & more — Calque");
   error_page = template_child (window, "error_page");
   /* The page's description is markup: the message must come through intact. */
-  g_assert_nonnull (wait_for_label (GTK_WIDGET (error_page), error->message));
+  g_assert_nonnull (calque_gui_wait_for_label (GTK_WIDGET (error_page), error->message));
 
-  save_screenshot (window, "05-not-a-workspace");
+  calque_gui_save_screenshot (GTK_WINDOW (window), "05-not-a-workspace");
 
   /* Reloading tries again, and still fails without crashing. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reload", NULL));
@@ -792,14 +633,14 @@ test_not_a_workspace (Fixture       *fixture,
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Not a Workspace");
   g_assert_true (adw_message_dialog_has_response (dialog, "create"));
-  g_assert_nonnull (wait_for_label (GTK_WIDGET (dialog),
+  g_assert_nonnull (calque_gui_wait_for_label (GTK_WIDGET (dialog),
                                     "The folder “holiday <photos> & more” holds no Calque workspace. "
                                     "A new, empty workspace can be created in it."));
-  save_screenshot (CALQUE_WINDOW (window), "06-not-a-workspace-dialog");
+  calque_gui_save_screenshot (GTK_WINDOW (CALQUE_WINDOW (window)), "06-not-a-workspace-dialog");
 
   /* Accepting makes the folder a workspace, and the window shows it. */
   adw_message_dialog_response (dialog, "create");
-  spin (100);
+  calque_gui_spin (100);
   g_assert_cmpstr (calque_window_get_path (window), ==, plain);
   g_assert_nonnull (calque_window_get_workspace (window));
   g_assert_cmpstr (visible_page (window), ==, "no-projects");
@@ -900,12 +741,12 @@ test_binary (Fixture       *fixture,
       g_subprocess_wait_async (app_process, NULL, wait_check_async_cb, &done);
 
       /* Still running after start-up: the window is up, not a crash. */
-      spin (2500);
+      calque_gui_spin (2500);
       g_assert_false (done);
 
       if (import != NULL && g_getenv ("DISPLAY") != NULL)
         {
-          g_autofree char *dir = screenshot_dir ();
+          g_autofree char *dir = calque_gui_screenshot_dir ();
           g_autofree char *file = g_strdup_printf ("%s/%s-screen.png", dir, name);
           const char *argv[] = { import, "-window", "root", file, NULL };
 
@@ -914,7 +755,7 @@ test_binary (Fixture       *fixture,
         }
 
       g_subprocess_send_signal (app_process, SIGTERM);
-      g_assert_true (wait_for (flag_set, &done));
+      g_assert_true (calque_gui_wait_for (flag_set, &done));
       g_assert_true (g_subprocess_get_if_signaled (app_process));
       g_assert_cmpint (g_subprocess_get_term_sig (app_process), ==, SIGTERM);
     }

@@ -1,0 +1,62 @@
+/* calque-window-private.h — what the files of CalqueWindow share */
+#pragma once
+
+#include "calque-sync-button.h"
+#include "calque-sync-manager.h"
+#include "calque-window.h"
+
+G_BEGIN_DECLS
+
+struct _CalqueWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GSettings            *settings;        /* nullable: schema not installed */
+  CalqueWorkspace      *workspace;       /* NULL while showing an error */
+  char                 *path;            /* the folder shown, or that failed */
+
+  GListStore           *projects;        /* of CalqueRecord, by name */
+  GtkSingleSelection   *project_selection;
+  GHashTable           *item_counts;     /* project id → gint64 * */
+
+  GListStore           *items;           /* of CalqueRecord, oldest first */
+  GtkSingleSelection   *item_selection;
+
+  GtkFileChooserNative *chooser;
+
+  /* Set while the models are refilled, so that the selection moving under
+   * us is not taken for the user's choice. */
+  guint                 loading : 1;
+
+  /* Syncing (calque-window-sync.c) */
+  CalqueSyncManager    *sync;            /* NULL while no workspace is open */
+  guint                 reload_id;       /* a reload after changes came in */
+  AdwToast             *refused_toast;   /* shown while refusals come in */
+  guint                 n_refused_toast; /* how many that toast counts */
+  char                 *items_project;   /* the project whose items are shown */
+
+  /* Template children */
+  AdwToastOverlay      *toast_overlay;
+  CalqueSyncButton     *sync_button;
+  GtkWidget            *no_projects_sign_in_button;
+  AdwLeaflet           *leaflet;
+  AdwWindowTitle       *window_title;
+  AdwWindowTitle       *content_title;
+  GtkListView          *project_view;
+  GtkColumnView        *item_view;
+  GtkStack             *content_stack;
+  AdwStatusPage        *error_page;
+  AdwStatusPage        *empty_project_page;
+};
+
+/* calque-window-sync.c: signing in, the sync state, live updates, and
+ * what the server refused. */
+void _calque_window_sync_init          (CalqueWindow    *self);
+/* Syncs @workspace (NULL: none) from now on. */
+void _calque_window_sync_set_workspace (CalqueWindow    *self,
+                                        CalqueWorkspace *workspace);
+void _calque_window_sync_dispose       (CalqueWindow    *self);
+/* The user asked to reload: ask the server again too. */
+void _calque_window_sync_refresh       (CalqueWindow    *self);
+
+G_END_DECLS

@@ -1,0 +1,35 @@
+/* calque-gui-test-util.h — waiting on, finding in and photographing real windows */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define WINDOW_WIDTH  1100
+#define WINDOW_HEIGHT 720
+
+typedef gboolean (*CalqueGuiCondition) (gpointer data);
+
+/* Runs the main context for @ms milliseconds. */
+void      calque_gui_spin            (guint               ms);
+/* Runs the main context until @condition holds, for 10 s at most;
+ * returns whether it holds. */
+gboolean  calque_gui_wait_for        (CalqueGuiCondition  condition,
+                                      gpointer            data);
+/* A mapped label showing exactly @text under @root, or NULL. */
+GtkLabel *calque_gui_find_label      (GtkWidget          *root,
+                                      const char         *text);
+GtkLabel *calque_gui_wait_for_label  (GtkWidget          *root,
+                                      const char         *text);
+/* Whether @data, a window, is on screen at about the tests' size. */
+gboolean  calque_gui_window_drawn    (gpointer            data);
+/* Shows @window at the tests' size and waits until it is drawn. */
+void      calque_gui_present         (GtkWindow          *window);
+/* $CALQUE_BUILD_DIR/tests/gui/screenshots, made if need be. */
+char     *calque_gui_screenshot_dir  (void);
+/* Saves @window as $CALQUE_BUILD_DIR/tests/gui/screenshots/NAME.png, and
+ * the whole screen beside it when ImageMagick's import is there. */
+void      calque_gui_save_screenshot (GtkWindow          *window,
+                                      const char         *name);
+
+G_END_DECLS
