@@ -316,9 +316,9 @@ refresh (CalqueSyncProblemsDialog *self)
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (conflict_group), _("Conflicts"));
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (conflict_group),
-                                         _("Two people changed the same field at the same time. Everyone now has "
-                                           "the value that was kept; the other one is listed here so that it is "
-                                           "not lost."));
+                                         _("The same field was changed in two places at the same time. Everyone "
+                                           "now has the value that was kept; the other one is listed here so that "
+                                           "it is not lost."));
   for (guint i = 0; i < self->n_conflicts; i++)
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (conflict_group),
                                conflict_row_new (self, g_ptr_array_index (conflicts, i)));

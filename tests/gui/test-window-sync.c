@@ -492,6 +492,105 @@ test_refused (Fixture       *f,
   g_assert_cmpuint (calque_sync_manager_get_n_refused (sync), ==, 0);
 }
 
+static gboolean
+conflict_listed (gpointer data)
+{
+  CalqueSyncProblemsDialog *dialog = data;
+
+  return calque_sync_problems_dialog_get_n_conflicts (dialog) > 0;
+}
+
+/* Bruno edits one comment from two computers at once: the window tells
+ * of the clash, and the list shows the value kept and the one not kept. */
+static void
+test_conflict (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(CalqueWorkspace) laptop = NULL;
+  g_autoptr(CalqueRecord) comment = NULL;
+  g_autoptr(CalqueRecord) on_laptop = NULL;
+  g_autoptr(CalqueRecord) in_window = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *laptop_path = g_build_filename (f->dir, "laptop", NULL);
+  g_autofree char *token = NULL;
+  CalqueSyncProblemsDialog *dialog;
+  CalqueSyncManager *sync;
+  CalqueStore *store;
+  CalqueStore *laptop_store;
+
+  sign_in_as_bruno (f);
+  sync = calque_window_get_sync_manager (f->window);
+  store = calque_workspace_get_store (calque_window_get_workspace (f->window));
+
+  /* Bruno's second computer, signed in as him too. */
+  g_assert_cmpint (g_mkdir (laptop_path, 0700), ==, 0);
+  laptop = calque_workspace_create (laptop_path, &error);
+  g_assert_no_error (error);
+  laptop_store = calque_workspace_get_store (laptop);
+  calque_session_sign_in (f->base, "bruno", PASSWORD, NULL, calque_session_store_result, &result);
+  calque_session_wait (&result);
+  token = calque_session_sign_in_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_true (calque_store_set_setting (laptop_store, "token", token, NULL));
+
+  /* A comment both have. */
+  items = calque_store_list (store, CALQUE_KIND_ITEM, f->project, NULL);
+  comment = calque_record_new (CALQUE_KIND_COMMENT, f->project);
+  calque_record_set_string (comment, "item", calque_record_get_id (g_ptr_array_index (items, 0)));
+  calque_record_set_string (comment, "author", "bruno");
+  calque_record_set_string (comment, "text", "The heron is blurred");
+  save_in_window (f, comment);
+  g_assert_true (calque_gui_wait_for (nothing_pending, f));
+  {
+    CalqueWorkspace *saved_alice = f->alice;
+
+    /* alice_sync() syncs f->alice: lend it the laptop for a round. */
+    f->alice = laptop;
+    alice_sync (f);
+    f->alice = saved_alice;
+  }
+
+  /* The window stops syncing (as if offline), both edit the text. */
+  calque_sync_manager_stop (sync);
+  in_window = calque_store_get (store, calque_record_get_id (comment), NULL);
+  calque_record_set_string (in_window, "text", "The heron is sharp enough");
+  g_assert_true (calque_store_save (store, in_window, &error));
+  on_laptop = calque_store_get (laptop_store, calque_record_get_id (comment), NULL);
+  g_assert_nonnull (on_laptop);
+  calque_record_set_string (on_laptop, "text", "The heron is <b>blurred</b>, redo it");
+  g_assert_true (calque_store_save (laptop_store, on_laptop, &error));
+  {
+    CalqueWorkspace *saved_alice = f->alice;
+
+    f->alice = laptop;
+    alice_sync (f);
+    f->alice = saved_alice;
+  }
+
+  /* Back online: the clash is told and listed. */
+  calque_sync_manager_start (sync);
+  g_assert_nonnull (calque_gui_wait_for_label (GTK_WIDGET (f->window),
+                                               "Two edits of the same field clashed; one value was kept"));
+  calque_gui_save_screenshot (GTK_WINDOW (f->window), "28-sync-conflict-toast");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-sync-problems", NULL));
+  dialog = find_toplevel (CALQUE_TYPE_SYNC_PROBLEMS_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_true (calque_gui_wait_for (conflict_listed, dialog));
+  g_assert_cmpuint (calque_sync_problems_dialog_get_n_conflicts (dialog), ==, 1);
+  /* The laptop's edit came later by the clock: it won, here as there. */
+  g_assert_nonnull (calque_gui_wait_for_label (GTK_WIDGET (dialog),
+                                               "“text” of Comment “The heron is <b>blurred</b>, redo it”"));
+  {
+    g_autoptr(CalqueRecord) kept = calque_store_get (store, calque_record_get_id (comment), NULL);
+
+    g_assert_cmpstr (calque_record_get_string (kept, "text"), ==, "The heron is <b>blurred</b>, redo it");
+  }
+  calque_gui_save_screenshot (GTK_WINDOW (dialog), "29-sync-conflict-list");
+}
+
 /* The server ends the session: the window says so, keeps what waits, and
  * signing in again sends it. */
 static void
@@ -567,6 +666,7 @@ main (int   argc,
   g_test_add ("/gui/sync/sign-in", Fixture, NULL, fixture_set_up, test_sign_in, fixture_tear_down);
   g_test_add ("/gui/sync/live-and-offline", Fixture, NULL, fixture_set_up, test_live_and_offline, fixture_tear_down);
   g_test_add ("/gui/sync/refused", Fixture, NULL, fixture_set_up, test_refused, fixture_tear_down);
+  g_test_add ("/gui/sync/conflict", Fixture, NULL, fixture_set_up, test_conflict, fixture_tear_down);
   g_test_add ("/gui/sync/session-expired", Fixture, NULL, fixture_set_up, test_session_expired, fixture_tear_down);
 
   status = g_test_run ();
