@@ -21,6 +21,9 @@
  * again once the burst has settled, not once per frame. */
 #define RELOAD_DELAY_MS 200
 
+/* More records than this in one batch is a pull catching up, not live work. */
+#define LIVE_BATCH_MAX 100
+
 /* A conflict younger than this is news; older ones come with a first pull. */
 #define RECENT_CONFLICT_MS (10 * 60 * 1000)
 
@@ -63,7 +66,10 @@ sync_records_changed_cb (CalqueWindow *self,
   if (self->reload_id == 0)
     self->reload_id = g_timeout_add (RELOAD_DELAY_MS, reload_cb, self);
 
-  /* Conflicts made just now (not those of a first pull of old work). */
+  /* Conflicts made just now. A page of a first pull is old work, not news:
+   * looking each of its records up would only slow the pull down. */
+  if (g_strv_length (ids) > LIVE_BATCH_MAX)
+    return;
   store = calque_workspace_get_store (self->workspace);
   now_ms = g_get_real_time () / 1000;
   for (guint i = 0; ids[i] != NULL; i++)
