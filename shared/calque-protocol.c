@@ -787,7 +787,8 @@ decode_changes (JsonObject    *obj,
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(GError) local_error = NULL;
-      g_autoptr(CalqueChange) change = calque_change_from_json (json_array_get_element (array, i), &local_error);
+      g_autoptr(CalqueChange) change = calque_change_from_message_json (json_array_get_element (array, i), NULL,
+                                                                        &local_error);
 
       if (change == NULL)
         {
@@ -1047,7 +1048,10 @@ calque_message_decode (const char  *data,
   if (!prescan (data, length, error))
     return NULL;
 
-  parser = json_parser_new_immutable ();
+  /* Not an immutable parser: sealing every node costs a walk of the tree,
+   * and the changes keep their "set" objects from it (they are changed
+   * further by nothing else). */
+  parser = json_parser_new ();
   if (!calque_json_load_one (parser, data, (gssize) length, &local_error))
     {
       g_set_error (error, CALQUE_PROTOCOL_ERROR, CALQUE_PROTOCOL_ERROR_SYNTAX,
