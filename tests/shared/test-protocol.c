@@ -171,6 +171,33 @@ test_doc_examples (void)
       g_error ("docs/protocol.md has no example of %s (type %u)", calque_message_type_to_string (t), t);
 }
 
+/* The catch-up page is shown with "common" and with every change whole:
+ * both decode to the same changes. */
+static void
+test_doc_common (void)
+{
+  g_autoptr(GPtrArray) blocks = doc_examples ();
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) calque_message_free);
+  guint with_common = 0;
+
+  for (guint i = 0; i < blocks->len; i++)
+    {
+      const char *text = g_ptr_array_index (blocks, i);
+      CalqueMessage *msg = decode_str (text, NULL);
+
+      if (msg->type == CALQUE_MESSAGE_CHANGES && msg->changes->len > 0)
+        {
+          g_ptr_array_add (pages, msg);
+          with_common += strstr (text, "\"common\"") != NULL;
+        }
+      else
+        calque_message_free (msg);
+    }
+  g_assert_cmpuint (pages->len, ==, 2);
+  g_assert_cmpuint (with_common, ==, 1);
+  g_assert_true (calque_message_equal (g_ptr_array_index (pages, 0), g_ptr_array_index (pages, 1)));
+}
+
 /* Every code the codec knows is explained in the document, and no other. */
 static void
 test_doc_codes (void)
@@ -875,6 +902,7 @@ main (int   argc,
 
   g_test_add_func ("/protocol/doc/examples", test_doc_examples);
   g_test_add_func ("/protocol/doc/codes", test_doc_codes);
+  g_test_add_func ("/protocol/doc/common", test_doc_common);
   g_test_add_func ("/protocol/round-trip", test_round_trip);
   g_test_add_func ("/protocol/encode-changes", test_encode_changes);
   g_test_add_func ("/protocol/changes-common", test_changes_common);
