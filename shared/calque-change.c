@@ -112,6 +112,7 @@ syntax_error (GError    **error,
   return FALSE;
 }
 
+/* The member @name of @obj, or else of @common (NULL: none). */
 static JsonNode *
 lookup (JsonObject *obj,
         JsonObject *common,
@@ -250,7 +251,8 @@ change_from_json (JsonNode    *node,
       if (!share_set)
         calque_change_set_field (change, field, calque_json_node_deep_copy (value));
     }
-  /* A sealed object cannot take the fields that a merge may add to it. */
+  /* A sealed object cannot be changed, as calque_change_set_field() does
+   * to a change's set: that one is copied after all. */
   if (share_set)
     {
       if (json_object_is_immutable (fields))

@@ -1331,7 +1331,7 @@ cut_change_text (const char *text,
   if (!skip_literal (&p, end, ",\"kind\":") || !take_plain_string (&p, end, &out->shared[SHARED_KIND])
       || !skip_literal (&p, end, ",\"project\":") || !take_plain_string (&p, end, &out->shared[SHARED_PROJECT])
       || !skip_literal (&p, end, ",")
-      || (gsize) (end - p) < strlen ("\"set\":{}") || memcmp (p, "\"set\":{", strlen ("\"set\":{")) != 0)
+      || !g_str_has_prefix (p, "\"set\":{"))
     return;
 
   /* The members after "set" are found from the end: a quote inside a

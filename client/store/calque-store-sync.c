@@ -681,7 +681,6 @@ calque_store_apply_pulled (CalqueStore  *self,
   /* The server checked clocks and made the conflicts; the client only
    * merges, by the same rules, so that both reach the same state. */
   const CalqueMergeOptions options = { .now_ms = 0, .max_ahead_ms = -1, .make_conflicts = FALSE };
-
   gboolean local_edits;
 
   g_return_val_if_fail (CALQUE_IS_STORE (self), FALSE);
