@@ -112,16 +112,30 @@ syntax_error (GError    **error,
   return FALSE;
 }
 
-/* The member @name of @obj if it has @type (G_TYPE_STRING, G_TYPE_INT64,
- * G_TYPE_BOOLEAN), else NULL with an error naming it. */
+/* The member @name of @obj, or else of @common (NULL: none). */
+static JsonNode *
+lookup (JsonObject *obj,
+        JsonObject *common,
+        const char *name)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+
+  if (node == NULL && common != NULL)
+    node = json_object_get_member (common, name);
+  return node;
+}
+
+/* The member @name of @obj (or @common) if it has @type (G_TYPE_STRING,
+ * G_TYPE_INT64, G_TYPE_BOOLEAN), else NULL with an error naming it. */
 static JsonNode *
 member_of_type (JsonObject  *obj,
+                JsonObject  *common,
                 const char  *name,
                 GType        type,
                 gboolean     required,
                 GError     **error)
 {
-  JsonNode *node = json_object_get_member (obj, name);
+  JsonNode *node = lookup (obj, common, name);
 
   if (node == NULL)
     {
@@ -141,9 +155,11 @@ member_of_type (JsonObject  *obj,
   return node;
 }
 
-CalqueChange *
-calque_change_from_json (JsonNode  *node,
-                         GError   **error)
+static CalqueChange *
+change_from_json (JsonNode    *node,
+                  JsonObject  *common,
+                  gboolean     share_set,
+                  GError     **error)
 {
   static const char * const members[] = {
     "client", "op", "id", "kind", "project", "set", "clock", "base_seq",
@@ -153,11 +169,11 @@ calque_change_from_json (JsonNode  *node,
   JsonNode *client, *op, *id, *kind, *project, *set, *clock, *base_seq, *m;
   CalqueKind k;
   g_autoptr(CalqueChange) change = NULL;
-  g_autoptr(GList) names = NULL;
   g_autoptr(GError) local_error = NULL;
   JsonObjectIter iter;
   const char *field;
   JsonNode *value;
+  JsonObject *fields;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
@@ -166,21 +182,21 @@ calque_change_from_json (JsonNode  *node,
     }
   obj = json_node_get_object (node);
 
-  names = json_object_get_members (obj);
-  for (GList *l = names; l; l = l->next)
-    if (!g_strv_contains (members, l->data))
+  json_object_iter_init (&iter, obj);
+  while (json_object_iter_next (&iter, &field, NULL))
+    if (!g_strv_contains (members, field))
       {
-        syntax_error (error, _("change has an unknown member “%s”"), (const char *) l->data);
+        syntax_error (error, _("change has an unknown member “%s”"), field);
         return NULL;
       }
 
-  if (!(client = member_of_type (obj, "client", G_TYPE_STRING, TRUE, error))
-      || !(op = member_of_type (obj, "op", G_TYPE_INT64, TRUE, error))
-      || !(id = member_of_type (obj, "id", G_TYPE_STRING, TRUE, error))
-      || !(kind = member_of_type (obj, "kind", G_TYPE_STRING, TRUE, error))
-      || !(project = member_of_type (obj, "project", G_TYPE_STRING, TRUE, error))
-      || !(clock = member_of_type (obj, "clock", G_TYPE_STRING, TRUE, error))
-      || !(base_seq = member_of_type (obj, "base_seq", G_TYPE_INT64, TRUE, error)))
+  if (!(client = member_of_type (obj, common, "client", G_TYPE_STRING, TRUE, error))
+      || !(op = member_of_type (obj, common, "op", G_TYPE_INT64, TRUE, error))
+      || !(id = member_of_type (obj, common, "id", G_TYPE_STRING, TRUE, error))
+      || !(kind = member_of_type (obj, common, "kind", G_TYPE_STRING, TRUE, error))
+      || !(project = member_of_type (obj, common, "project", G_TYPE_STRING, TRUE, error))
+      || !(clock = member_of_type (obj, common, "clock", G_TYPE_STRING, TRUE, error))
+      || !(base_seq = member_of_type (obj, common, "base_seq", G_TYPE_INT64, TRUE, error)))
     return NULL;
 
   set = json_object_get_member (obj, "set");
@@ -222,7 +238,8 @@ calque_change_from_json (JsonNode  *node,
       return NULL;
     }
 
-  json_object_iter_init_ordered (&iter, json_node_get_object (set));
+  fields = json_node_get_object (set);
+  json_object_iter_init_ordered (&iter, fields);
   while (json_object_iter_next_ordered (&iter, &field, &value))
     {
       if (!calque_kind_has_field (k, field))
@@ -231,22 +248,39 @@ calque_change_from_json (JsonNode  *node,
                        _("change sets “%.40s”, which a %s does not have"), field, calque_kind_to_string (k));
           return NULL;
         }
-      calque_change_set_field (change, field, calque_json_node_deep_copy (value));
+      if (!share_set)
+        calque_change_set_field (change, field, calque_json_node_deep_copy (value));
+    }
+  /* A sealed object cannot be changed, as calque_change_set_field() does
+   * to a change's set: that one is copied after all. */
+  if (share_set)
+    {
+      if (json_object_is_immutable (fields))
+        {
+          json_object_iter_init_ordered (&iter, fields);
+          while (json_object_iter_next_ordered (&iter, &field, &value))
+            calque_change_set_field (change, field, calque_json_node_deep_copy (value));
+        }
+      else
+        {
+          json_object_unref (change->set);
+          change->set = json_object_ref (fields);
+        }
     }
 
-  if ((m = member_of_type (obj, "delete", G_TYPE_BOOLEAN, FALSE, &local_error)))
+  if ((m = member_of_type (obj, common, "delete", G_TYPE_BOOLEAN, FALSE, &local_error)))
     change->delete_record = json_node_get_boolean (m);
   else if (local_error)
     goto fail;
-  if ((m = member_of_type (obj, "undelete", G_TYPE_BOOLEAN, FALSE, &local_error)))
+  if ((m = member_of_type (obj, common, "undelete", G_TYPE_BOOLEAN, FALSE, &local_error)))
     change->undelete = json_node_get_boolean (m);
   else if (local_error)
     goto fail;
-  if ((m = member_of_type (obj, "seq", G_TYPE_INT64, FALSE, &local_error)))
+  if ((m = member_of_type (obj, common, "seq", G_TYPE_INT64, FALSE, &local_error)))
     change->seq = json_node_get_int (m);
   else if (local_error)
     goto fail;
-  if ((m = member_of_type (obj, "author", G_TYPE_STRING, FALSE, &local_error)))
+  if ((m = member_of_type (obj, common, "author", G_TYPE_STRING, FALSE, &local_error)))
     change->author = g_strdup (json_node_get_string (m));
   else if (local_error)
     goto fail;
@@ -263,4 +297,19 @@ calque_change_from_json (JsonNode  *node,
 fail:
   g_propagate_error (error, g_steal_pointer (&local_error));
   return NULL;
+}
+
+CalqueChange *
+calque_change_from_json (JsonNode  *node,
+                         GError   **error)
+{
+  return change_from_json (node, NULL, FALSE, error);
+}
+
+CalqueChange *
+calque_change_from_message_json (JsonNode    *node,
+                                 JsonObject  *common,
+                                 GError     **error)
+{
+  return change_from_json (node, common, TRUE, error);
 }

@@ -62,6 +62,14 @@ JsonNode     *calque_change_to_json   (const CalqueChange *self);
  * "set" an object whose names are fields of the kind. */
 CalqueChange *calque_change_from_json (JsonNode        *node,
                                        GError         **error);
+/* The same, for a change in a decoded message: a member that @node lacks
+ * is taken from @common (NULL: none; the members that a changes page
+ * writes once for all its changes), and the change's "set" is @node's own
+ * object, not a copy. The caller drops @node afterwards and does not
+ * change it. */
+CalqueChange *calque_change_from_message_json (JsonNode        *node,
+                                               JsonObject      *common,
+                                               GError         **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CalqueChange, calque_change_free)
 

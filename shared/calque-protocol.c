@@ -765,9 +765,11 @@ all_finite (JsonNode *node)
 }
 
 /* The changes of a push (from a client: not numbered yet) or of the stream
- * (committed: numbered, with their author, none after @msg->head). */
+ * (committed: numbered, with their author, none after @msg->head), with
+ * the members @common gives them (NULL: none). */
 static gboolean
 decode_changes (JsonObject    *obj,
+                JsonObject    *common,
                 CalqueMessage *msg,
                 GError       **error)
 {
@@ -787,7 +789,8 @@ decode_changes (JsonObject    *obj,
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(GError) local_error = NULL;
-      g_autoptr(CalqueChange) change = calque_change_from_json (json_array_get_element (array, i), &local_error);
+      g_autoptr(CalqueChange) change = calque_change_from_message_json (json_array_get_element (array, i), common,
+                                                                        &local_error);
 
       if (change == NULL)
         {
@@ -819,7 +822,7 @@ decode_push (JsonObject    *obj,
   static const char * const members[] = { COMMON, "changes", NULL };
 
   return check_members (obj, "", members, error)
-         && decode_changes (obj, msg, error);
+         && decode_changes (obj, NULL, msg, error);
 }
 
 static gboolean
@@ -875,11 +878,33 @@ decode_stream (JsonObject    *obj,
                CalqueMessage *msg,
                GError       **error)
 {
-  static const char * const members[] = { COMMON, "changes", "head", NULL };
+  static const char * const members[] = { COMMON, "common", "changes", "head", NULL };
+  static const char * const common_members[] = { "client", "kind", "project", "author", NULL };
+  JsonObject *common = NULL;
 
-  return check_members (obj, "", members, error)
-         && get_int (obj, "", "head", 0, &msg->head, error)
-         && decode_changes (obj, msg, error);
+  if (!check_members (obj, "", members, error)
+      || !get_int (obj, "", "head", 0, &msg->head, error))
+    return FALSE;
+  /* What the page's changes share, written once; each change's values are
+   * checked as if it held them itself. */
+  if (json_object_has_member (obj, "common"))
+    {
+      JsonNode *node = json_object_get_member (obj, "common");
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *member;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return field_error (error, _("“%s” must be an object"), "common");
+      common = json_node_get_object (node);
+      if (!check_members (common, "common.", common_members, error))
+        return FALSE;
+      json_object_iter_init (&iter, common);
+      while (json_object_iter_next (&iter, &name, &member))
+        if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
+          return field_error (error, _("“common.%s” must be a string"), name);
+    }
+  return decode_changes (obj, common, msg, error);
 }
 
 static gboolean
@@ -1047,7 +1072,10 @@ calque_message_decode (const char  *data,
   if (!prescan (data, length, error))
     return NULL;
 
-  parser = json_parser_new_immutable ();
+  /* Not an immutable parser: sealing every node costs a walk of the tree,
+   * and the changes keep their "set" objects from it (they are changed
+   * further by nothing else). */
+  parser = json_parser_new ();
   if (!calque_json_load_one (parser, data, (gssize) length, &local_error))
     {
       g_set_error (error, CALQUE_PROTOCOL_ERROR, CALQUE_PROTOCOL_ERROR_SYNTAX,
@@ -1165,28 +1193,309 @@ append_changes (GString   *out,
   g_string_append_c (out, ']');
 }
 
+/* A changes page writes once, in "common", the members that its changes
+ * share (docs/protocol.md): the project always, and most often the
+ * client, the kind and the author. The changes come as the texts that
+ * calque_change_to_json() and calque-json-writer make, which is how the
+ * server stores them:
+ *
+ *   {"client":"<uuid>","op":N,"id":"<uuid>","kind":"<kind>","project":"<uuid>",
+ *    "set":{…},"clock":"…","base_seq":N,"delete":B,"undelete":B,"seq":N[,"author":"…"]}
+ *
+ * Such a text is cut into slices here and written again without what
+ * "common" says and without the "delete" and "undelete" that are false.
+ * A text of any other layout (written by an older version, say) goes out
+ * as it is: members of a change win over "common", so it means the same. */
+typedef struct
+{
+  const char *start;
+  gsize       length;
+} Slice;
+
+typedef enum { SHARED_CLIENT, SHARED_KIND, SHARED_PROJECT, SHARED_AUTHOR, N_SHARED } Shared;
+
+static const char * const shared_names[N_SHARED] = { "client", "kind", "project", "author" };
+
+typedef struct
+{
+  gboolean cut;               /* FALSE: not of the layout above; sent as it is */
+  Slice    shared[N_SHARED];  /* JSON values, quotes included; author may be empty */
+  Slice    op_id;             /* "op":N,"id":"<uuid>" */
+  Slice    body;              /* "set":{…},"clock":"…","base_seq":N */
+  gboolean delete_record;
+  gboolean undelete;
+  Slice    seq;               /* "seq":N */
+} ChangeText;
+
+static gboolean
+slice_equal (Slice a,
+             Slice b)
+{
+  return a.length == b.length && memcmp (a.start, b.start, a.length) == 0;
+}
+
+/* Moves @p past @literal if the text goes on with it. */
+static gboolean
+skip_literal (const char **p,
+              const char  *end,
+              const char  *literal)
+{
+  gsize n = strlen (literal);
+
+  if ((gsize) (end - *p) < n || memcmp (*p, literal, n) != 0)
+    return FALSE;
+  *p += n;
+  return TRUE;
+}
+
+/* A string value without escapes (ids, kinds): up to its closing quote. */
+static gboolean
+take_plain_string (const char **p,
+                   const char  *end,
+                   Slice       *out)
+{
+  const char *q = *p;
+
+  if (q >= end || *q != '"')
+    return FALSE;
+  for (q++; q < end && *q != '"'; q++)
+    if (*q == '\\')
+      return FALSE;
+  if (q >= end)
+    return FALSE;
+  *out = (Slice) { *p, q + 1 - *p };
+  *p = q + 1;
+  return TRUE;
+}
+
+static gboolean
+take_digits (const char **p,
+             const char  *end)
+{
+  const char *q = *p;
+
+  while (q < end && g_ascii_isdigit (*q))
+    q++;
+  if (q == *p)
+    return FALSE;
+  *p = q;
+  return TRUE;
+}
+
+static gboolean
+take_boolean (const char **p,
+              const char  *end,
+              gboolean    *out)
+{
+  if (skip_literal (p, end, "true"))
+    *out = TRUE;
+  else if (skip_literal (p, end, "false"))
+    *out = FALSE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* The last occurrence of @literal in [@from, @end), or NULL. */
+static const char *
+find_last (const char *from,
+           const char *end,
+           const char *literal)
+{
+  gsize n = strlen (literal);
+
+  for (const char *q = end - n; q >= from; q--)
+    if (memcmp (q, literal, n) == 0)
+      return q;
+  return NULL;
+}
+
+static void
+cut_change_text (const char *text,
+                 ChangeText *out)
+{
+  const char *end = text + strlen (text);
+  const char *p = text;
+  const char *tail;
+  Slice id;
+
+  memset (out, 0, sizeof *out);
+  if (!skip_literal (&p, end, "{\"client\":") || !take_plain_string (&p, end, &out->shared[SHARED_CLIENT])
+      || !skip_literal (&p, end, ","))
+    return;
+  out->op_id.start = p;
+  if (!skip_literal (&p, end, "\"op\":") || !take_digits (&p, end)
+      || !skip_literal (&p, end, ",\"id\":") || !take_plain_string (&p, end, &id))
+    return;
+  out->op_id = (Slice) { out->op_id.start, p - out->op_id.start };
+  if (!skip_literal (&p, end, ",\"kind\":") || !take_plain_string (&p, end, &out->shared[SHARED_KIND])
+      || !skip_literal (&p, end, ",\"project\":") || !take_plain_string (&p, end, &out->shared[SHARED_PROJECT])
+      || !skip_literal (&p, end, ",")
+      || !g_str_has_prefix (p, "\"set\":{"))
+    return;
+
+  /* The members after "set" are found from the end: a quote inside a
+   * string is always escaped, so the last ,"delete": of the text is the
+   * change's own, whatever the fields hold. */
+  tail = find_last (p, end, ",\"delete\":");
+  if (tail == NULL)
+    return;
+  out->body = (Slice) { p, tail - p };
+  p = tail;
+  if (!skip_literal (&p, end, ",\"delete\":") || !take_boolean (&p, end, &out->delete_record)
+      || !skip_literal (&p, end, ",\"undelete\":") || !take_boolean (&p, end, &out->undelete)
+      || !skip_literal (&p, end, ","))
+    return;
+  out->seq.start = p;
+  if (!skip_literal (&p, end, "\"seq\":") || !take_digits (&p, end))
+    return;
+  out->seq.length = p - out->seq.start;
+  if (skip_literal (&p, end, ",\"author\":"))
+    {
+      /* The author's string runs to the closing brace; the writer escaped it. */
+      if (end - p < 3 || *p != '"' || end[-2] != '"' || end[-1] != '}')
+        return;
+      out->shared[SHARED_AUTHOR] = (Slice) { p, end - 1 - p };
+    }
+  else if (!(p + 1 == end && *p == '}'))
+    return;
+  out->cut = TRUE;
+}
+
+/* Per member, the value most changes of the page have (a majority vote in
+ * one pass: exact when there is a majority, a fair guess otherwise). Only
+ * when every change was cut, and the author only if every change has one:
+ * a change without a member would take the common one. */
+static gboolean
+choose_common (const ChangeText *texts,
+               guint             n,
+               Slice             common[N_SHARED])
+{
+  for (guint m = 0; m < N_SHARED; m++)
+    common[m] = (Slice) { NULL, 0 };
+  if (n == 0)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (!texts[i].cut)
+      return FALSE;
+
+  for (guint m = 0; m < N_SHARED; m++)
+    {
+      guint votes = 0;
+
+      for (guint i = 0; i < n; i++)
+        {
+          if (texts[i].shared[m].length == 0)
+            {
+              common[m] = (Slice) { NULL, 0 };
+              break;
+            }
+          if (votes == 0)
+            {
+              common[m] = texts[i].shared[m];
+              votes = 1;
+            }
+          else if (slice_equal (common[m], texts[i].shared[m]))
+            votes++;
+          else
+            votes--;
+        }
+    }
+  return TRUE;
+}
+
+static void
+append_slice (GString *out,
+              Slice    slice)
+{
+  g_string_append_len (out, slice.start, slice.length);
+}
+
+static void
+append_cut_change (GString          *out,
+                   const ChangeText *text,
+                   const Slice       common[N_SHARED])
+{
+  g_string_append_c (out, '{');
+  if (!slice_equal (text->shared[SHARED_CLIENT], common[SHARED_CLIENT]))
+    {
+      g_string_append (out, "\"client\":");
+      append_slice (out, text->shared[SHARED_CLIENT]);
+      g_string_append_c (out, ',');
+    }
+  append_slice (out, text->op_id);
+  for (Shared m = SHARED_KIND; m <= SHARED_PROJECT; m++)
+    if (!slice_equal (text->shared[m], common[m]))
+      {
+        g_string_append_printf (out, ",\"%s\":", shared_names[m]);
+        append_slice (out, text->shared[m]);
+      }
+  g_string_append_c (out, ',');
+  append_slice (out, text->body);
+  if (text->delete_record)
+    g_string_append (out, ",\"delete\":true");
+  if (text->undelete)
+    g_string_append (out, ",\"undelete\":true");
+  g_string_append_c (out, ',');
+  append_slice (out, text->seq);
+  if (text->shared[SHARED_AUTHOR].length > 0 && !slice_equal (text->shared[SHARED_AUTHOR], common[SHARED_AUTHOR]))
+    {
+      g_string_append (out, ",\"author\":");
+      append_slice (out, text->shared[SHARED_AUTHOR]);
+    }
+  g_string_append_c (out, '}');
+}
+
 char *
 calque_message_encode_changes (GPtrArray *encoded,
                                gint64     head,
                                gsize     *out_length)
 {
+  g_autofree ChangeText *texts = NULL;
+  Slice common[N_SHARED];
+  gboolean has_common;
   GString *out;
   gsize size = 64;
 
   g_return_val_if_fail (encoded != NULL, NULL);
 
+  texts = g_new (ChangeText, MAX (encoded->len, 1));
   for (guint i = 0; i < encoded->len; i++)
-    size += strlen (g_ptr_array_index (encoded, i)) + 1;
+    {
+      cut_change_text (g_ptr_array_index (encoded, i), &texts[i]);
+      size += strlen (g_ptr_array_index (encoded, i)) + 1;
+    }
+  has_common = choose_common (texts, encoded->len, common);
+  for (guint i = 0; i < encoded->len && !has_common; i++)
+    texts[i].cut = FALSE;
+
   out = g_string_sized_new (size);
   g_string_append (out, "{\"type\":");
   calque_json_append_string (out, type_names[CALQUE_MESSAGE_CHANGES]);
   append_int_member (out, "v", CALQUE_PROTOCOL_VERSION);
+  if (has_common)
+    {
+      gboolean first = TRUE;
+
+      g_string_append (out, ",\"common\":{");
+      for (Shared m = 0; m < N_SHARED; m++)
+        if (common[m].length > 0)
+          {
+            g_string_append_printf (out, "%s\"%s\":", first ? "" : ",", shared_names[m]);
+            append_slice (out, common[m]);
+            first = FALSE;
+          }
+      g_string_append_c (out, '}');
+    }
   g_string_append (out, ",\"changes\":[");
   for (guint i = 0; i < encoded->len; i++)
     {
       if (i > 0)
         g_string_append_c (out, ',');
-      g_string_append (out, g_ptr_array_index (encoded, i));
+      if (texts[i].cut)
+        append_cut_change (out, &texts[i], common);
+      else
+        g_string_append (out, g_ptr_array_index (encoded, i));
     }
   g_string_append_c (out, ']');
   append_int_member (out, "head", head);
@@ -1236,9 +1545,19 @@ calque_message_encode (const CalqueMessage *self,
       append_string_member (out, "role", self->role);
       break;
     case CALQUE_MESSAGE_CHANGES:
-      append_changes (out, self->changes);
-      append_int_member (out, "head", self->head);
-      break;
+      {
+        g_autoptr(GPtrArray) encoded = g_ptr_array_new_full (self->changes->len, g_free);
+
+        /* Written as the server writes the stream, with "common". */
+        for (guint i = 0; i < self->changes->len; i++)
+          {
+            g_autoptr(JsonNode) node = calque_change_to_json (g_ptr_array_index (self->changes, i));
+
+            g_ptr_array_add (encoded, calque_json_node_to_string (node, NULL));
+          }
+        g_string_free (out, TRUE);
+        return calque_message_encode_changes (encoded, self->head, out_length);
+      }
     case CALQUE_MESSAGE_ACK:
       g_string_append (out, ",\"results\":[");
       for (guint i = 0; i < self->results->len; i++)

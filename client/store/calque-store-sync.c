@@ -704,6 +704,21 @@ calque_store_dismiss_refused (CalqueStore  *self,
 
 /* --- the pull --------------------------------------------------------------- */
 
+/* Whether @sql (a SELECT 1 … LIMIT 1) finds a row; TRUE when unsure. */
+static gboolean
+has_any_row (CalqueStore *self,
+             const char  *sql)
+{
+  sqlite3_stmt *stmt = _calque_store_cached_stmt (self, sql, NULL);
+  int rc;
+
+  if (stmt == NULL)
+    return TRUE;
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  return rc != SQLITE_DONE;
+}
+
 gboolean
 calque_store_apply_pulled (CalqueStore  *self,
                            const char   *project_id,
@@ -715,12 +730,18 @@ calque_store_apply_pulled (CalqueStore  *self,
   /* The server checked clocks and made the conflicts; the client only
    * merges, by the same rules, so that both reach the same state. */
   const CalqueMergeOptions options = { .now_ms = 0, .max_ahead_ms = -1, .make_conflicts = FALSE };
+  gboolean local_edits;
 
   g_return_val_if_fail (CALQUE_IS_STORE (self), FALSE);
   g_return_val_if_fail (changes != NULL, FALSE);
 
   if (!calque_store_begin (self, error))
     return FALSE;
+  /* With nothing waiting to be sent and no shadow row (a first sync, or
+   * a workspace that only reads), no record of the page has local edits,
+   * and none gets any below: two lookups a change are saved. */
+  local_edits = has_any_row (self, "SELECT 1 FROM outbox LIMIT 1")
+                || has_any_row (self, "SELECT 1 FROM shadow LIMIT 1");
 
   for (guint i = 0; i < changes->len; i++)
     {
@@ -739,8 +760,8 @@ calque_store_apply_pulled (CalqueStore  *self,
        * the merge validates the result, so it is written as it is. */
       /* (What shadow_get() does, with each lookup made once: this is the
        * loop a first sync of a large project spends its time in.) */
-      pending = has_pending (self, change->record_id);
-      shadow = shadow_row (self, change->record_id, &local_error);
+      pending = local_edits && has_pending (self, change->record_id);
+      shadow = local_edits ? shadow_row (self, change->record_id, &local_error) : NULL;
       had_shadow = shadow != NULL;
       if (local_error != NULL)
         {

@@ -611,19 +611,41 @@ deliver_cb (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
   handle_message (self, frame->message);
+
+  /* A page of changes takes a while to free, and this thread is the one
+   * that stores them: the decoder's thread frees it, between frames. The
+   * message alone goes back, not the frame, whose reference to the client
+   * must be dropped here. */
+  if (frame->message->changes != NULL && frame->message->changes->len > 0)
+    {
+      Frame *spent = g_new0 (Frame, 1);
+
+      spent->message = g_steal_pointer (&frame->message);
+      g_thread_pool_push (self->decoder, spent, NULL);
+    }
   return G_SOURCE_REMOVE;
 }
 
-/* In the decoder's thread: one thread, so frames keep their order. */
+/* In the decoder's thread: one thread, so frames keep their order. A
+ * frame without a client is a message handled already, to free. */
 static void
 decode_frame (gpointer data,
               gpointer user_data)
 {
   Frame *frame = data;
   gsize length = 0;
-  const char *bytes = g_bytes_get_data (frame->bytes, &length);
+  const char *bytes;
+  g_autoptr(GSource) source = NULL;
 
-  g_autoptr(GSource) source = g_idle_source_new ();
+  if (frame->self == NULL)
+    {
+      calque_message_free (frame->message);
+      g_free (frame);
+      return;
+    }
+
+  bytes = g_bytes_get_data (frame->bytes, &length);
+  source = g_idle_source_new ();
 
   frame->message = calque_message_decode (bytes, length, &frame->error);
   /* Always through a source of the engine's context: g_main_context_invoke()

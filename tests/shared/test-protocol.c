@@ -171,6 +171,33 @@ test_doc_examples (void)
       g_error ("docs/protocol.md has no example of %s (type %u)", calque_message_type_to_string (t), t);
 }
 
+/* The catch-up page is shown with "common" and with every change whole:
+ * both decode to the same changes. */
+static void
+test_doc_common (void)
+{
+  g_autoptr(GPtrArray) blocks = doc_examples ();
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) calque_message_free);
+  guint with_common = 0;
+
+  for (guint i = 0; i < blocks->len; i++)
+    {
+      const char *text = g_ptr_array_index (blocks, i);
+      CalqueMessage *msg = decode_str (text, NULL);
+
+      if (msg->type == CALQUE_MESSAGE_CHANGES && msg->changes->len > 0)
+        {
+          g_ptr_array_add (pages, msg);
+          with_common += strstr (text, "\"common\"") != NULL;
+        }
+      else
+        calque_message_free (msg);
+    }
+  g_assert_cmpuint (pages->len, ==, 2);
+  g_assert_cmpuint (with_common, ==, 1);
+  g_assert_true (calque_message_equal (g_ptr_array_index (pages, 0), g_ptr_array_index (pages, 1)));
+}
+
 /* Every code the codec knows is explained in the document, and no other. */
 static void
 test_doc_codes (void)
@@ -419,10 +446,14 @@ test_members (void)
             assert_refused_str (wrong, CALQUE_PROTOCOL_ERROR_FIELD, needle);
 
           /* Without "users" a presence list is a client's presence, which
-           * lacks "item". */
+           * lacks "item". Without "common", the changes of a page lack
+           * what it gave them. */
           missing = with_member (obj, name, NULL);
-          assert_refused_str (missing, CALQUE_PROTOCOL_ERROR_FIELD,
-                              strcmp (name, "users") == 0 ? "“item”" : needle);
+          if (strcmp (name, "common") == 0)
+            assert_refused_str (missing, CALQUE_PROTOCOL_ERROR_CHANGE, "“client”");
+          else
+            assert_refused_str (missing, CALQUE_PROTOCOL_ERROR_FIELD,
+                                strcmp (name, "users") == 0 ? "“item”" : needle);
         }
     }
 }
@@ -747,6 +778,122 @@ test_encode_changes (void)
   g_assert_cmpstr (empty, ==, empty_whole);
 }
 
+/* A page writes once what its changes share: the project, and the
+ * client, kind and author most of them have; a change that differs keeps
+ * its own. Decoded, every change is whole again. */
+static void
+test_changes_common (void)
+{
+  g_autoptr(CalqueMessage) message = calque_message_new_changes (50);
+  g_autoptr(CalqueMessage) back = NULL;
+  g_autoptr(GPtrArray) encoded = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  gsize full = 0, length = 0;
+  JsonObject *common;
+  JsonArray *changes;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      CalqueChange *change = make_change (i + 1, 40 + i, i == 2 ? "amélie \"<b>\"" : "bruno");
+      g_autoptr(JsonNode) node = NULL;
+
+      if (i == 3)
+        {
+          g_free (change->client_id);
+          change->client_id = g_strdup (ITEM);
+          change->kind = CALQUE_KIND_COMMENT;
+          change->delete_record = TRUE;
+          json_object_remove_member (change->set, "confidence");
+          json_object_remove_member (change->set, "labels");
+        }
+      node = calque_change_to_json (change);
+      g_ptr_array_add (encoded, calque_json_node_to_string (node, NULL));
+      full += strlen (g_ptr_array_index (encoded, i)) + 1;
+      calque_message_take_change (message, change);
+    }
+
+  text = calque_message_encode_changes (encoded, 50, &length);
+  g_assert_cmpuint (length, <, full);
+  root = json_from_string (text, &error);
+  g_assert_no_error (error);
+  common = json_object_get_object_member (json_node_get_object (root), "common");
+  g_assert_cmpstr (json_object_get_string_member (common, "client"), ==, CLIENT);
+  g_assert_cmpstr (json_object_get_string_member (common, "kind"), ==, "annotation");
+  g_assert_cmpstr (json_object_get_string_member (common, "project"), ==, PROJECT);
+  g_assert_cmpstr (json_object_get_string_member (common, "author"), ==, "bruno");
+  changes = json_object_get_array_member (json_node_get_object (root), "changes");
+  g_assert_false (json_object_has_member (json_array_get_object_element (changes, 0), "author"));
+  g_assert_false (json_object_has_member (json_array_get_object_element (changes, 0), "project"));
+  g_assert_false (json_object_has_member (json_array_get_object_element (changes, 0), "delete"));
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (changes, 2), "author"), ==,
+                   "amélie \"<b>\"");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (changes, 3), "client"), ==, ITEM);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (changes, 3), "kind"), ==, "comment");
+  g_assert_true (json_object_get_boolean_member (json_array_get_object_element (changes, 3), "delete"));
+
+  back = calque_message_decode (text, length, &error);
+  g_assert_no_error (error);
+  g_assert_true (calque_message_equal (message, back));
+  g_assert_cmpstr (((CalqueChange *) g_ptr_array_index (back->changes, 3))->client_id, ==, ITEM);
+  g_assert_true (((CalqueChange *) g_ptr_array_index (back->changes, 3))->delete_record);
+  g_assert_cmpstr (((CalqueChange *) g_ptr_array_index (back->changes, 2))->author, ==, "amélie \"<b>\"");
+
+  /* A text of another layout (members in another order) goes as it is,
+   * and then the page has no "common". */
+  g_ptr_array_add (encoded, g_strdup_printf ("{\"op\":9,\"client\":\"" CLIENT "\",\"id\":\"" RECORD "\","
+                                             "\"kind\":\"annotation\",\"project\":\"" PROJECT "\",\"set\":{},"
+                                             "\"clock\":\"019ab84f5c000000-5c1e8a7b3d90a4f1\",\"base_seq\":0,"
+                                             "\"seq\":45,\"author\":\"bruno\"}"));
+  g_clear_pointer (&text, g_free);
+  text = calque_message_encode_changes (encoded, 50, &length);
+  g_assert_null (strstr (text, "\"common\""));
+  g_assert_nonnull (strstr (text, g_ptr_array_index (encoded, 4)));
+  g_clear_pointer (&back, calque_message_free);
+  back = calque_message_decode (text, length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->changes->len, ==, 5);
+}
+
+static void
+test_changes_common_refused (void)
+{
+#define CHANGE_REST "\"op\":1,\"id\":\"" RECORD "\",\"set\":{},\"clock\":\"019ab84f5c000000-5c1e8a7b3d90a4f1\"," \
+                    "\"base_seq\":0,\"seq\":3"
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CalqueMessage) own = NULL;
+
+  /* A change's own member wins. */
+  own = decode_str ("{\"type\":\"changes\",\"v\":1,\"common\":{\"client\":\"" CLIENT "\",\"kind\":\"annotation\","
+                    "\"project\":\"" PROJECT "\",\"author\":\"bruno\"},\"changes\":[{" CHANGE_REST ",\"author\":\"amelie\","
+                    "\"kind\":\"comment\"}],\"head\":3}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (((CalqueChange *) g_ptr_array_index (own->changes, 0))->author, ==, "amelie");
+  g_assert_cmpint (((CalqueChange *) g_ptr_array_index (own->changes, 0))->kind, ==, CALQUE_KIND_COMMENT);
+  g_assert_cmpstr (((CalqueChange *) g_ptr_array_index (own->changes, 0))->client_id, ==, CLIENT);
+
+  assert_refused_str ("{\"type\":\"changes\",\"v\":1,\"common\":[],\"changes\":[],\"head\":3}",
+                      CALQUE_PROTOCOL_ERROR_FIELD, "“common”");
+  assert_refused_str ("{\"type\":\"changes\",\"v\":1,\"common\":{\"seq\":\"3\"},\"changes\":[],\"head\":3}",
+                      CALQUE_PROTOCOL_ERROR_FIELD, "“common.seq”");
+  assert_refused_str ("{\"type\":\"changes\",\"v\":1,\"common\":{\"author\":7},\"changes\":[],\"head\":3}",
+                      CALQUE_PROTOCOL_ERROR_FIELD, "“common.author”");
+  /* What common gives is checked as a change's own would be. */
+  assert_refused_str ("{\"type\":\"changes\",\"v\":1,\"common\":{\"client\":\"laptop\",\"kind\":\"annotation\","
+                      "\"project\":\"" PROJECT "\",\"author\":\"bruno\"},\"changes\":[{" CHANGE_REST "}],\"head\":3}",
+                      CALQUE_PROTOCOL_ERROR_CHANGE, "changes[0]");
+  assert_refused_str ("{\"type\":\"changes\",\"v\":1,\"common\":{\"client\":\"" CLIENT "\",\"kind\":\"annotation\","
+                      "\"project\":\"" PROJECT "\"},\"changes\":[{" CHANGE_REST "}],\"head\":3}",
+                      CALQUE_PROTOCOL_ERROR_CHANGE, "“author”");
+  /* Only the stream has it. */
+  assert_refused_str ("{\"type\":\"push\",\"v\":1,\"common\":{\"client\":\"" CLIENT "\"},\"changes\":[{\"op\":1,"
+                      "\"id\":\"" RECORD "\",\"kind\":\"annotation\",\"project\":\"" PROJECT "\",\"set\":{},"
+                      "\"clock\":\"019ab84f5c000000-5c1e8a7b3d90a4f1\",\"base_seq\":0}]}",
+                      CALQUE_PROTOCOL_ERROR_FIELD, "“common”");
+#undef CHANGE_REST
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -755,8 +902,11 @@ main (int   argc,
 
   g_test_add_func ("/protocol/doc/examples", test_doc_examples);
   g_test_add_func ("/protocol/doc/codes", test_doc_codes);
+  g_test_add_func ("/protocol/doc/common", test_doc_common);
   g_test_add_func ("/protocol/round-trip", test_round_trip);
   g_test_add_func ("/protocol/encode-changes", test_encode_changes);
+  g_test_add_func ("/protocol/changes-common", test_changes_common);
+  g_test_add_func ("/protocol/refuse/changes-common", test_changes_common_refused);
   g_test_add_func ("/protocol/decoded-values", test_decoded_values);
   g_test_add_func ("/protocol/names", test_names);
   g_test_add_func ("/protocol/refuse/not-a-message", test_not_a_message);
