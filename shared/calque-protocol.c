@@ -414,6 +414,48 @@ valid_escape (const char *data,
   return low >= 0xdc00 && low <= 0xdfff;
 }
 
+/* json-glib keeps the last of two members with one name; the protocol
+ * refuses such an object, since the two ends could read it differently.
+ * Objects nest: each open object counts its members on a stack, and a
+ * member that leaves the object no bigger than the count is a duplicate. */
+typedef struct
+{
+  GArray *counts;      /* guint per open object, innermost last */
+  char   *duplicate;   /* the first name seen twice */
+} MemberCount;
+
+static void
+object_started_cb (JsonParser  *parser,
+                   MemberCount *members)
+{
+  guint zero = 0;
+
+  g_array_append_val (members->counts, zero);
+}
+
+static void
+object_member_cb (JsonParser  *parser,
+                  JsonObject  *object,
+                  const char  *name,
+                  MemberCount *members)
+{
+  guint *count;
+
+  g_assert (members->counts->len > 0);
+  count = &g_array_index (members->counts, guint, members->counts->len - 1);
+  (*count)++;
+  if (json_object_get_size (object) < *count && members->duplicate == NULL)
+    members->duplicate = g_strdup (name);
+}
+
+static void
+object_ended_cb (JsonParser  *parser,
+                 JsonObject  *object,
+                 MemberCount *members)
+{
+  g_array_set_size (members->counts, members->counts->len - 1);
+}
+
 /* One pass over the frame before json-glib sees it, for two reasons.
  *
  * json-glib 1.6 parses nested arrays and objects by recursion, a few
@@ -1045,6 +1087,7 @@ calque_message_decode (const char  *data,
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(CalqueMessage) msg = NULL;
+  MemberCount members = { NULL, NULL };
   JsonNode *root;
   JsonObject *obj;
   gint64 version;
@@ -1076,10 +1119,24 @@ calque_message_decode (const char  *data,
    * and the changes keep their "set" objects from it (they are changed
    * further by nothing else). */
   parser = json_parser_new ();
-  if (!calque_json_load_one (parser, data, (gssize) length, &local_error))
+  members.counts = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_signal_connect (parser, "object-start", G_CALLBACK (object_started_cb), &members);
+  g_signal_connect (parser, "object-member", G_CALLBACK (object_member_cb), &members);
+  g_signal_connect (parser, "object-end", G_CALLBACK (object_ended_cb), &members);
+  ok = calque_json_load_one (parser, data, (gssize) length, &local_error);
+  g_array_unref (members.counts);
+  if (!ok)
     {
       g_set_error (error, CALQUE_PROTOCOL_ERROR, CALQUE_PROTOCOL_ERROR_SYNTAX,
                    _("the message is not JSON: %s"), local_error->message);
+      g_free (members.duplicate);
+      return NULL;
+    }
+  if (members.duplicate != NULL)
+    {
+      g_set_error (error, CALQUE_PROTOCOL_ERROR, CALQUE_PROTOCOL_ERROR_FIELD,
+                   _("the member “%s” appears twice in one object"), members.duplicate);
+      g_free (members.duplicate);
       return NULL;
     }
   root = json_parser_get_root (parser);

@@ -371,6 +371,26 @@ test_type_and_version (void)
   assert_refused_str ("{\"type\":\"ping\",\"v\":1.0,\"id\":1}", CALQUE_PROTOCOL_ERROR_FIELD, "“v”");
   assert_refused_str ("{\"type\":7,\"v\":1,\"id\":1}", CALQUE_PROTOCOL_ERROR_FIELD, "“type”");
 
+  /* A member twice in one object, at any depth: the two ends could read
+   * it differently, so it is refused, not resolved. */
+  assert_refused_str ("{\"type\":\"ping\",\"v\":1,\"id\":1,\"id\":2}", CALQUE_PROTOCOL_ERROR_FIELD, "“id”");
+  assert_refused_str ("{\"type\":\"ping\",\"type\":\"ping\",\"v\":1,\"id\":1}", CALQUE_PROTOCOL_ERROR_FIELD,
+                      "twice");
+  assert_refused_str ("{\"type\":\"push\",\"v\":1,\"changes\":[{\"client\":\"a\",\"set\":{\"name\":\"x\",\"name\":\"y\"}}]}",
+                      CALQUE_PROTOCOL_ERROR_FIELD, "“name”");
+  /* The same name in two different objects is no duplicate. */
+  {
+    g_autoptr(GError) ok_error = NULL;
+    g_autoptr(CalqueMessage) ok = calque_message_decode ("{\"type\":\"ping\",\"v\":1,\"id\":1,\"x\":{\"id\":2,\"v\":{\"id\":3}}}",
+                                                         strlen ("{\"type\":\"ping\",\"v\":1,\"id\":1,\"x\":{\"id\":2,\"v\":{\"id\":3}}}"),
+                                                         &ok_error);
+
+    /* Refused, but for the unknown member "x", not for a duplicate. */
+    g_assert_null (ok);
+    g_assert_error (ok_error, CALQUE_PROTOCOL_ERROR, CALQUE_PROTOCOL_ERROR_FIELD);
+    g_assert_null (strstr (ok_error->message, "twice"));
+  }
+
   /* A peer's text quoted back is cut short. */
   for (int i = 0; i < 100000; i++)
     g_string_append_c (long_type, 'x');
