@@ -19,7 +19,7 @@ help:
 	@echo "make build      install missing packages (as root), configure, compile (default)"
 	@echo "make demo       build, make $(BUILD)/demo-workspace from data/samples, open the app on it"
 	@echo "make check      build, run every test suite under Xvfb, print 'tests: N passed, N failed'"
-	@echo "make memcheck   the shared, client, server and fuzz suites under valgrind (slow)"
+	@echo "make memcheck   the shared, client, server, e2e and fuzz suites under valgrind (slow)"
 	@echo "make bench      build, run the benchmarks ($(BUILD)/tests/bench/bench-*)"
 	@echo "make pot        update po/calque.pot from the sources"
 	@echo "make update-po  merge po/calque.pot into every po/*.po"
@@ -62,7 +62,7 @@ check: build
 # programs run under valgrind (servers they start run plainly); the gui
 # suite is left to `make check`.
 memcheck: build
-	meson test -C $(BUILD) --setup valgrind --suite shared --suite client --suite server --suite fuzz --print-errorlogs
+	meson test -C $(BUILD) --setup valgrind --suite shared --suite client --suite server --suite e2e --suite fuzz --print-errorlogs
 
 # Benchmarks print figures rather than pass or fail, so they are not tests.
 bench: build

@@ -416,8 +416,36 @@ valid_escape (const char *data,
 
 /* json-glib keeps the last of two members with one name; the protocol
  * refuses such an object, since the two ends could read it differently.
- * Objects nest: each open object counts its members on a stack, and a
- * member that leaves the object no bigger than the count is a duplicate. */
+ * The cheap test: the prescan counts the colons outside strings, one per
+ * member written, and the tree must hold as many. Only when it does not
+ * is the frame read again, counting each object's members as the parser
+ * adds them, to name the member. */
+static gsize
+count_members (JsonNode *node)
+{
+  gsize n = 0;
+
+  if (node == NULL)
+    return 0;
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, NULL, &value))
+        n += 1 + count_members (value);
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0, len = json_array_get_length (array); i < len; i++)
+        n += count_members (json_array_get_element (array, i));
+    }
+  return n;
+}
+
 typedef struct
 {
   GArray *counts;      /* guint per open object, innermost last */
@@ -433,6 +461,7 @@ object_started_cb (JsonParser  *parser,
   g_array_append_val (members->counts, zero);
 }
 
+/* Each new name makes the object one bigger; a name seen before does not. */
 static void
 object_member_cb (JsonParser  *parser,
                   JsonObject  *object,
@@ -456,6 +485,22 @@ object_ended_cb (JsonParser  *parser,
   g_array_set_size (members->counts, members->counts->len - 1);
 }
 
+/* The first member name that appears twice in one object of @data. */
+static char *
+find_duplicate_member (const char *data,
+                       gsize       length)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  MemberCount members = { g_array_new (FALSE, FALSE, sizeof (guint)), NULL };
+
+  g_signal_connect (parser, "object-start", G_CALLBACK (object_started_cb), &members);
+  g_signal_connect (parser, "object-member", G_CALLBACK (object_member_cb), &members);
+  g_signal_connect (parser, "object-end", G_CALLBACK (object_ended_cb), &members);
+  json_parser_load_from_data (parser, data, (gssize) length, NULL);
+  g_array_unref (members.counts);
+  return members.duplicate;
+}
+
 /* One pass over the frame before json-glib sees it, for two reasons.
  *
  * json-glib 1.6 parses nested arrays and objects by recursion, a few
@@ -474,10 +519,12 @@ object_ended_cb (JsonParser  *parser,
 static gboolean
 prescan (const char  *data,
          gsize        length,
+         gsize       *out_n_members,
          GError     **error)
 {
   guint depth = 0;
   gboolean in_string = FALSE;
+  gsize n_members = 0;
 
   for (gsize i = 0; i < length; i++)
     {
@@ -513,6 +560,9 @@ prescan (const char  *data,
           if (depth > 0)
             depth--;
         }
+      /* Outside strings, every member of every object has one colon. */
+      else if (c == ':')
+        n_members++;
       /* Numbers, true, false and null, and what separates values. */
       else if (!is_space (c) && !strchr (",:0123456789+-.eEaflnrstu", c))
         {
@@ -521,6 +571,7 @@ prescan (const char  *data,
           return FALSE;
         }
     }
+  *out_n_members = n_members;
   return TRUE;
 }
 
@@ -1087,7 +1138,7 @@ calque_message_decode (const char  *data,
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(CalqueMessage) msg = NULL;
-  MemberCount members = { NULL, NULL };
+  gsize n_members = 0;
   JsonNode *root;
   JsonObject *obj;
   gint64 version;
@@ -1112,31 +1163,27 @@ calque_message_decode (const char  *data,
                            length == 0 ? _("the message is empty") : _("the message is not UTF-8 text"));
       return NULL;
     }
-  if (!prescan (data, length, error))
+  if (!prescan (data, length, &n_members, error))
     return NULL;
 
   /* Not an immutable parser: sealing every node costs a walk of the tree,
    * and the changes keep their "set" objects from it (they are changed
    * further by nothing else). */
   parser = json_parser_new ();
-  members.counts = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_signal_connect (parser, "object-start", G_CALLBACK (object_started_cb), &members);
-  g_signal_connect (parser, "object-member", G_CALLBACK (object_member_cb), &members);
-  g_signal_connect (parser, "object-end", G_CALLBACK (object_ended_cb), &members);
-  ok = calque_json_load_one (parser, data, (gssize) length, &local_error);
-  g_array_unref (members.counts);
-  if (!ok)
+  if (!calque_json_load_one (parser, data, (gssize) length, &local_error))
     {
       g_set_error (error, CALQUE_PROTOCOL_ERROR, CALQUE_PROTOCOL_ERROR_SYNTAX,
                    _("the message is not JSON: %s"), local_error->message);
-      g_free (members.duplicate);
       return NULL;
     }
-  if (members.duplicate != NULL)
+  /* Fewer members in the tree than colons in the text: a name came twice
+   * in one object, and the parser kept only the last. */
+  if (count_members (json_parser_get_root (parser)) != n_members)
     {
+      g_autofree char *twice = find_duplicate_member (data, length);
+
       g_set_error (error, CALQUE_PROTOCOL_ERROR, CALQUE_PROTOCOL_ERROR_FIELD,
-                   _("the member “%s” appears twice in one object"), members.duplicate);
-      g_free (members.duplicate);
+                   _("the member “%s” appears twice in one object"), twice != NULL ? twice : "");
       return NULL;
     }
   root = json_parser_get_root (parser);
