@@ -95,11 +95,22 @@ static const char schema_v3[] =
   "  at INTEGER NOT NULL"
   ");";
 
+/* v4: the records of one item (annotations, tasks, comments), found
+ * without reading the whole project, for opening an item in the canvas.
+ * json_extract() fails on text that is not JSON, and an index on it would
+ * make a damaged row block the migration and every later write of that
+ * row: such a row is indexed under NULL instead, and still reported by
+ * whoever reads it. */
+static const char schema_v4[] =
+  "CREATE INDEX records_by_item ON records"
+  "  ((CASE WHEN json_valid (fields) THEN json_extract (fields, '$.item') END), kind);";
+
 static const char * const steps[] = {
   NULL,       /* version 0: an empty file */
   schema_v1,
   schema_v2,
   schema_v3,
+  schema_v4,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == CALQUE_STORE_SCHEMA_VERSION + 1);

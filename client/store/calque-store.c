@@ -29,6 +29,7 @@ typedef enum {
   STMT_FIND_SHA256,
   STMT_FIND_SOURCE,
   STMT_OUTBOX_SIZE,
+  STMT_LIST_KIND_ITEM,
   N_STMTS
 } StmtId;
 
@@ -73,6 +74,11 @@ static const char * const stmt_sql[N_STMTS] = {
     " AND deleted = 0 LIMIT 1",
   [STMT_OUTBOX_SIZE] =
     "SELECT count(*) FROM outbox",
+  /* The expression is the index's (records_by_item, schema v4), word for word. */
+  [STMT_LIST_KIND_ITEM] =
+    "SELECT id, kind, project, deleted, fields, clocks FROM records"
+    " WHERE (CASE WHEN json_valid (fields) THEN json_extract (fields, '$.item') END) = ?2"
+    " AND kind = ?1 AND deleted = 0 ORDER BY id",
 };
 
 struct _CalqueStore {
@@ -798,6 +804,25 @@ calque_store_list (CalqueStore  *self,
   sqlite3_bind_text (stmt, 1, calque_kind_to_string (kind), -1, SQLITE_STATIC);
   if (project_id)
     sqlite3_bind_text (stmt, 2, project_id, -1, SQLITE_TRANSIENT);
+  return collect_rows (self, stmt, error);
+}
+
+GPtrArray *
+calque_store_list_for_item (CalqueStore  *self,
+                            CalqueKind    kind,
+                            const char   *item_id,
+                            GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (self), NULL);
+  g_return_val_if_fail (kind < CALQUE_N_KINDS, NULL);
+  g_return_val_if_fail (item_id != NULL, NULL);
+
+  if (!(stmt = get_stmt (self, STMT_LIST_KIND_ITEM, error)))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, calque_kind_to_string (kind), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, item_id, -1, SQLITE_TRANSIENT);
   return collect_rows (self, stmt, error);
 }
 

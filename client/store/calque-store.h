@@ -24,7 +24,7 @@ typedef enum {
 GQuark calque_store_error_quark (void);
 
 /* The schema version this program writes. */
-#define CALQUE_STORE_SCHEMA_VERSION 3
+#define CALQUE_STORE_SCHEMA_VERSION 4
 
 #define CALQUE_TYPE_STORE (calque_store_get_type ())
 G_DECLARE_FINAL_TYPE (CalqueStore, calque_store, CALQUE, STORE, GObject)
@@ -67,6 +67,13 @@ CalqueRecord *calque_store_get           (CalqueStore   *self,
 GPtrArray    *calque_store_list          (CalqueStore   *self,
                                           CalqueKind     kind,
                                           const char    *project_id,
+                                          GError       **error);
+/* The records of one kind (annotations, tasks, comments) that belong to
+ * item @item_id, oldest first; tombstones are left out. Indexed: opening
+ * an item of a large project does not read the project. */
+GPtrArray    *calque_store_list_for_item (CalqueStore  *self,
+                                          CalqueKind     kind,
+                                          const char    *item_id,
                                           GError       **error);
 /* Every record of a project, tombstones included, projects first, then in
  * the order that lets a reader resolve references (labels before items

@@ -355,6 +355,91 @@ test_find_by_hash (Fixture       *f,
   g_assert_nonnull (strstr (plan, "records_by_blob"));
 }
 
+static CalqueRecord *
+save_item (Fixture    *f,
+           const char *name)
+{
+  CalqueRecord *item = calque_record_new (CALQUE_KIND_ITEM, calque_record_get_id (f->project));
+  g_autoptr(GError) error = NULL;
+
+  calque_record_set_string (item, "media", "image");
+  calque_record_set_string (item, "name", name);
+  calque_record_set_string (item, "url", "https://media.example.org/a.png");
+  calque_record_set_int (item, "width", 100);
+  calque_record_set_int (item, "height", 80);
+  g_assert_true (calque_store_save (f->store, item, &error));
+  g_assert_no_error (error);
+  return item;
+}
+
+static CalqueRecord *
+save_comment (Fixture      *f,
+              CalqueRecord *item,
+              const char   *text)
+{
+  CalqueRecord *comment = calque_record_new (CALQUE_KIND_COMMENT, calque_record_get_id (f->project));
+  g_autoptr(GError) error = NULL;
+
+  calque_record_set_string (comment, "item", calque_record_get_id (item));
+  calque_record_set_string (comment, "author", "amelie");
+  calque_record_set_string (comment, "text", text);
+  g_assert_true (calque_store_save (f->store, comment, &error));
+  g_assert_no_error (error);
+  return comment;
+}
+
+/* An item's records, without the other items', the deleted ones or other
+ * kinds; found through the index, even with a damaged row about. */
+static void
+test_list_for_item (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(CalqueRecord) heron = save_item (f, "heron.jpg");
+  g_autoptr(CalqueRecord) owl = save_item (f, "owl.jpg");
+  g_autoptr(CalqueRecord) first = save_comment (f, heron, "blurred");
+  g_autoptr(CalqueRecord) second = save_comment (f, heron, "cropped");
+  g_autoptr(CalqueRecord) elsewhere = save_comment (f, owl, "fine");
+  g_autoptr(CalqueRecord) gone = save_comment (f, heron, "withdrawn");
+  g_autoptr(GPtrArray) comments = NULL;
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plan = NULL;
+  sqlite3 *db;
+
+  calque_record_set_deleted (gone, TRUE);
+  g_assert_true (calque_store_save (f->store, gone, &error));
+
+  comments = calque_store_list_for_item (f->store, CALQUE_KIND_COMMENT, calque_record_get_id (heron), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (comments->len, ==, 2);
+  g_assert_cmpstr (calque_record_get_id (g_ptr_array_index (comments, 0)), ==, calque_record_get_id (first));
+  g_assert_cmpstr (calque_record_get_id (g_ptr_array_index (comments, 1)), ==, calque_record_get_id (second));
+  tasks = calque_store_list_for_item (f->store, CALQUE_KIND_TASK, calque_record_get_id (heron), &error);
+  g_assert_cmpuint (tasks->len, ==, 0);
+
+  db = open_raw (f->path);
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "EXPLAIN QUERY PLAN SELECT id FROM records WHERE"
+                                         " (CASE WHEN json_valid (fields) THEN json_extract (fields, '$.item') END) = 'x'"
+                                         " AND kind = 'comment' AND deleted = 0",
+                                         -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    plan = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+    sqlite3_finalize (stmt);
+  }
+  /* A row damaged on disk does not stop the others from being written. */
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE records SET fields = '{not json' WHERE kind = 'project'",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_nonnull (strstr (plan, "records_by_item"));
+
+  calque_record_set_string (elsewhere, "text", "fine after all");
+  g_assert_true (calque_store_save (f->store, elsewhere, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_id_never_changes_project (Fixture       *f,
                                gconstpointer  data)
@@ -434,6 +519,7 @@ main (int argc, char **argv)
   ADD ("/store/newer-schema-refused", test_newer_schema_refused);
   ADD ("/store/damaged-row", test_damaged_row);
   ADD ("/store/find-by-hash", test_find_by_hash);
+  ADD ("/store/list-for-item", test_list_for_item);
   ADD ("/store/id-never-changes-project", test_id_never_changes_project);
   ADD ("/store/annotation-checked-against-item", test_annotation_checked_against_item);
   return g_test_run ();
