@@ -1,0 +1,510 @@
+/* calque-item-annotations.c — the annotations of one item, as the canvas edits them */
+#define G_LOG_DOMAIN "calque-item-annotations"
+
+#include "calque-item-annotations.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+struct _CalqueItemAnnotations
+{
+  GObject        parent_instance;
+
+  CalqueStore   *store;
+  CalqueHistory *history;
+  CalqueRecord  *item;
+  char          *author;
+  GPtrArray     *annotations;   /* CalqueRecord, oldest first (ids are time-ordered) */
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CalqueItemAnnotations, calque_item_annotations, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+static gboolean
+find (CalqueItemAnnotations *self,
+      const char            *id,
+      guint                 *out_position)
+{
+  for (guint i = 0; i < self->annotations->len; i++)
+    if (strcmp (calque_record_get_id (g_ptr_array_index (self->annotations, i)), id) == 0)
+      {
+        *out_position = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static gint
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  return strcmp (calque_record_get_id (*(CalqueRecord **) a), calque_record_get_id (*(CalqueRecord **) b));
+}
+
+/* Puts @record (a fresh copy from the store, or a tombstone) where it
+ * belongs in the model, telling the views. */
+static void
+take_record (CalqueItemAnnotations *self,
+             CalqueRecord          *record)
+{
+  const char *id = calque_record_get_id (record);
+  gboolean gone = calque_record_get_deleted (record);
+  guint position;
+
+  if (find (self, id, &position))
+    {
+      if (gone)
+        g_ptr_array_remove_index (self->annotations, position);
+      else
+        {
+          CalqueRecord *old = g_ptr_array_index (self->annotations, position);
+
+          g_ptr_array_index (self->annotations, position) = g_object_ref (record);
+          g_object_unref (old);
+        }
+      g_list_model_items_changed (G_LIST_MODEL (self), position, 1, gone ? 0 : 1);
+      return;
+    }
+  if (gone)
+    return;
+
+  /* Ids are UUIDv7, ordered by creation: insert in order. */
+  position = self->annotations->len;
+  while (position > 0 && compare_ids (&g_ptr_array_index (self->annotations, position - 1), &record) > 0)
+    position--;
+  g_ptr_array_insert (self->annotations, position, g_object_ref (record));
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
+}
+
+/* Saves @annotation through the history and shows the stored result. */
+static gboolean
+save (CalqueItemAnnotations  *self,
+      CalqueRecord           *annotation,
+      const char             *label,
+      GError                **error)
+{
+  g_autoptr(CalqueRecord) stored = NULL;
+
+  calque_record_set_int (annotation, "updated", g_get_real_time () / 1000);
+  if (!calque_annotation_validate_for_item (annotation, self->item, error))
+    return FALSE;
+  if (!calque_history_save (self->history, annotation, label, error))
+    return FALSE;
+  stored = calque_store_get (self->store, calque_record_get_id (annotation), error);
+  if (stored == NULL)
+    return FALSE;
+  take_record (self, stored);
+  return TRUE;
+}
+
+/* A copy of annotation @id to edit, or NULL with an error. */
+static CalqueRecord *
+dup_for_edit (CalqueItemAnnotations  *self,
+              const char             *id,
+              GError                **error)
+{
+  guint position;
+
+  if (!find (self, id, &position))
+    {
+      g_set_error (error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_NOT_FOUND,
+                   _("annotation %s is not on this item"), id);
+      return NULL;
+    }
+  return calque_record_copy (g_ptr_array_index (self->annotations, position));
+}
+
+static void
+set_labels (CalqueRecord       *annotation,
+            const char * const *label_ids)
+{
+  JsonArray *array = json_array_new ();
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  for (guint i = 0; label_ids != NULL && label_ids[i] != NULL; i++)
+    json_array_add_string_element (array, label_ids[i]);
+  json_node_take_array (node, array);
+  calque_record_set_field (annotation, "labels", node);
+}
+
+static void
+clamp_point (double *x,
+             double *y,
+             double  width,
+             double  height)
+{
+  /* NaN is left as it is, for validation to refuse with its reason:
+   * moving it to 0 would hide a bug as a shape in the corner. */
+  if (!isnan (*x))
+    *x = CLAMP (*x, 0, width);
+  if (!isnan (*y))
+    *y = CLAMP (*y, 0, height);
+}
+
+static void
+clamp_points (GArray *points,
+              double  width,
+              double  height)
+{
+  for (guint i = 0; points != NULL && i + 1 < points->len; i += 2)
+    clamp_point (&g_array_index (points, double, i), &g_array_index (points, double, i + 1), width, height);
+}
+
+/* --- GListModel --------------------------------------------------------------- */
+
+static GType
+get_item_type (GListModel *model)
+{
+  return CALQUE_TYPE_RECORD;
+}
+
+static guint
+get_n_items (GListModel *model)
+{
+  return CALQUE_ITEM_ANNOTATIONS (model)->annotations->len;
+}
+
+static gpointer
+get_item (GListModel *model,
+          guint       position)
+{
+  CalqueItemAnnotations *self = CALQUE_ITEM_ANNOTATIONS (model);
+
+  if (position >= self->annotations->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->annotations, position));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = get_item_type;
+  iface->get_n_items = get_n_items;
+  iface->get_item = get_item;
+}
+
+/* --- GObject ---------------------------------------------------------------------- */
+
+static void
+calque_item_annotations_dispose (GObject *object)
+{
+  CalqueItemAnnotations *self = CALQUE_ITEM_ANNOTATIONS (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->history);
+  g_clear_object (&self->item);
+  g_clear_pointer (&self->annotations, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (calque_item_annotations_parent_class)->dispose (object);
+}
+
+static void
+calque_item_annotations_finalize (GObject *object)
+{
+  CalqueItemAnnotations *self = CALQUE_ITEM_ANNOTATIONS (object);
+
+  g_free (self->author);
+
+  G_OBJECT_CLASS (calque_item_annotations_parent_class)->finalize (object);
+}
+
+static void
+calque_item_annotations_class_init (CalqueItemAnnotationsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = calque_item_annotations_dispose;
+  object_class->finalize = calque_item_annotations_finalize;
+}
+
+static void
+calque_item_annotations_init (CalqueItemAnnotations *self)
+{
+}
+
+/* --- public API ---------------------------------------------------------------- */
+
+void
+calque_shape_clamp_to_image (CalqueShape *shape,
+                             double       width,
+                             double       height)
+{
+  g_return_if_fail (shape != NULL);
+
+  if (width <= 0 || height <= 0)
+    return;   /* unknown size: nothing to clamp to */
+
+  switch (shape->kind)
+    {
+    case CALQUE_SHAPE_BOX:
+      {
+        double x1 = shape->x + shape->w;
+        double y1 = shape->y + shape->h;
+
+        /* Rotated boxes are left to validation: their corners are not x, y. */
+        if (shape->rotation != 0)
+          break;
+        clamp_point (&shape->x, &shape->y, width, height);
+        clamp_point (&x1, &y1, width, height);
+        shape->w = x1 - shape->x;
+        shape->h = y1 - shape->y;
+        break;
+      }
+    case CALQUE_SHAPE_POINT:
+      clamp_point (&shape->x, &shape->y, width, height);
+      break;
+    case CALQUE_SHAPE_POLYGON:
+      clamp_points (shape->points, width, height);
+      for (guint i = 0; shape->holes != NULL && i < shape->holes->len; i++)
+        clamp_points (g_ptr_array_index (shape->holes, i), width, height);
+      break;
+    case CALQUE_SHAPE_POLYLINE:
+      clamp_points (shape->points, width, height);
+      break;
+    case CALQUE_SHAPE_SPAN:
+    case CALQUE_SHAPE_SEGMENT:
+    case CALQUE_SHAPE_CLASSIFICATION:
+    default:
+      break;
+    }
+}
+
+CalqueItemAnnotations *
+calque_item_annotations_new (CalqueStore    *store,
+                             CalqueHistory  *history,
+                             CalqueRecord   *item,
+                             const char     *author,
+                             GError        **error)
+{
+  g_autoptr(CalqueItemAnnotations) self = NULL;
+  GPtrArray *annotations;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (store), NULL);
+  g_return_val_if_fail (CALQUE_IS_HISTORY (history), NULL);
+  g_return_val_if_fail (CALQUE_IS_RECORD (item), NULL);
+  g_return_val_if_fail (author != NULL, NULL);
+
+  annotations = calque_store_list_for_item (store, CALQUE_KIND_ANNOTATION, calque_record_get_id (item), error);
+  if (annotations == NULL)
+    return NULL;
+
+  self = g_object_new (CALQUE_TYPE_ITEM_ANNOTATIONS, NULL);
+  self->store = g_object_ref (store);
+  self->history = g_object_ref (history);
+  self->item = g_object_ref (item);
+  self->author = g_strdup (author);
+  self->annotations = annotations;
+  return g_steal_pointer (&self);
+}
+
+CalqueRecord *
+calque_item_annotations_get_item (CalqueItemAnnotations *self)
+{
+  g_return_val_if_fail (CALQUE_IS_ITEM_ANNOTATIONS (self), NULL);
+
+  return self->item;
+}
+
+CalqueRecord *
+calque_item_annotations_lookup (CalqueItemAnnotations *self,
+                                const char            *id)
+{
+  guint position;
+
+  g_return_val_if_fail (CALQUE_IS_ITEM_ANNOTATIONS (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  return find (self, id, &position) ? g_ptr_array_index (self->annotations, position) : NULL;
+}
+
+char *
+calque_item_annotations_add (CalqueItemAnnotations  *self,
+                             const CalqueShape      *shape,
+                             const char * const     *label_ids,
+                             GError                **error)
+{
+  g_autoptr(CalqueRecord) annotation = NULL;
+  g_autoptr(CalqueShape) clamped = NULL;
+  CalqueShapeBounds bounds;
+  gint64 now_ms = g_get_real_time () / 1000;
+  const char *label;
+
+  g_return_val_if_fail (CALQUE_IS_ITEM_ANNOTATIONS (self), NULL);
+  g_return_val_if_fail (shape != NULL, NULL);
+
+  calque_item_get_bounds (self->item, &bounds);
+  clamped = calque_shape_copy (shape);
+  calque_shape_clamp_to_image (clamped, bounds.width, bounds.height);
+
+  annotation = calque_record_new (CALQUE_KIND_ANNOTATION, calque_record_get_project (self->item));
+  calque_record_set_string (annotation, "item", calque_record_get_id (self->item));
+  calque_record_set_string (annotation, "author", self->author);
+  set_labels (annotation, label_ids);
+  calque_record_set_shape (annotation, clamped);
+  calque_record_set_int (annotation, "created", now_ms);
+
+  switch (shape->kind)
+    {
+    case CALQUE_SHAPE_BOX: label = _("Draw Box"); break;
+    case CALQUE_SHAPE_POLYGON: label = _("Draw Polygon"); break;
+    case CALQUE_SHAPE_POLYLINE: label = _("Draw Polyline"); break;
+    case CALQUE_SHAPE_POINT: label = _("Place Point"); break;
+    default: label = _("Add Annotation"); break;
+    }
+  if (!save (self, annotation, label, error))
+    return NULL;
+  return g_strdup (calque_record_get_id (annotation));
+}
+
+gboolean
+calque_item_annotations_set_shape (CalqueItemAnnotations  *self,
+                                   const char             *id,
+                                   const CalqueShape      *shape,
+                                   GError                **error)
+{
+  g_autoptr(CalqueRecord) annotation = NULL;
+  g_autoptr(CalqueShape) clamped = NULL;
+  CalqueShapeBounds bounds;
+
+  g_return_val_if_fail (CALQUE_IS_ITEM_ANNOTATIONS (self), FALSE);
+  g_return_val_if_fail (id != NULL && shape != NULL, FALSE);
+
+  annotation = dup_for_edit (self, id, error);
+  if (annotation == NULL)
+    return FALSE;
+  calque_item_get_bounds (self->item, &bounds);
+  clamped = calque_shape_copy (shape);
+  calque_shape_clamp_to_image (clamped, bounds.width, bounds.height);
+  calque_record_set_shape (annotation, clamped);
+  return save (self, annotation, _("Edit Shape"), error);
+}
+
+gboolean
+calque_item_annotations_set_labels (CalqueItemAnnotations  *self,
+                                    const char             *id,
+                                    const char * const     *label_ids,
+                                    GError                **error)
+{
+  g_autoptr(CalqueRecord) annotation = NULL;
+
+  g_return_val_if_fail (CALQUE_IS_ITEM_ANNOTATIONS (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  annotation = dup_for_edit (self, id, error);
+  if (annotation == NULL)
+    return FALSE;
+  set_labels (annotation, label_ids);
+  return save (self, annotation, _("Change Labels"), error);
+}
+
+gboolean
+calque_item_annotations_set_attribute (CalqueItemAnnotations  *self,
+                                       const char             *id,
+                                       const char             *name,
+                                       JsonNode               *value,
+                                       GError                **error)
+{
+  g_autoptr(CalqueRecord) annotation = NULL;
+  g_autoptr(JsonNode) attributes = NULL;
+  JsonNode *old;
+  JsonObject *object;
+
+  g_return_val_if_fail (CALQUE_IS_ITEM_ANNOTATIONS (self), FALSE);
+  g_return_val_if_fail (id != NULL && name != NULL, FALSE);
+
+  annotation = dup_for_edit (self, id, error);
+  if (annotation == NULL)
+    return FALSE;
+
+  /* The whole object is the field: copied, changed, set back. */
+  old = calque_record_get_field (annotation, "attributes");
+  object = old != NULL && JSON_NODE_HOLDS_OBJECT (old) ? json_object_ref (json_node_get_object (old))
+                                                        : json_object_new ();
+  attributes = json_node_new (JSON_NODE_OBJECT);
+  {
+    JsonObject *copy = json_object_new ();
+    JsonObjectIter iter;
+    const char *member;
+    JsonNode *member_value;
+
+    json_object_iter_init (&iter, object);
+    while (json_object_iter_next (&iter, &member, &member_value))
+      if (strcmp (member, name) != 0)
+        json_object_set_member (copy, member, json_node_copy (member_value));
+    if (value != NULL)
+      json_object_set_member (copy, name, json_node_copy (value));
+    json_node_take_object (attributes, copy);
+  }
+  json_object_unref (object);
+  calque_record_set_field (annotation, "attributes", g_steal_pointer (&attributes));
+  return save (self, annotation, _("Change Attribute"), error);
+}
+
+gboolean
+calque_item_annotations_set_confidence (CalqueItemAnnotations  *self,
+                                        const char             *id,
+                                        double                  confidence,
+                                        GError                **error)
+{
+  g_autoptr(CalqueRecord) annotation = NULL;
+
+  g_return_val_if_fail (CALQUE_IS_ITEM_ANNOTATIONS (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  annotation = dup_for_edit (self, id, error);
+  if (annotation == NULL)
+    return FALSE;
+  calque_record_set_double (annotation, "confidence", confidence);
+  return save (self, annotation, _("Change Confidence"), error);
+}
+
+gboolean
+calque_item_annotations_remove (CalqueItemAnnotations  *self,
+                                const char             *id,
+                                GError                **error)
+{
+  g_autoptr(CalqueRecord) annotation = NULL;
+
+  g_return_val_if_fail (CALQUE_IS_ITEM_ANNOTATIONS (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  annotation = dup_for_edit (self, id, error);
+  if (annotation == NULL)
+    return FALSE;
+  calque_record_set_deleted (annotation, TRUE);
+  if (!calque_history_save (self->history, annotation, _("Delete Annotation"), error))
+    return FALSE;
+  take_record (self, annotation);
+  return TRUE;
+}
+
+void
+calque_item_annotations_reload_records (CalqueItemAnnotations *self,
+                                        const char * const    *ids)
+{
+  const char *item_id;
+
+  g_return_if_fail (CALQUE_IS_ITEM_ANNOTATIONS (self));
+
+  item_id = calque_record_get_id (self->item);
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CalqueRecord) record = calque_store_get (self->store, ids[i], &error);
+
+      if (record == NULL)
+        {
+          /* Not found: no record of this workspace, so none of this item. */
+          if (error != NULL && !g_error_matches (error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_NOT_FOUND))
+            g_warning ("cannot read annotation %s again: %s", ids[i], error->message);
+          continue;
+        }
+      if (calque_record_get_kind (record) != CALQUE_KIND_ANNOTATION
+          || g_strcmp0 (calque_record_get_string (record, "item"), item_id) != 0)
+        continue;
+      take_record (self, record);
+    }
+}

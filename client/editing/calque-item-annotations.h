@@ -1,0 +1,76 @@
+/* calque-item-annotations.h — the annotations of one item, as the canvas edits them
+ *
+ * A GListModel of the item's annotations (CalqueRecord, oldest first) and
+ * the edits the tools make: draw a shape, move or reshape it, set its
+ * labels, attributes and confidence, delete it. Each edit is one
+ * calque_history_save(): in the workspace (and its outbox) before the call
+ * returns, and undoable. Shapes are clamped to the image before they are
+ * saved, so a drag past the edge stops at the edge.
+ *
+ * The model follows what undo, redo and the server change (reload_records),
+ * emitting items-changed for the rows that changed only.
+ *
+ * GTK-free: the tools and their tests use it without a display.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "calque-history.h"
+#include "calque-shape.h"
+#include "calque-store.h"
+
+G_BEGIN_DECLS
+
+#define CALQUE_TYPE_ITEM_ANNOTATIONS (calque_item_annotations_get_type ())
+G_DECLARE_FINAL_TYPE (CalqueItemAnnotations, calque_item_annotations, CALQUE, ITEM_ANNOTATIONS, GObject)
+
+/* @author: the signed-in user, or the local name when working offline. */
+CalqueItemAnnotations *calque_item_annotations_new          (CalqueStore           *store,
+                                                             CalqueHistory         *history,
+                                                             CalqueRecord          *item,
+                                                             const char            *author,
+                                                             GError               **error);
+CalqueRecord          *calque_item_annotations_get_item     (CalqueItemAnnotations *self);
+/* The annotation with @id, or NULL; owned by the model. */
+CalqueRecord          *calque_item_annotations_lookup       (CalqueItemAnnotations *self,
+                                                             const char            *id);
+
+/* The id of the new annotation, or NULL. */
+char                  *calque_item_annotations_add          (CalqueItemAnnotations *self,
+                                                             const CalqueShape     *shape,
+                                                             const char * const    *label_ids,
+                                                             GError               **error);
+gboolean               calque_item_annotations_set_shape    (CalqueItemAnnotations *self,
+                                                             const char            *id,
+                                                             const CalqueShape     *shape,
+                                                             GError               **error);
+gboolean               calque_item_annotations_set_labels   (CalqueItemAnnotations *self,
+                                                             const char            *id,
+                                                             const char * const    *label_ids,
+                                                             GError               **error);
+/* @value NULL removes the attribute. */
+gboolean               calque_item_annotations_set_attribute (CalqueItemAnnotations *self,
+                                                             const char            *id,
+                                                             const char            *name,
+                                                             JsonNode              *value,
+                                                             GError               **error);
+gboolean               calque_item_annotations_set_confidence (CalqueItemAnnotations *self,
+                                                             const char            *id,
+                                                             double                 confidence,
+                                                             GError               **error);
+gboolean               calque_item_annotations_remove       (CalqueItemAnnotations *self,
+                                                             const char            *id,
+                                                             GError               **error);
+
+/* Reads @ids again from the store (undo, redo, sync); ids of other items
+ * are ignored. */
+void                   calque_item_annotations_reload_records (CalqueItemAnnotations *self,
+                                                             const char * const    *ids);
+
+/* Moves every coordinate of @shape into the @width × @height image. */
+void                   calque_shape_clamp_to_image          (CalqueShape           *shape,
+                                                             double                 width,
+                                                             double                 height);
+
+G_END_DECLS

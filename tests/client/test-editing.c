@@ -1,0 +1,332 @@
+/* test-editing.c — the canvas's edits and their undo, on a real workspace
+ *
+ * CalqueItemAnnotations and CalqueHistory over a real store file: every
+ * edit is in the store (and its outbox) when the call returns, shapes are
+ * clamped to the image, bad geometry is refused with its reason and
+ * nothing stored, undo and redo put back exactly the fields a step changed.
+ */
+#define G_LOG_DOMAIN "test-editing"
+
+#include <math.h>
+#include <string.h>
+
+#include "calque-history.h"
+#include "calque-item-annotations.h"
+#include "calque-store.h"
+#include "calque-test-util.h"
+
+typedef struct {
+  char                  *dir;
+  CalqueStore           *store;
+  CalqueHistory         *history;
+  CalqueRecord          *item;
+  CalqueItemAnnotations *annotations;
+  char                  *label_cat;
+  char                  *label_dog;
+} Fixture;
+
+static char *
+save_label (Fixture    *f,
+            const char *project,
+            const char *name,
+            const char *color)
+{
+  g_autoptr(CalqueRecord) label = calque_record_new (CALQUE_KIND_LABEL, project);
+  g_autoptr(GError) error = NULL;
+
+  calque_record_set_string (label, "name", name);
+  calque_record_set_string (label, "color", color);
+  g_assert_true (calque_store_save (f->store, label, &error));
+  return g_strdup (calque_record_get_id (label));
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CalqueRecord) project = calque_record_new (CALQUE_KIND_PROJECT, NULL);
+  g_autofree char *path = NULL;
+
+  f->dir = g_dir_make_tmp ("calque-editing-XXXXXX", &error);
+  path = g_build_filename (f->dir, "workspace.sqlite", NULL);
+  f->store = calque_store_open (path, &error);
+  g_assert_no_error (error);
+
+  calque_record_set_string (project, "name", "Pets");
+  calque_record_set_string (project, "type", "image");
+  g_assert_true (calque_store_save (f->store, project, &error));
+  f->label_cat = save_label (f, calque_record_get_id (project), "cat", "#e01b24");
+  f->label_dog = save_label (f, calque_record_get_id (project), "dog", "#3584e4");
+
+  f->item = calque_record_new (CALQUE_KIND_ITEM, calque_record_get_id (project));
+  calque_record_set_string (f->item, "media", "image");
+  calque_record_set_string (f->item, "name", "sofa.jpg");
+  calque_record_set_string (f->item, "url", "https://media.example.org/sofa.jpg");
+  calque_record_set_int (f->item, "width", 640);
+  calque_record_set_int (f->item, "height", 480);
+  g_assert_true (calque_store_save (f->store, f->item, &error));
+
+  f->history = calque_history_new (f->store);
+  f->annotations = calque_item_annotations_new (f->store, f->history, f->item, "amelie", &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->annotations);
+  g_clear_object (&f->history);
+  g_clear_object (&f->item);
+  g_clear_object (&f->store);
+  calque_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->label_cat);
+  g_free (f->label_dog);
+}
+
+static CalqueShape *
+stored_shape (Fixture    *f,
+              const char *id)
+{
+  g_autoptr(CalqueRecord) record = calque_store_get (f->store, id, NULL);
+
+  g_assert_nonnull (record);
+  return calque_record_dup_shape (record, NULL);
+}
+
+static gboolean
+stored_deleted (Fixture    *f,
+                const char *id)
+{
+  g_autoptr(CalqueRecord) record = calque_store_get (f->store, id, NULL);
+
+  g_assert_nonnull (record);
+  return calque_record_get_deleted (record);
+}
+
+/* A box drawn past the edge stops at it; it is stored with its outbox
+ * entry, in the model, and undoable. */
+static void
+test_add_box_clamped (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(CalqueShape) box = calque_shape_new_box (600, -20, 100, 60);
+  g_autoptr(CalqueShape) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *labels[] = { f->label_cat, NULL };
+  gint64 outbox_before = calque_store_get_outbox_size (f->store, NULL);
+  g_autofree char *id = calque_item_annotations_add (f->annotations, box, labels, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (id);
+  stored = stored_shape (f, id);
+  g_assert_cmpfloat (stored->x, ==, 600);
+  g_assert_cmpfloat (stored->y, ==, 0);
+  g_assert_cmpfloat (stored->w, ==, 40);
+  g_assert_cmpfloat (stored->h, ==, 40);
+  g_assert_cmpint (calque_store_get_outbox_size (f->store, NULL), ==, outbox_before + 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->annotations)), ==, 1);
+  g_assert_true (calque_history_can_undo (f->history));
+  g_assert_cmpstr (calque_history_get_undo_label (f->history), ==, "Draw Box");
+}
+
+/* Undoing the drawing deletes it (a tombstone, synced); redo brings it
+ * back under the same id. */
+static void
+test_undo_redo_add (Fixture       *f,
+                    gconstpointer  data)
+{
+  const double coords[] = { 10, 10, 100, 20, 50, 90 };
+  g_autoptr(CalqueShape) triangle = calque_shape_new_polygon (coords, 3);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = calque_item_annotations_add (f->annotations, triangle, NULL, &error);
+  g_autofree char *redo_label = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (calque_history_undo (f->history, &error));
+  g_assert_no_error (error);
+  g_assert_true (stored_deleted (f, id));
+  calque_item_annotations_reload_records (f->annotations, (const char *[]) { id, NULL });
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->annotations)), ==, 0);
+  g_assert_false (calque_history_can_undo (f->history));
+  g_assert_cmpstr (calque_history_get_redo_label (f->history), ==, "Draw Polygon");
+
+  g_assert_true (calque_history_redo (f->history, &error));
+  g_assert_no_error (error);
+  g_assert_false (stored_deleted (f, id));
+  calque_item_annotations_reload_records (f->annotations, (const char *[]) { id, NULL });
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->annotations)), ==, 1);
+  g_assert_nonnull (calque_item_annotations_lookup (f->annotations, id));
+}
+
+/* A vertex dragged in many small moves is one step; undo puts the shape
+ * back as it was before the drag. */
+static void
+test_group_is_one_step (Fixture       *f,
+                        gconstpointer  data)
+{
+  const double coords[] = { 10, 10, 100, 20, 50, 90 };
+  g_autoptr(CalqueShape) triangle = calque_shape_new_polygon (coords, 3);
+  g_autoptr(CalqueShape) after_undo = NULL;
+  g_autoptr(CalqueShape) after_redo = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = calque_item_annotations_add (f->annotations, triangle, NULL, &error);
+
+  calque_history_begin_group (f->history, "Move Vertex");
+  for (int step = 1; step <= 20; step++)
+    {
+      g_autoptr(CalqueShape) moved = calque_shape_copy (triangle);
+
+      g_array_index (moved->points, double, 4) = 50 + step;
+      g_assert_true (calque_item_annotations_set_shape (f->annotations, id, moved, &error));
+      g_assert_no_error (error);
+    }
+  calque_history_end_group (f->history);
+  g_assert_cmpstr (calque_history_get_undo_label (f->history), ==, "Move Vertex");
+
+  g_assert_true (calque_history_undo (f->history, &error));
+  after_undo = stored_shape (f, id);
+  g_assert_cmpfloat (g_array_index (after_undo->points, double, 4), ==, 50);
+  /* The drawing itself is the next step back. */
+  g_assert_cmpstr (calque_history_get_undo_label (f->history), ==, "Draw Polygon");
+
+  g_assert_true (calque_history_redo (f->history, &error));
+  after_redo = stored_shape (f, id);
+  g_assert_cmpfloat (g_array_index (after_redo->points, double, 4), ==, 70);
+}
+
+/* Undo sets back the fields the step changed, and no other: a label a
+ * teammate set since stays. */
+static void
+test_undo_keeps_others_fields (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(CalqueShape) box = calque_shape_new_box (10, 10, 50, 50);
+  g_autoptr(CalqueShape) moved = calque_shape_new_box (200, 200, 50, 50);
+  g_autoptr(CalqueShape) back = NULL;
+  g_autoptr(CalqueRecord) theirs = NULL;
+  g_autoptr(CalqueRecord) after = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *cat[] = { f->label_cat, NULL };
+  g_autofree char *id = calque_item_annotations_add (f->annotations, box, cat, &error);
+  JsonArray *labels;
+
+  g_assert_true (calque_item_annotations_set_shape (f->annotations, id, moved, &error));
+
+  /* Meanwhile, a teammate's change arrives: the label is now dog. */
+  theirs = calque_store_get (f->store, id, NULL);
+  {
+    JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+    JsonArray *array = json_array_new ();
+
+    json_array_add_string_element (array, f->label_dog);
+    json_node_take_array (node, array);
+    calque_record_set_field (theirs, "labels", node);
+  }
+  g_assert_true (calque_store_save (f->store, theirs, &error));
+
+  g_assert_true (calque_history_undo (f->history, &error));
+  after = calque_store_get (f->store, id, NULL);
+  back = calque_record_dup_shape (after, NULL);
+  g_assert_cmpfloat (back->x, ==, 10);
+  labels = json_node_get_array (calque_record_get_field (after, "labels"));
+  g_assert_cmpstr (json_array_get_string_element (labels, 0), ==, f->label_dog);
+}
+
+/* Geometry that is not finite is refused with its reason; nothing is
+ * stored and nothing is added to the history. */
+static void
+test_bad_geometry_refused (Fixture       *f,
+                           gconstpointer  data)
+{
+  const double coords[] = { 10, 10, NAN, 20, 50, 90 };
+  g_autoptr(CalqueShape) broken = calque_shape_new_polygon (coords, 3);
+  g_autoptr(GError) error = NULL;
+  gint64 outbox_before = calque_store_get_outbox_size (f->store, NULL);
+  g_autofree char *id = calque_item_annotations_add (f->annotations, broken, NULL, &error);
+
+  g_assert_null (id);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "shape"));
+  g_assert_cmpint (calque_store_get_outbox_size (f->store, NULL), ==, outbox_before);
+  g_assert_false (calque_history_can_undo (f->history));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->annotations)), ==, 0);
+}
+
+/* Labels, attributes, confidence and deletion, each undoable. */
+static void
+test_fields_and_remove (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(CalqueShape) point = calque_shape_new_point (320, 240);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) occluded = json_node_init_boolean (json_node_alloc (), TRUE);
+  const char *both[] = { f->label_cat, f->label_dog, NULL };
+  g_autofree char *id = calque_item_annotations_add (f->annotations, point, NULL, &error);
+  CalqueRecord *shown;
+
+  g_assert_true (calque_item_annotations_set_labels (f->annotations, id, both, &error));
+  g_assert_true (calque_item_annotations_set_attribute (f->annotations, id, "occluded", occluded, &error));
+  g_assert_true (calque_item_annotations_set_confidence (f->annotations, id, 0.75, &error));
+  g_assert_no_error (error);
+  shown = calque_item_annotations_lookup (f->annotations, id);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (calque_record_get_field (shown, "labels"))), ==, 2);
+  g_assert_true (json_object_get_boolean_member (
+    json_node_get_object (calque_record_get_field (shown, "attributes")), "occluded"));
+  g_assert_cmpfloat (calque_record_get_double (shown, "confidence", 0), ==, 0.75);
+
+  g_assert_true (calque_item_annotations_remove (f->annotations, id, &error));
+  g_assert_true (stored_deleted (f, id));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->annotations)), ==, 0);
+  g_assert_true (calque_history_undo (f->history, &error));
+  g_assert_false (stored_deleted (f, id));
+
+  /* Three more undos take back confidence, attribute and labels. */
+  for (int i = 0; i < 3; i++)
+    g_assert_true (calque_history_undo (f->history, &error));
+  {
+    g_autoptr(CalqueRecord) first = calque_store_get (f->store, id, NULL);
+
+    g_assert_false (calque_record_has_field (first, "confidence"));
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (calque_record_get_field (first, "labels"))), ==, 0);
+  }
+}
+
+/* A change from elsewhere (the sync) shows in the model when told. */
+static void
+test_reload_from_elsewhere (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(CalqueRecord) annotation = calque_record_new (CALQUE_KIND_ANNOTATION, calque_record_get_project (f->item));
+  g_autoptr(CalqueShape) box = calque_shape_new_box (1, 2, 3, 4);
+  g_autoptr(GError) error = NULL;
+
+  calque_record_set_string (annotation, "item", calque_record_get_id (f->item));
+  calque_record_set_string (annotation, "author", "bruno");
+  calque_record_set_field (annotation, "labels", json_node_init_array (json_node_alloc (), json_array_new ()));
+  calque_record_set_shape (annotation, box);
+  g_assert_true (calque_store_put_merged (f->store, annotation, &error));
+  g_assert_no_error (error);
+
+  calque_item_annotations_reload_records (f->annotations,
+                                          (const char *[]) { calque_record_get_id (annotation), "not-an-id", NULL });
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->annotations)), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/editing/add-box-clamped", test_add_box_clamped);
+  ADD ("/editing/undo-redo-add", test_undo_redo_add);
+  ADD ("/editing/group-is-one-step", test_group_is_one_step);
+  ADD ("/editing/undo-keeps-others-fields", test_undo_keeps_others_fields);
+  ADD ("/editing/bad-geometry-refused", test_bad_geometry_refused);
+  ADD ("/editing/fields-and-remove", test_fields_and_remove);
+  ADD ("/editing/reload-from-elsewhere", test_reload_from_elsewhere);
+  return g_test_run ();
+}
