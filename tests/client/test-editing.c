@@ -10,7 +10,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "calque-box-tool.h"
 #include "calque-history.h"
+#include "calque-point-tool.h"
+#include "calque-polygon-tool.h"
 #include "calque-item-annotations.h"
 #include "calque-store.h"
 #include "calque-test-util.h"
@@ -315,6 +318,150 @@ test_reload_from_elsewhere (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->annotations)), ==, 1);
 }
 
+static guint
+n_annotations (Fixture *f)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (f->annotations));
+}
+
+static CalqueRecord *
+last_annotation (Fixture *f)
+{
+  guint n = n_annotations (f);
+
+  g_assert_cmpuint (n, >, 0);
+  return g_list_model_get_item (G_LIST_MODEL (f->annotations), n - 1);
+}
+
+static CalqueTool *
+tool_for (Fixture    *f,
+          CalqueTool *tool)
+{
+  const char *labels[] = { f->label_cat, NULL };
+
+  calque_tool_set_annotations (tool, f->annotations);
+  calque_tool_set_labels (tool, labels);
+  calque_tool_set_scale (tool, 2.0);   /* zoomed in 2×: 1 image px is 2 screen px */
+  return tool;
+}
+
+/* Drag a box in any direction; a slip is not a box; Escape drops one. */
+static void
+test_box_tool (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(CalqueTool) tool = tool_for (f, calque_box_tool_new ());
+  g_autoptr(CalqueRecord) made = NULL;
+  g_autoptr(CalqueShape) shape = NULL;
+
+  /* From bottom-right to top-left. */
+  calque_tool_press (tool, 300, 200, 1);
+  calque_tool_motion (tool, 200, 150);
+  g_assert_nonnull (calque_tool_get_preview (tool));
+  calque_tool_release (tool, 100, 120);
+  g_assert_null (calque_tool_get_preview (tool));
+  g_assert_cmpuint (n_annotations (f), ==, 1);
+  made = last_annotation (f);
+  shape = calque_record_dup_shape (made, NULL);
+  g_assert_cmpfloat (shape->x, ==, 100);
+  g_assert_cmpfloat (shape->y, ==, 120);
+  g_assert_cmpfloat (shape->w, ==, 200);
+  g_assert_cmpfloat (shape->h, ==, 80);
+  g_assert_cmpstr (json_array_get_string_element (json_node_get_array (calque_record_get_field (made, "labels")), 0),
+                   ==, f->label_cat);
+
+  /* One image pixel is two screen pixels: a 1-pixel drag is a slip. */
+  calque_tool_press (tool, 10, 10, 1);
+  calque_tool_release (tool, 11, 11);
+  g_assert_cmpuint (n_annotations (f), ==, 1);
+
+  calque_tool_press (tool, 10, 10, 1);
+  calque_tool_motion (tool, 60, 60);
+  g_assert_true (calque_tool_key (tool, CALQUE_TOOL_KEY_ESCAPE));
+  g_assert_null (calque_tool_get_preview (tool));
+  calque_tool_release (tool, 60, 60);
+  g_assert_cmpuint (n_annotations (f), ==, 1);
+}
+
+/* Click, click, click, then a double click, Enter or the first point again. */
+static void
+test_polygon_tool (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(CalqueTool) tool = tool_for (f, calque_polygon_tool_new (TRUE));
+  g_autoptr(CalqueRecord) first = NULL;
+  g_autoptr(CalqueRecord) second = NULL;
+  g_autoptr(CalqueShape) shape = NULL;
+
+  /* Two points are no polygon yet: Enter waits. */
+  calque_tool_press (tool, 10, 10, 1);
+  calque_tool_press (tool, 100, 10, 1);
+  g_assert_true (calque_tool_key (tool, CALQUE_TOOL_KEY_ENTER));
+  g_assert_cmpuint (n_annotations (f), ==, 0);
+  calque_tool_motion (tool, 100, 100);
+  g_assert_cmpuint (calque_shape_get_n_points (calque_tool_get_preview (tool)), ==, 3);
+  calque_tool_press (tool, 100, 100, 1);
+  calque_tool_press (tool, 100, 100, 2);   /* the double click */
+  g_assert_cmpuint (n_annotations (f), ==, 1);
+  first = last_annotation (f);
+  shape = calque_record_dup_shape (first, NULL);
+  g_assert_cmpint (shape->kind, ==, CALQUE_SHAPE_POLYGON);
+  g_assert_cmpuint (calque_shape_get_n_points (shape), ==, 3);
+  g_clear_pointer (&shape, calque_shape_free);
+
+  /* A slip is taken back with Backspace; a click on the first point closes. */
+  calque_tool_press (tool, 200, 200, 1);
+  calque_tool_press (tool, 300, 200, 1);
+  calque_tool_press (tool, 999, 999, 1);
+  g_assert_true (calque_tool_key (tool, CALQUE_TOOL_KEY_BACKSPACE));
+  calque_tool_press (tool, 300, 300, 1);
+  calque_tool_press (tool, 202, 201, 1);   /* 2.2 image px = 4.5 screen px from the first */
+  g_assert_cmpuint (n_annotations (f), ==, 2);
+  second = last_annotation (f);
+  shape = calque_record_dup_shape (second, NULL);
+  g_assert_cmpuint (calque_shape_get_n_points (shape), ==, 3);
+  g_assert_cmpfloat (g_array_index (shape->points, double, 4), ==, 300);
+  g_assert_cmpfloat (g_array_index (shape->points, double, 5), ==, 300);
+
+  /* Escape drops a polygon under way. */
+  calque_tool_press (tool, 10, 300, 1);
+  calque_tool_press (tool, 50, 300, 1);
+  g_assert_true (calque_tool_key (tool, CALQUE_TOOL_KEY_ESCAPE));
+  g_assert_null (calque_tool_get_preview (tool));
+  g_assert_false (calque_tool_key (tool, CALQUE_TOOL_KEY_ENTER));
+  g_assert_cmpuint (n_annotations (f), ==, 2);
+
+  /* Each is one undo step. */
+  g_assert_cmpstr (calque_history_get_undo_label (f->history), ==, "Draw Polygon");
+}
+
+static void
+test_polyline_and_point_tools (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(CalqueTool) line = tool_for (f, calque_polygon_tool_new (FALSE));
+  g_autoptr(CalqueTool) point = tool_for (f, calque_point_tool_new ());
+  g_autoptr(CalqueRecord) made = NULL;
+  g_autoptr(CalqueShape) shape = NULL;
+
+  calque_tool_press (line, 10, 10, 1);
+  calque_tool_press (line, 700, 10, 1);    /* past the right edge: clamped */
+  g_assert_true (calque_tool_key (line, CALQUE_TOOL_KEY_ENTER));
+  made = last_annotation (f);
+  shape = calque_record_dup_shape (made, NULL);
+  g_assert_cmpint (shape->kind, ==, CALQUE_SHAPE_POLYLINE);
+  g_assert_cmpfloat (g_array_index (shape->points, double, 2), ==, 640);
+  g_clear_object (&made);
+  g_clear_pointer (&shape, calque_shape_free);
+
+  calque_tool_press (point, 320, 240, 1);
+  calque_tool_press (point, 320, 240, 2);  /* the double click's second press adds nothing */
+  g_assert_cmpuint (n_annotations (f), ==, 2);
+  made = last_annotation (f);
+  shape = calque_record_dup_shape (made, NULL);
+  g_assert_cmpint (shape->kind, ==, CALQUE_SHAPE_POINT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -328,5 +475,8 @@ main (int   argc,
   ADD ("/editing/bad-geometry-refused", test_bad_geometry_refused);
   ADD ("/editing/fields-and-remove", test_fields_and_remove);
   ADD ("/editing/reload-from-elsewhere", test_reload_from_elsewhere);
+  ADD ("/editing/tools/box", test_box_tool);
+  ADD ("/editing/tools/polygon", test_polygon_tool);
+  ADD ("/editing/tools/polyline-and-point", test_polyline_and_point_tools);
   return g_test_run ();
 }
