@@ -1,0 +1,974 @@
+/* calque-item-page.c — one image item open for annotation
+ *
+ * Ties the canvas to the tools, the label palette, the list of annotations
+ * and the history. Every edit is in the workspace when the tool returns:
+ * there is no save button; the page only says "edited" so that the window
+ * can push it to the server at once.
+ */
+#define G_LOG_DOMAIN "calque-item-page"
+
+#include "calque-item-page.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "calque-box-tool.h"
+#include "calque-item-annotations.h"
+#include "calque-point-tool.h"
+#include "calque-polygon-tool.h"
+#include "calque-select-tool.h"
+#include "calque-store.h"
+
+/* Number keys 1–9 pick the first nine labels. */
+#define N_LABEL_KEYS 9
+
+struct _CalqueItemPage
+{
+  GtkBox                 parent_instance;
+
+  CalqueWorkspace       *workspace;
+  CalqueRecord          *item;
+  CalqueHistory         *history;
+  CalqueItemAnnotations *annotations;
+
+  CalqueCanvas          *canvas;
+  CalqueTool            *select_tool;
+  CalqueTool            *box_tool;
+  CalqueTool            *polygon_tool;
+  CalqueTool            *polyline_tool;
+  CalqueTool            *point_tool;
+
+  GPtrArray             *labels;          /* CalqueRecord, palette order */
+  GHashTable            *label_colors;    /* id → 0xRRGGBBAA */
+  GPtrArray             *current_labels;  /* char *, for new shapes */
+  gboolean               multi_label;
+
+  GSimpleActionGroup    *actions;
+  GtkWidget             *palette;
+  GtkWidget             *annotation_view;
+  GtkSingleSelection    *annotation_selection;
+  GtkWidget             *confidence;
+  gboolean               updating;        /* widgets set from the model, not by the user */
+};
+
+enum { EDITED, FAILED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (CalqueItemPage, calque_item_page, GTK_TYPE_BOX)
+
+/* --- labels ------------------------------------------------------------------------ */
+
+static guint32
+parse_color (const char *color)
+{
+  GdkRGBA rgba;
+
+  if (color == NULL || !gdk_rgba_parse (&rgba, color))
+    return 0x9a9996ffu;
+  return ((guint32) (rgba.red * 255) << 24) | ((guint32) (rgba.green * 255) << 16)
+         | ((guint32) (rgba.blue * 255) << 8) | 0xffu;
+}
+
+static const char *
+label_name (CalqueItemPage *self,
+            const char     *id)
+{
+  for (guint i = 0; self->labels != NULL && i < self->labels->len; i++)
+    {
+      CalqueRecord *label = g_ptr_array_index (self->labels, i);
+
+      if (g_strcmp0 (calque_record_get_id (label), id) == 0)
+        return calque_record_get_string (label, "name");
+    }
+  return NULL;
+}
+
+static gint
+compare_labels (gconstpointer a,
+                gconstpointer b)
+{
+  CalqueRecord *la = *(CalqueRecord **) a;
+  CalqueRecord *lb = *(CalqueRecord **) b;
+  gint64 pa = calque_record_get_int (la, "position", G_MAXINT32);
+  gint64 pb = calque_record_get_int (lb, "position", G_MAXINT32);
+
+  if (pa != pb)
+    return pa < pb ? -1 : 1;
+  return g_utf8_collate (calque_record_get_string (la, "name"), calque_record_get_string (lb, "name"));
+}
+
+/* A dot of the label's colour, as a widget: no markup, no CSS per label. */
+static void
+draw_dot (GtkDrawingArea *area,
+          cairo_t        *cr,
+          int             width,
+          int             height,
+          gpointer        user_data)
+{
+  guint32 rgba = GPOINTER_TO_UINT (user_data);
+
+  cairo_arc (cr, width / 2.0, height / 2.0, MIN (width, height) / 2.0 - 1, 0, 2 * G_PI);
+  cairo_set_source_rgb (cr, ((rgba >> 24) & 0xff) / 255.0, ((rgba >> 16) & 0xff) / 255.0,
+                        ((rgba >> 8) & 0xff) / 255.0);
+  cairo_fill (cr);
+}
+
+static GtkWidget *
+dot_new (guint32 rgba)
+{
+  GtkWidget *dot = gtk_drawing_area_new ();
+
+  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (dot), 12);
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (dot), 12);
+  gtk_widget_set_valign (dot, GTK_ALIGN_CENTER);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (dot), draw_dot, GUINT_TO_POINTER (rgba), NULL);
+  return dot;
+}
+
+static void
+update_palette_state (CalqueItemPage *self)
+{
+  guint i = 0;
+
+  self->updating = TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (self->palette); child != NULL;
+       child = gtk_widget_get_next_sibling (child), i++)
+    {
+      CalqueRecord *label = g_ptr_array_index (self->labels, i);
+      gboolean active = FALSE;
+
+      for (guint j = 0; j < self->current_labels->len; j++)
+        active |= g_strcmp0 (g_ptr_array_index (self->current_labels, j), calque_record_get_id (label)) == 0;
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child), active);
+    }
+  self->updating = FALSE;
+}
+
+static GStrv
+dup_current_labels (CalqueItemPage *self)
+{
+  GStrv ids = g_new0 (char *, self->current_labels->len + 1);
+
+  for (guint i = 0; i < self->current_labels->len; i++)
+    ids[i] = g_strdup (g_ptr_array_index (self->current_labels, i));
+  return ids;
+}
+
+static void
+apply_current_labels (CalqueItemPage *self)
+{
+  g_auto(GStrv) ids = dup_current_labels (self);
+
+  calque_tool_set_labels (self->select_tool, (const char * const *) ids);
+  calque_tool_set_labels (self->box_tool, (const char * const *) ids);
+  calque_tool_set_labels (self->polygon_tool, (const char * const *) ids);
+  calque_tool_set_labels (self->polyline_tool, (const char * const *) ids);
+  calque_tool_set_labels (self->point_tool, (const char * const *) ids);
+  update_palette_state (self);
+}
+
+/* Picks label @position: for the selected shape if there is one (its
+ * labels change, an undoable edit), and for the shapes drawn next. */
+static void
+choose_label (CalqueItemPage *self,
+              guint           position)
+{
+  CalqueRecord *label;
+  const char *id;
+  const char *selected;
+  gboolean had = FALSE;
+
+  if (self->labels == NULL || position >= self->labels->len)
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return;
+    }
+  label = g_ptr_array_index (self->labels, position);
+  id = calque_record_get_id (label);
+
+  for (guint j = 0; j < self->current_labels->len; j++)
+    if (g_strcmp0 (g_ptr_array_index (self->current_labels, j), id) == 0)
+      {
+        had = TRUE;
+        if (self->multi_label)
+          g_ptr_array_remove_index (self->current_labels, j);
+        break;
+      }
+  if (!self->multi_label)
+    {
+      g_ptr_array_set_size (self->current_labels, 0);
+      g_ptr_array_add (self->current_labels, g_strdup (id));
+    }
+  else if (!had)
+    g_ptr_array_add (self->current_labels, g_strdup (id));
+  apply_current_labels (self);
+
+  selected = calque_select_tool_get_selected (CALQUE_SELECT_TOOL (self->select_tool));
+  if (selected != NULL && self->annotations != NULL)
+    {
+      g_auto(GStrv) ids = dup_current_labels (self);
+      g_autoptr(GError) error = NULL;
+
+      if (calque_item_annotations_set_labels (self->annotations, selected, (const char * const *) ids, &error))
+        g_signal_emit (self, signals[EDITED], 0);
+      else
+        g_signal_emit (self, signals[FAILED], 0, error);
+    }
+}
+
+static void
+palette_button_toggled_cb (GtkToggleButton *button,
+                           CalqueItemPage  *self)
+{
+  if (self->updating)
+    return;
+  choose_label (self, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "calque-position")));
+}
+
+static void
+fill_palette (CalqueItemPage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (self->palette)) != NULL)
+    gtk_box_remove (GTK_BOX (self->palette), child);
+
+  for (guint i = 0; i < self->labels->len; i++)
+    {
+      CalqueRecord *label = g_ptr_array_index (self->labels, i);
+      const char *name = calque_record_get_string (label, "name");
+      GtkWidget *button = gtk_toggle_button_new ();
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+      GtkWidget *text = gtk_label_new (name);
+      g_autofree char *tooltip = NULL;
+
+      gtk_box_append (GTK_BOX (row), dot_new (GPOINTER_TO_UINT (g_hash_table_lookup (self->label_colors,
+                                                                                      calque_record_get_id (label)))));
+      /* Label names are the project's words: plain text, never markup. */
+      gtk_label_set_use_markup (GTK_LABEL (text), FALSE);
+      gtk_label_set_xalign (GTK_LABEL (text), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (text), PANGO_ELLIPSIZE_END);
+      gtk_widget_set_hexpand (text, TRUE);
+      gtk_box_append (GTK_BOX (row), text);
+      if (i < N_LABEL_KEYS)
+        {
+          g_autofree char *key = g_strdup_printf ("%u", i + 1);
+          GtkWidget *shortcut = gtk_label_new (key);
+
+          gtk_widget_add_css_class (shortcut, "dim-label");
+          gtk_box_append (GTK_BOX (row), shortcut);
+          /* Translators: a tooltip; %s is a label name, %u its number key */
+          tooltip = g_strdup_printf (_("Label “%s” (%u)"), name, i + 1);
+        }
+      else
+        /* Translators: a tooltip; %s is a label name */
+        tooltip = g_strdup_printf (_("Label “%s”"), name);
+      gtk_button_set_child (GTK_BUTTON (button), row);
+      gtk_widget_set_tooltip_text (button, tooltip);
+      gtk_widget_add_css_class (button, "flat");
+      g_object_set_data (G_OBJECT (button), "calque-position", GUINT_TO_POINTER (i));
+      g_signal_connect (button, "toggled", G_CALLBACK (palette_button_toggled_cb), self);
+      gtk_box_append (GTK_BOX (self->palette), button);
+    }
+  update_palette_state (self);
+}
+
+/* --- the annotation list ---------------------------------------------------------------- */
+
+static void
+visibility_toggled_cb (GtkToggleButton *button,
+                       CalqueItemPage  *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (button), "calque-id");
+  gboolean shown = gtk_toggle_button_get_active (button);
+
+  gtk_button_set_icon_name (GTK_BUTTON (button), shown ? "view-reveal-symbolic" : "view-conceal-symbolic");
+  if (id != NULL && !self->updating)
+    calque_shape_layer_set_hidden (calque_canvas_get_layer (self->canvas), id, !shown);
+}
+
+static void
+annotation_setup_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *list_item,
+                     CalqueItemPage           *self)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *name = gtk_label_new (NULL);
+  GtkWidget *kind = gtk_label_new (NULL);
+  GtkWidget *eye = gtk_toggle_button_new ();
+
+  gtk_label_set_use_markup (GTK_LABEL (name), FALSE);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (name, TRUE);
+  gtk_widget_add_css_class (kind, "dim-label");
+  gtk_widget_add_css_class (eye, "flat");
+  gtk_widget_set_tooltip_text (eye, _("Show or hide this annotation"));
+  g_signal_connect (eye, "toggled", G_CALLBACK (visibility_toggled_cb), self);
+  gtk_box_append (GTK_BOX (row), gtk_drawing_area_new ());
+  gtk_box_append (GTK_BOX (row), name);
+  gtk_box_append (GTK_BOX (row), kind);
+  gtk_box_append (GTK_BOX (row), eye);
+  gtk_list_item_set_child (list_item, row);
+}
+
+static const char *
+shape_kind_name (CalqueShapeKind kind)
+{
+  switch (kind)
+    {
+    case CALQUE_SHAPE_BOX: return _("Box");
+    case CALQUE_SHAPE_POLYGON: return _("Polygon");
+    case CALQUE_SHAPE_POLYLINE: return _("Polyline");
+    case CALQUE_SHAPE_POINT: return _("Point");
+    default: return "";
+    }
+}
+
+static void
+annotation_bind_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *list_item,
+                    CalqueItemPage           *self)
+{
+  CalqueRecord *annotation = gtk_list_item_get_item (list_item);
+  GtkWidget *row = gtk_list_item_get_child (list_item);
+  GtkWidget *old_dot = gtk_widget_get_first_child (row);
+  GtkWidget *name = gtk_widget_get_next_sibling (old_dot);
+  GtkWidget *kind = gtk_widget_get_next_sibling (name);
+  GtkWidget *eye = gtk_widget_get_next_sibling (kind);
+  JsonNode *labels = calque_record_get_field (annotation, "labels");
+  g_autoptr(CalqueShape) shape = calque_record_dup_shape (annotation, NULL);
+  g_autoptr(GString) names = g_string_new (NULL);
+  guint32 rgba = 0x9a9996ffu;
+  const char *id = calque_record_get_id (annotation);
+
+  for (guint i = 0; labels != NULL && JSON_NODE_HOLDS_ARRAY (labels) && i < json_array_get_length (json_node_get_array (labels)); i++)
+    {
+      const char *label_id = json_array_get_string_element (json_node_get_array (labels), i);
+      const char *one = label_name (self, label_id);
+
+      if (i == 0 && g_hash_table_contains (self->label_colors, label_id))
+        rgba = GPOINTER_TO_UINT (g_hash_table_lookup (self->label_colors, label_id));
+      if (names->len > 0)
+        g_string_append (names, ", ");
+      g_string_append (names, one != NULL ? one : _("(unknown label)"));
+    }
+  if (names->len == 0)
+    g_string_append (names, _("No label"));
+
+  gtk_box_remove (GTK_BOX (row), old_dot);
+  gtk_box_prepend (GTK_BOX (row), dot_new (rgba));
+  gtk_label_set_text (GTK_LABEL (name), names->str);
+  gtk_label_set_text (GTK_LABEL (kind), shape != NULL ? shape_kind_name (shape->kind) : "");
+  g_object_set_data_full (G_OBJECT (eye), "calque-id", g_strdup (id), g_free);
+  self->updating = TRUE;
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (eye),
+                                !calque_shape_layer_get_hidden (calque_canvas_get_layer (self->canvas), id));
+  gtk_button_set_icon_name (GTK_BUTTON (eye), gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (eye))
+                                              ? "view-reveal-symbolic" : "view-conceal-symbolic");
+  self->updating = FALSE;
+}
+
+static void
+annotation_unbind_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *list_item,
+                      CalqueItemPage           *self)
+{
+  GtkWidget *row = gtk_list_item_get_child (list_item);
+  GtkWidget *eye = gtk_widget_get_last_child (row);
+
+  g_object_set_data (G_OBJECT (eye), "calque-id", NULL);
+}
+
+static void
+update_confidence (CalqueItemPage *self)
+{
+  const char *selected = calque_select_tool_get_selected (CALQUE_SELECT_TOOL (self->select_tool));
+  CalqueRecord *annotation = selected != NULL && self->annotations != NULL
+                             ? calque_item_annotations_lookup (self->annotations, selected) : NULL;
+
+  self->updating = TRUE;
+  gtk_widget_set_sensitive (self->confidence, annotation != NULL);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->confidence),
+                             annotation != NULL ? calque_record_get_double (annotation, "confidence", 1.0) : 1.0);
+  self->updating = FALSE;
+}
+
+static void
+tool_selection_changed_cb (CalqueItemPage *self)
+{
+  const char *selected = calque_select_tool_get_selected (CALQUE_SELECT_TOOL (self->select_tool));
+  guint n = self->annotations != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->annotations)) : 0;
+  guint position = GTK_INVALID_LIST_POSITION;
+
+  for (guint i = 0; selected != NULL && i < n; i++)
+    {
+      g_autoptr(CalqueRecord) annotation = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
+
+      if (g_strcmp0 (calque_record_get_id (annotation), selected) == 0)
+        position = i;
+    }
+  self->updating = TRUE;
+  gtk_single_selection_set_selected (self->annotation_selection, position);
+  self->updating = FALSE;
+  update_confidence (self);
+}
+
+static void
+list_selection_changed_cb (CalqueItemPage *self)
+{
+  CalqueRecord *annotation = gtk_single_selection_get_selected_item (self->annotation_selection);
+
+  if (self->updating)
+    return;
+  calque_select_tool_select (CALQUE_SELECT_TOOL (self->select_tool),
+                             annotation != NULL ? calque_record_get_id (annotation) : NULL);
+}
+
+static void
+confidence_changed_cb (CalqueItemPage *self)
+{
+  const char *selected = calque_select_tool_get_selected (CALQUE_SELECT_TOOL (self->select_tool));
+  g_autoptr(GError) error = NULL;
+
+  if (self->updating || selected == NULL || self->annotations == NULL)
+    return;
+  if (calque_item_annotations_set_confidence (self->annotations, selected,
+                                              gtk_spin_button_get_value (GTK_SPIN_BUTTON (self->confidence)), &error))
+    g_signal_emit (self, signals[EDITED], 0);
+  else
+    g_signal_emit (self, signals[FAILED], 0, error);
+}
+
+/* --- tools, history, actions ------------------------------------------------------------- */
+
+static CalqueTool *
+tool_named (CalqueItemPage *self,
+            const char     *name)
+{
+  if (g_strcmp0 (name, "box") == 0)
+    return self->box_tool;
+  if (g_strcmp0 (name, "polygon") == 0)
+    return self->polygon_tool;
+  if (g_strcmp0 (name, "polyline") == 0)
+    return self->polyline_tool;
+  if (g_strcmp0 (name, "point") == 0)
+    return self->point_tool;
+  return self->select_tool;
+}
+
+static void
+tool_state_changed (GSimpleAction *action,
+                    GVariant      *state,
+                    gpointer       user_data)
+{
+  CalqueItemPage *self = user_data;
+
+  g_simple_action_set_state (action, state);
+  calque_canvas_set_tool (self->canvas, tool_named (self, g_variant_get_string (state, NULL)));
+}
+
+static void
+tool_edited_cb (CalqueItemPage *self)
+{
+  g_signal_emit (self, signals[EDITED], 0);
+}
+
+static void
+tool_failed_cb (CalqueItemPage *self,
+                const GError   *error)
+{
+  g_signal_emit (self, signals[FAILED], 0, error);
+}
+
+static void
+history_changed_cb (CalqueItemPage *self,
+                    char          **ids)
+{
+  if (self->annotations != NULL)
+    calque_item_annotations_reload_records (self->annotations, (const char * const *) ids);
+  g_signal_emit (self, signals[EDITED], 0);
+}
+
+static void
+update_history_actions (CalqueItemPage *self)
+{
+  GAction *undo = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "undo");
+  GAction *redo = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "redo");
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (undo), calque_history_can_undo (self->history));
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (redo), calque_history_can_redo (self->history));
+}
+
+static void
+undo_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  CalqueItemPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  calque_tool_cancel (calque_canvas_get_tool (self->canvas));
+  if (!calque_history_undo (self->history, &error))
+    g_signal_emit (self, signals[FAILED], 0, error);
+}
+
+static void
+redo_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  CalqueItemPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  calque_tool_cancel (calque_canvas_get_tool (self->canvas));
+  if (!calque_history_redo (self->history, &error))
+    g_signal_emit (self, signals[FAILED], 0, error);
+}
+
+static void
+label_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  choose_label (CALQUE_ITEM_PAGE (user_data), (guint) g_variant_get_int32 (parameter));
+}
+
+static void
+zoom_fit_activated (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  calque_canvas_zoom_fit (CALQUE_ITEM_PAGE (user_data)->canvas);
+}
+
+static void
+zoom_actual_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  calque_canvas_zoom_actual (CALQUE_ITEM_PAGE (user_data)->canvas);
+}
+
+static void
+set_all_hidden (CalqueItemPage *self,
+                gboolean        hidden)
+{
+  guint n = self->annotations != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->annotations)) : 0;
+  CalqueShapeLayer *layer = calque_canvas_get_layer (self->canvas);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CalqueRecord) annotation = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
+
+      calque_shape_layer_set_hidden (layer, calque_record_get_id (annotation), hidden);
+    }
+  /* The rows' eyes follow. */
+  gtk_list_view_set_model (GTK_LIST_VIEW (self->annotation_view), NULL);
+  gtk_list_view_set_model (GTK_LIST_VIEW (self->annotation_view), GTK_SELECTION_MODEL (self->annotation_selection));
+}
+
+static void
+hide_all_activated (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  set_all_hidden (CALQUE_ITEM_PAGE (user_data), TRUE);
+}
+
+static void
+show_all_activated (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  set_all_hidden (CALQUE_ITEM_PAGE (user_data), FALSE);
+}
+
+static const GActionEntry page_actions[] = {
+  { .name = "tool", .parameter_type = "s", .state = "'select'", .change_state = tool_state_changed },
+  { .name = "label", .parameter_type = "i", .activate = label_activated },
+  { .name = "undo", .activate = undo_activated },
+  { .name = "redo", .activate = redo_activated },
+  { .name = "zoom-fit", .activate = zoom_fit_activated },
+  { .name = "zoom-actual", .activate = zoom_actual_activated },
+  { .name = "hide-all", .activate = hide_all_activated },
+  { .name = "show-all", .activate = show_all_activated },
+};
+
+/* --- building ------------------------------------------------------------------------------ */
+
+static GtkWidget *
+tool_button_new (const char *icon,
+                 const char *tool,
+                 const char *tooltip)
+{
+  GtkWidget *button = gtk_toggle_button_new ();
+
+  gtk_button_set_icon_name (GTK_BUTTON (button), icon);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "item.tool");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", tool);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  return button;
+}
+
+static GtkWidget *
+action_button_new (const char *icon,
+                   const char *action,
+                   const char *tooltip)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_add_css_class (button, "flat");
+  return button;
+}
+
+static void
+add_shortcut (GtkShortcutController *controller,
+              const char            *trigger,
+              const char            *action,
+              GVariant              *target)
+{
+  GtkShortcut *shortcut = gtk_shortcut_new (gtk_shortcut_trigger_parse_string (trigger),
+                                            gtk_named_action_new (action));
+
+  if (target != NULL)
+    gtk_shortcut_set_arguments (shortcut, target);
+  gtk_shortcut_controller_add_shortcut (controller, shortcut);
+}
+
+static GtkWidget *
+heading_new (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_widget_set_margin_top (label, 12);
+  gtk_widget_set_margin_bottom (label, 6);
+  return label;
+}
+
+static void
+build (CalqueItemPage *self)
+{
+  GtkWidget *main = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *tools = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *side = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *list_header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *confidence_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *confidence_label = gtk_label_new_with_mnemonic (_("C_onfidence"));
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+  /* Tools, zoom and history. */
+  gtk_widget_add_css_class (toolbar, "toolbar");
+  gtk_widget_add_css_class (tools, "linked");
+  gtk_box_append (GTK_BOX (tools), tool_button_new ("edit-select-symbolic", "select", _("Select and Edit (V)")));
+  gtk_box_append (GTK_BOX (tools), tool_button_new ("checkbox-symbolic", "box", _("Box (B)")));
+  gtk_box_append (GTK_BOX (tools), tool_button_new ("non-starred-symbolic", "polygon", _("Polygon (P)")));
+  gtk_box_append (GTK_BOX (tools), tool_button_new ("format-justify-left-symbolic", "polyline", _("Polyline (L)")));
+  gtk_box_append (GTK_BOX (tools), tool_button_new ("mark-location-symbolic", "point", _("Point (O)")));
+  gtk_box_append (GTK_BOX (toolbar), tools);
+  gtk_box_append (GTK_BOX (toolbar), action_button_new ("edit-undo-symbolic", "item.undo", _("Undo (Ctrl+Z)")));
+  gtk_box_append (GTK_BOX (toolbar), action_button_new ("edit-redo-symbolic", "item.redo",
+                                                        _("Redo (Shift+Ctrl+Z)")));
+  gtk_box_append (GTK_BOX (toolbar), action_button_new ("zoom-fit-best-symbolic", "item.zoom-fit",
+                                                        _("Fit the Image (Ctrl+0)")));
+  gtk_box_append (GTK_BOX (toolbar), action_button_new ("zoom-original-symbolic", "item.zoom-actual",
+                                                        _("Actual Size (Ctrl+1)")));
+  gtk_box_append (GTK_BOX (main), toolbar);
+
+  self->canvas = CALQUE_CANVAS (calque_canvas_new ());
+  gtk_box_append (GTK_BOX (main), GTK_WIDGET (self->canvas));
+  gtk_widget_set_hexpand (main, TRUE);
+  gtk_box_append (GTK_BOX (self), main);
+  gtk_box_append (GTK_BOX (self), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
+
+  /* The side panel: labels, annotations, confidence. */
+  gtk_widget_set_size_request (side, 260, -1);
+  gtk_widget_set_margin_start (side, 12);
+  gtk_widget_set_margin_end (side, 12);
+  gtk_widget_set_margin_bottom (side, 12);
+  gtk_box_append (GTK_BOX (side), heading_new (_("Labels")));
+  self->palette = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_box_append (GTK_BOX (side), self->palette);
+
+  gtk_box_append (GTK_BOX (list_header), heading_new (_("Annotations")));
+  gtk_widget_set_hexpand (gtk_widget_get_first_child (list_header), TRUE);
+  gtk_box_append (GTK_BOX (list_header), action_button_new ("view-conceal-symbolic", "item.hide-all", _("Hide All")));
+  gtk_box_append (GTK_BOX (list_header), action_button_new ("view-reveal-symbolic", "item.show-all", _("Show All")));
+  gtk_box_append (GTK_BOX (side), list_header);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (annotation_setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (annotation_bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (annotation_unbind_cb), self);
+  self->annotation_selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->annotation_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->annotation_selection, TRUE);
+  g_signal_connect_swapped (self->annotation_selection, "notify::selected", G_CALLBACK (list_selection_changed_cb),
+                            self);
+  self->annotation_view = gtk_list_view_new (GTK_SELECTION_MODEL (g_object_ref (self->annotation_selection)), factory);
+  gtk_widget_add_css_class (self->annotation_view, "navigation-sidebar");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->annotation_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Annotations"), -1);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->annotation_view);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_box_append (GTK_BOX (side), scrolled);
+
+  self->confidence = gtk_spin_button_new_with_range (0, 1, 0.05);
+  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (self->confidence), 2);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (confidence_label), self->confidence);
+  gtk_widget_set_hexpand (confidence_label, TRUE);
+  gtk_label_set_xalign (GTK_LABEL (confidence_label), 0);
+  gtk_widget_set_tooltip_text (self->confidence, _("How sure the annotator is of the selected annotation"));
+  gtk_widget_set_sensitive (self->confidence, FALSE);
+  g_signal_connect_swapped (self->confidence, "value-changed", G_CALLBACK (confidence_changed_cb), self);
+  gtk_widget_set_margin_top (confidence_row, 12);
+  gtk_box_append (GTK_BOX (confidence_row), confidence_label);
+  gtk_box_append (GTK_BOX (confidence_row), self->confidence);
+  gtk_box_append (GTK_BOX (side), confidence_row);
+  gtk_box_append (GTK_BOX (self), side);
+
+  /* Keys, while the focus is in the page. */
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_LOCAL);
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>z", "item.undo", NULL);
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control><Shift>z", "item.redo", NULL);
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>y", "item.redo", NULL);
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "v", "item.tool", g_variant_new_string ("select"));
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "b", "item.tool", g_variant_new_string ("box"));
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "p", "item.tool", g_variant_new_string ("polygon"));
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "l", "item.tool", g_variant_new_string ("polyline"));
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "o", "item.tool", g_variant_new_string ("point"));
+  for (int i = 0; i < N_LABEL_KEYS; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("%d", i + 1);
+      g_autofree char *keypad = g_strdup_printf ("KP_%d", i + 1);
+
+      add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), key, "item.label", g_variant_new_int32 (i));
+      add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), keypad, "item.label", g_variant_new_int32 (i));
+    }
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+}
+
+/* --- GObject ---------------------------------------------------------------------------------- */
+
+static void
+calque_item_page_dispose (GObject *object)
+{
+  CalqueItemPage *self = CALQUE_ITEM_PAGE (object);
+
+  if (self->history != NULL)
+    g_signal_handlers_disconnect_by_data (self->history, self);
+  g_clear_object (&self->annotations);
+  g_clear_object (&self->history);
+  g_clear_object (&self->item);
+  g_clear_object (&self->workspace);
+  g_clear_object (&self->select_tool);
+  g_clear_object (&self->box_tool);
+  g_clear_object (&self->polygon_tool);
+  g_clear_object (&self->polyline_tool);
+  g_clear_object (&self->point_tool);
+  g_clear_object (&self->actions);
+  g_clear_object (&self->annotation_selection);
+  g_clear_pointer (&self->labels, g_ptr_array_unref);
+  g_clear_pointer (&self->label_colors, g_hash_table_unref);
+  g_clear_pointer (&self->current_labels, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (calque_item_page_parent_class)->dispose (object);
+}
+
+static void
+calque_item_page_class_init (CalqueItemPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = calque_item_page_dispose;
+
+  /**
+   * CalqueItemPage::edited:
+   *
+   * Something was saved in the workspace (an edit, an undo, a redo).
+   */
+  signals[EDITED] =
+    g_signal_new ("edited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * CalqueItemPage::failed:
+   * @error: why an edit could not be saved
+   */
+  signals[FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  G_TYPE_ERROR);
+}
+
+static void
+calque_item_page_init (CalqueItemPage *self)
+{
+  CalqueTool *tools[5];
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_HORIZONTAL);
+  self->current_labels = g_ptr_array_new_with_free_func (g_free);
+  self->label_colors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->labels = g_ptr_array_new_with_free_func (g_object_unref);
+
+  build (self);
+
+  self->select_tool = calque_select_tool_new (calque_canvas_get_layer (self->canvas));
+  self->box_tool = calque_box_tool_new ();
+  self->polygon_tool = calque_polygon_tool_new (TRUE);
+  self->polyline_tool = calque_polygon_tool_new (FALSE);
+  self->point_tool = calque_point_tool_new ();
+  tools[0] = self->select_tool;
+  tools[1] = self->box_tool;
+  tools[2] = self->polygon_tool;
+  tools[3] = self->polyline_tool;
+  tools[4] = self->point_tool;
+  for (guint i = 0; i < G_N_ELEMENTS (tools); i++)
+    {
+      g_signal_connect_swapped (tools[i], "edited", G_CALLBACK (tool_edited_cb), self);
+      g_signal_connect_swapped (tools[i], "failed", G_CALLBACK (tool_failed_cb), self);
+    }
+  g_signal_connect_swapped (self->select_tool, "selection-changed", G_CALLBACK (tool_selection_changed_cb), self);
+
+  self->actions = g_simple_action_group_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self->actions), page_actions, G_N_ELEMENTS (page_actions), self);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "item", G_ACTION_GROUP (self->actions));
+  calque_canvas_set_tool (self->canvas, self->select_tool);
+}
+
+/* --- public API ---------------------------------------------------------------- */
+
+GtkWidget *
+calque_item_page_new (void)
+{
+  return g_object_new (CALQUE_TYPE_ITEM_PAGE, NULL);
+}
+
+gboolean
+calque_item_page_set_item (CalqueItemPage  *self,
+                           CalqueWorkspace *workspace,
+                           CalqueRecord    *item,
+                           const char      *author,
+                           GError         **error)
+{
+  g_autoptr(CalqueItemAnnotations) annotations = NULL;
+  g_autoptr(GPtrArray) labels = NULL;
+  g_autoptr(CalqueRecord) project = NULL;
+  g_autofree char *image_path = NULL;
+  CalqueStore *store;
+  const char *sha256;
+
+  g_return_val_if_fail (CALQUE_IS_ITEM_PAGE (self), FALSE);
+
+  if (self->history != NULL)
+    g_signal_handlers_disconnect_by_data (self->history, self);
+  g_clear_object (&self->history);
+  g_clear_object (&self->annotations);
+  g_clear_object (&self->item);
+  g_clear_object (&self->workspace);
+
+  if (item == NULL)
+    {
+      calque_canvas_set_item (self->canvas, NULL, NULL, NULL);
+      gtk_single_selection_set_model (self->annotation_selection, NULL);
+      return TRUE;
+    }
+  g_return_val_if_fail (CALQUE_IS_WORKSPACE (workspace), FALSE);
+
+  store = calque_workspace_get_store (workspace);
+  self->history = calque_history_new (store);
+  annotations = calque_item_annotations_new (store, self->history, item, author, error);
+  if (annotations == NULL)
+    return FALSE;
+  labels = calque_store_list (store, CALQUE_KIND_LABEL, calque_record_get_project (item), error);
+  if (labels == NULL)
+    return FALSE;
+
+  self->workspace = g_object_ref (workspace);
+  self->item = g_object_ref (item);
+  self->annotations = g_steal_pointer (&annotations);
+  g_signal_connect_swapped (self->history, "changed", G_CALLBACK (history_changed_cb), self);
+  g_signal_connect_swapped (self->history, "notify::can-undo", G_CALLBACK (update_history_actions), self);
+  g_signal_connect_swapped (self->history, "notify::can-redo", G_CALLBACK (update_history_actions), self);
+  update_history_actions (self);
+
+  /* The palette: the project's labels, in their order, with their colours. */
+  g_ptr_array_sort (labels, compare_labels);
+  g_ptr_array_set_size (self->labels, 0);
+  g_hash_table_remove_all (self->label_colors);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      CalqueRecord *label = g_ptr_array_index (labels, i);
+
+      g_ptr_array_add (self->labels, g_object_ref (label));
+      g_hash_table_insert (self->label_colors, g_strdup (calque_record_get_id (label)),
+                           GUINT_TO_POINTER (parse_color (calque_record_get_string (label, "color"))));
+    }
+  project = calque_store_get (store, calque_record_get_project (item), NULL);
+  self->multi_label = project != NULL && calque_record_get_bool (project, "multi_label", FALSE);
+  /* The first label is chosen until another is: a shape always has one. */
+  if (self->current_labels->len == 0 && self->labels->len > 0)
+    g_ptr_array_add (self->current_labels, g_strdup (calque_record_get_id (g_ptr_array_index (self->labels, 0))));
+  for (guint j = self->current_labels->len; j > 0; j--)
+    if (!g_hash_table_contains (self->label_colors, g_ptr_array_index (self->current_labels, j - 1)))
+      g_ptr_array_remove_index (self->current_labels, j - 1);
+  if (self->current_labels->len == 0 && self->labels->len > 0)
+    g_ptr_array_add (self->current_labels, g_strdup (calque_record_get_id (g_ptr_array_index (self->labels, 0))));
+  fill_palette (self);
+  apply_current_labels (self);
+
+  sha256 = calque_record_get_string (item, "sha256");
+  if (sha256 != NULL && calque_blob_cache_contains (calque_workspace_get_blobs (workspace), sha256))
+    image_path = calque_blob_cache_get_path (calque_workspace_get_blobs (workspace), sha256);
+
+  calque_select_tool_select (CALQUE_SELECT_TOOL (self->select_tool), NULL);
+  calque_canvas_set_item (self->canvas, self->annotations, image_path, self->label_colors);
+  gtk_single_selection_set_model (self->annotation_selection, G_LIST_MODEL (self->annotations));
+  update_confidence (self);
+  return TRUE;
+}
+
+CalqueRecord *
+calque_item_page_get_item (CalqueItemPage *self)
+{
+  g_return_val_if_fail (CALQUE_IS_ITEM_PAGE (self), NULL);
+
+  return self->item;
+}
+
+CalqueCanvas *
+calque_item_page_get_canvas (CalqueItemPage *self)
+{
+  g_return_val_if_fail (CALQUE_IS_ITEM_PAGE (self), NULL);
+
+  return self->canvas;
+}
+
+CalqueHistory *
+calque_item_page_get_history (CalqueItemPage *self)
+{
+  g_return_val_if_fail (CALQUE_IS_ITEM_PAGE (self), NULL);
+
+  return self->history;
+}
+
+const char * const *
+calque_item_page_get_labels (CalqueItemPage *self)
+{
+  g_return_val_if_fail (CALQUE_IS_ITEM_PAGE (self), NULL);
+
+  return calque_tool_get_labels (self->box_tool);
+}
+
+void
+calque_item_page_reload_records (CalqueItemPage     *self,
+                                 const char * const *ids)
+{
+  g_return_if_fail (CALQUE_IS_ITEM_PAGE (self));
+
+  if (self->annotations != NULL)
+    calque_item_annotations_reload_records (self->annotations, ids);
+}

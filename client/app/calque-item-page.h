@@ -1,0 +1,41 @@
+/* calque-item-page.h — one image item open for annotation
+ *
+ * The canvas, the tools (select V, box B, polygon P, polyline L, point O),
+ * the project's labels (keys 1–9), the item's annotations with a
+ * visibility toggle each, the confidence of the selected one, and undo and
+ * redo. Actions, in the "item" group the page installs on itself:
+ * item.tool (string: select, box, polygon, polyline, point), item.label
+ * (int: position in the palette), item.undo, item.redo, item.zoom-fit,
+ * item.zoom-actual, item.hide-all, item.show-all.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "calque-canvas.h"
+#include "calque-history.h"
+#include "calque-workspace.h"
+
+G_BEGIN_DECLS
+
+#define CALQUE_TYPE_ITEM_PAGE (calque_item_page_get_type ())
+G_DECLARE_FINAL_TYPE (CalqueItemPage, calque_item_page, CALQUE, ITEM_PAGE, GtkBox)
+
+GtkWidget     *calque_item_page_new          (void);
+/* Opens @item of @workspace for @author (the signed-in user or the local
+ * name); NULL closes. Undo starts afresh with each item. */
+gboolean       calque_item_page_set_item     (CalqueItemPage  *self,
+                                              CalqueWorkspace *workspace,
+                                              CalqueRecord    *item,
+                                              const char      *author,
+                                              GError         **error);
+CalqueRecord  *calque_item_page_get_item     (CalqueItemPage  *self);
+CalqueCanvas  *calque_item_page_get_canvas   (CalqueItemPage  *self);
+CalqueHistory *calque_item_page_get_history  (CalqueItemPage  *self);
+/* The labels new shapes get (ids). */
+const char * const *calque_item_page_get_labels (CalqueItemPage *self);
+/* Reads @ids again (the sync brought changes). */
+void           calque_item_page_reload_records (CalqueItemPage     *self,
+                                                const char * const *ids);
+
+G_END_DECLS

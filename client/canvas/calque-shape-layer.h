@@ -1,0 +1,125 @@
+/* calque-shape-layer.h — the annotations of one image, drawn and hit-tested
+ *
+ * The layer keeps a copy of every shape with its colour, its flags and its
+ * bounding box, and draws them with cairo in widget coordinates through a
+ * CalqueViewport; the same code serves the canvas widget, the tests and the
+ * benchmark. It knows no GTK.
+ *
+ * Drawing order: shapes are batched by colour (one fill and one stroke for
+ * all the shapes of a label), colour after colour in the order the colours
+ * were first seen; then the hovered shape; then the selected one with its
+ * handles. Fills are translucent, so a shape's outline still shows through
+ * the fill of a shape drawn later. Hit testing looks at the selected shape
+ * first, then at the others from the last added to the first.
+ *
+ * Signals: "changed" — anything a draw would show differently (a shape,
+ * a flag); the widget queues a redraw.
+ */
+#pragma once
+
+#include <cairo.h>
+#include <glib-object.h>
+
+#include "calque-shape.h"
+#include "calque-viewport.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  CALQUE_HIT_NONE,     /* nothing under the pointer */
+  CALQUE_HIT_INSIDE,   /* the inside of a box or a polygon (not in a hole) */
+  CALQUE_HIT_VERTEX,   /* a vertex of a polygon or polyline, or a point */
+  CALQUE_HIT_EDGE,     /* an edge, away from its vertices */
+  CALQUE_HIT_HANDLE,   /* one of the 8 resize handles of a box */
+} CalqueHitPart;
+
+/* The resize handles of a box, clockwise from its top-left corner; "top"
+ * is the box's own top, which turns with its rotation. */
+typedef enum {
+  CALQUE_HANDLE_TOP_LEFT,
+  CALQUE_HANDLE_TOP,
+  CALQUE_HANDLE_TOP_RIGHT,
+  CALQUE_HANDLE_RIGHT,
+  CALQUE_HANDLE_BOTTOM_RIGHT,
+  CALQUE_HANDLE_BOTTOM,
+  CALQUE_HANDLE_BOTTOM_LEFT,
+  CALQUE_HANDLE_LEFT,
+} CalqueHandle;
+
+typedef struct {
+  CalqueHitPart part;
+  char         *id;       /* the annotation; owned, freed by calque_hit_clear() */
+  /* VERTEX and EDGE: 0 for a polygon's outer ring or a polyline, 1 + n for
+   * the polygon's hole n. */
+  guint         ring;
+  /* VERTEX: the vertex's index in its ring. EDGE: the index of its first
+   * vertex (edge i joins vertex i and i + 1, the last one back to 0); for a
+   * box, 0 top, 1 right, 2 bottom, 3 left. HANDLE: a CalqueHandle. */
+  guint         index;
+  /* In image pixels: the vertex or the handle; on an edge, the nearest point
+   * of the edge (where a new vertex would go); inside, the pointer. */
+  double        x, y;
+} CalqueHit;
+
+void calque_hit_clear (CalqueHit *hit);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CalqueHit, calque_hit_clear)
+
+#define CALQUE_TYPE_SHAPE_LAYER (calque_shape_layer_get_type ())
+G_DECLARE_FINAL_TYPE (CalqueShapeLayer, calque_shape_layer, CALQUE, SHAPE_LAYER, GObject)
+
+CalqueShapeLayer  *calque_shape_layer_new          (void);
+
+/* Adds the shape of annotation @id, or replaces it in place (same drawing
+ * order, same flags). @rgba is 0xRRGGBBAA, the label's colour. Copies
+ * @shape. Returns FALSE, and keeps nothing for @id, when the shape has no
+ * geometry on an image (span, segment, classification). */
+gboolean           calque_shape_layer_set_shape    (CalqueShapeLayer  *self,
+                                                    const char        *id,
+                                                    const CalqueShape *shape,
+                                                    guint32            rgba);
+/* Returns whether there was a shape for @id. */
+gboolean           calque_shape_layer_remove       (CalqueShapeLayer  *self,
+                                                    const char        *id);
+void               calque_shape_layer_clear        (CalqueShapeLayer  *self);
+guint              calque_shape_layer_get_n_shapes (CalqueShapeLayer  *self);
+/* Borrowed; NULL if the layer has no shape for @id. */
+const CalqueShape *calque_shape_layer_get_shape    (CalqueShapeLayer  *self,
+                                                    const char        *id);
+/* The bounding box in image pixels; FALSE if there is no shape for @id. */
+gboolean           calque_shape_layer_get_bounds   (CalqueShapeLayer  *self,
+                                                    const char        *id,
+                                                    double            *x,
+                                                    double            *y,
+                                                    double            *width,
+                                                    double            *height);
+
+/* @id NULL for none. */
+void               calque_shape_layer_set_selected (CalqueShapeLayer  *self,
+                                                    const char        *id);
+const char        *calque_shape_layer_get_selected (CalqueShapeLayer  *self);
+void               calque_shape_layer_set_hovered  (CalqueShapeLayer  *self,
+                                                    const char        *id);
+const char        *calque_shape_layer_get_hovered  (CalqueShapeLayer  *self);
+void               calque_shape_layer_set_hidden   (CalqueShapeLayer  *self,
+                                                    const char        *id,
+                                                    gboolean           hidden);
+gboolean           calque_shape_layer_get_hidden   (CalqueShapeLayer  *self,
+                                                    const char        *id);
+
+/* Draws every visible shape whose bounding box meets @vp and the clip of
+ * @cr. @cr's user space is widget pixels. */
+void               calque_shape_layer_draw         (CalqueShapeLayer     *self,
+                                                    cairo_t              *cr,
+                                                    const CalqueViewport *vp);
+
+/* What is under the widget point (@wx, @wy), within @tolerance_px widget
+ * pixels; returns whether anything was hit. @out must be zeroed or hold an
+ * earlier hit, which is cleared first (g_auto(CalqueHit) hit = { 0 }). */
+gboolean           calque_shape_layer_hit          (CalqueShapeLayer     *self,
+                                                    const CalqueViewport *vp,
+                                                    double                wx,
+                                                    double                wy,
+                                                    double                tolerance_px,
+                                                    CalqueHit            *out);
+
+G_END_DECLS
