@@ -48,6 +48,7 @@ struct _CalqueItemPage
   GtkSingleSelection    *annotation_selection;
   GtkWidget             *confidence;
   gboolean               updating;        /* widgets set from the model, not by the user */
+  gboolean               model_changing;  /* the annotations are emitting items-changed */
 };
 
 enum { EDITED, FAILED, N_SIGNALS };
@@ -413,12 +414,27 @@ tool_selection_changed_cb (CalqueItemPage *self)
   update_confidence (self);
 }
 
+/* A row replaced by an edit drops out of the list's selection; the
+ * selection is the tool's, and is put back once the model has changed. */
+static void
+annotations_changing_cb (CalqueItemPage *self)
+{
+  self->model_changing = TRUE;
+}
+
+static void
+annotations_changed_cb (CalqueItemPage *self)
+{
+  self->model_changing = FALSE;
+  tool_selection_changed_cb (self);
+}
+
 static void
 list_selection_changed_cb (CalqueItemPage *self)
 {
   CalqueRecord *annotation = gtk_single_selection_get_selected_item (self->annotation_selection);
 
-  if (self->updating)
+  if (self->updating || self->model_changing)
     return;
   calque_select_tool_select (CALQUE_SELECT_TOOL (self->select_tool),
                              annotation != NULL ? calque_record_get_id (annotation) : NULL);
@@ -666,11 +682,11 @@ build (CalqueItemPage *self)
   /* Tools, zoom and history. */
   gtk_widget_add_css_class (toolbar, "toolbar");
   gtk_widget_add_css_class (tools, "linked");
-  gtk_box_append (GTK_BOX (tools), tool_button_new ("edit-select-symbolic", "select", _("Select and Edit (V)")));
-  gtk_box_append (GTK_BOX (tools), tool_button_new ("checkbox-symbolic", "box", _("Box (B)")));
-  gtk_box_append (GTK_BOX (tools), tool_button_new ("non-starred-symbolic", "polygon", _("Polygon (P)")));
-  gtk_box_append (GTK_BOX (tools), tool_button_new ("format-justify-left-symbolic", "polyline", _("Polyline (L)")));
-  gtk_box_append (GTK_BOX (tools), tool_button_new ("mark-location-symbolic", "point", _("Point (O)")));
+  gtk_box_append (GTK_BOX (tools), tool_button_new ("calque-tool-select-symbolic", "select", _("Select and Edit (V)")));
+  gtk_box_append (GTK_BOX (tools), tool_button_new ("calque-tool-box-symbolic", "box", _("Box (B)")));
+  gtk_box_append (GTK_BOX (tools), tool_button_new ("calque-tool-polygon-symbolic", "polygon", _("Polygon (P)")));
+  gtk_box_append (GTK_BOX (tools), tool_button_new ("calque-tool-polyline-symbolic", "polyline", _("Polyline (L)")));
+  gtk_box_append (GTK_BOX (tools), tool_button_new ("calque-tool-point-symbolic", "point", _("Point (O)")));
   gtk_box_append (GTK_BOX (toolbar), tools);
   gtk_box_append (GTK_BOX (toolbar), action_button_new ("edit-undo-symbolic", "item.undo", _("Undo (Ctrl+Z)")));
   gtk_box_append (GTK_BOX (toolbar), action_button_new ("edit-redo-symbolic", "item.redo",
@@ -763,6 +779,8 @@ calque_item_page_dispose (GObject *object)
 
   if (self->history != NULL)
     g_signal_handlers_disconnect_by_data (self->history, self);
+  if (self->annotations != NULL)
+    g_signal_handlers_disconnect_by_data (self->annotations, self);
   g_clear_object (&self->annotations);
   g_clear_object (&self->history);
   g_clear_object (&self->item);
@@ -866,6 +884,8 @@ calque_item_page_set_item (CalqueItemPage  *self,
   if (self->history != NULL)
     g_signal_handlers_disconnect_by_data (self->history, self);
   g_clear_object (&self->history);
+  if (self->annotations != NULL)
+    g_signal_handlers_disconnect_by_data (self->annotations, self);
   g_clear_object (&self->annotations);
   g_clear_object (&self->item);
   g_clear_object (&self->workspace);
@@ -926,7 +946,11 @@ calque_item_page_set_item (CalqueItemPage  *self,
 
   calque_select_tool_select (CALQUE_SELECT_TOOL (self->select_tool), NULL);
   calque_canvas_set_item (self->canvas, self->annotations, image_path, self->label_colors);
+  /* Before the selection model's own handler, and after every handler. */
+  g_signal_connect_swapped (self->annotations, "items-changed", G_CALLBACK (annotations_changing_cb), self);
   gtk_single_selection_set_model (self->annotation_selection, G_LIST_MODEL (self->annotations));
+  g_signal_connect_object (self->annotations, "items-changed", G_CALLBACK (annotations_changed_cb), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   update_confidence (self);
   return TRUE;
 }

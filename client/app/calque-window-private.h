@@ -35,6 +35,10 @@ struct _CalqueWindow
   guint                 n_refused_toast; /* how many that toast counts */
   char                 *items_project;   /* the project whose items are shown */
 
+  /* The item open for annotation (calque-window-item.c) */
+  GtkWidget            *item_page;       /* a CalqueItemPage, the "item" page of content_stack */
+  GtkWidget            *close_item_button;
+
   /* Template children */
   AdwToastOverlay      *toast_overlay;
   CalqueSyncButton     *sync_button;
@@ -58,5 +62,15 @@ void _calque_window_sync_set_workspace (CalqueWindow    *self,
 void _calque_window_sync_dispose       (CalqueWindow    *self);
 /* The user asked to reload: ask the server again too. */
 void _calque_window_sync_refresh       (CalqueWindow    *self);
+
+/* calque-window-item.c: opening an item of the list in the canvas. */
+void _calque_window_item_init          (CalqueWindow    *self);
+/* The item open, or NULL. */
+CalqueRecord *_calque_window_item_get_open (CalqueWindow *self);
+/* Closes the item when another workspace or project is shown. */
+void _calque_window_item_close         (CalqueWindow    *self);
+/* The sync brought changes to @ids. */
+void _calque_window_item_reload        (CalqueWindow       *self,
+                                        const char * const *ids);
 
 G_END_DECLS

@@ -65,6 +65,8 @@ sync_records_changed_cb (CalqueWindow *self,
 
   if (self->reload_id == 0)
     self->reload_id = g_timeout_add (RELOAD_DELAY_MS, reload_cb, self);
+  /* The item open in the canvas shows a teammate's edit at once. */
+  _calque_window_item_reload (self, (const char * const *) ids);
 
   /* Conflicts made just now. A page of a first pull is old work, not news:
    * looking each of its records up would only slow the pull down. */

@@ -105,6 +105,7 @@ load_items (CalqueWindow *self)
   CalqueRecord *project;
   GtkAdjustment *vadjustment;
   const char *name;
+  gboolean item_open;
   guint n_old;
 
   if (self->workspace == NULL)
@@ -115,6 +116,7 @@ load_items (CalqueWindow *self)
 
   if (project == NULL)
     {
+      _calque_window_item_close (self);
       g_list_store_remove_all (self->items);
       adw_window_title_set_title (self->content_title, NULL);
       adw_window_title_set_subtitle (self->content_title, NULL);
@@ -139,15 +141,23 @@ load_items (CalqueWindow *self)
   g_list_store_splice (self->items, 0, n_old, items->pdata, items->len);
   set_item_count (self, calque_record_get_id (project), items->len);
 
-  name = calque_record_get_string (project, "name");
-  caption = calque_format_item_count (items->len);
-  adw_window_title_set_title (self->content_title, name != NULL ? name : "");
-  adw_window_title_set_subtitle (self->content_title, caption);
+  /* An item open in the canvas stays open while its list is read again
+   * (changes came in); its project's list is behind it. */
+  item_open = _calque_window_item_get_open (self) != NULL
+              && g_strcmp0 (self->items_project, calque_record_get_id (project)) == 0;
+  if (!item_open)
+    {
+      _calque_window_item_close (self);
+      name = calque_record_get_string (project, "name");
+      caption = calque_format_item_count (items->len);
+      adw_window_title_set_title (self->content_title, name != NULL ? name : "");
+      adw_window_title_set_subtitle (self->content_title, caption);
+      gtk_stack_set_visible_child_name (self->content_stack,
+                                        items->len > 0 ? "items" : "empty-project");
+    }
 
   adw_status_page_set_icon_name (self->empty_project_page,
                                  calque_format_media_icon (calque_record_get_string (project, "type")));
-  gtk_stack_set_visible_child_name (self->content_stack,
-                                    items->len > 0 ? "items" : "empty-project");
 
   /* Another project starts at its top; the same one, reloaded as changes
    * come in, stays where the user was. */
@@ -617,6 +627,7 @@ calque_window_class_init (CalqueWindowClass *klass)
   gtk_widget_class_bind_template_child_full (widget_class, "content", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "menu_button", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "back_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "content_header", FALSE, 0);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
 }
 
@@ -659,6 +670,7 @@ calque_window_init (CalqueWindow *self)
   gtk_single_selection_set_autoselect (self->item_selection, FALSE);
   gtk_single_selection_set_can_unselect (self->item_selection, TRUE);
   gtk_column_view_set_model (self->item_view, GTK_SELECTION_MODEL (self->item_selection));
+  _calque_window_item_init (self);
 
   update_titles (self);
   gtk_stack_set_visible_child_name (self->content_stack, "no-projects");

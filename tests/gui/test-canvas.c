@@ -1,0 +1,476 @@
+/* test-canvas.c — annotating an image in the real window, with real input
+ *
+ * A workspace with a project of two images (real PNG files in its blob
+ * cache), opened in the real window under Xvfb. The pointer and the keys
+ * are driven through the X server with xdotool (XTEST), so every gesture
+ * goes the way a person's does: X, GDK, the canvas's controllers, the
+ * tool, the store. After each step the store is read back.
+ */
+#define G_LOG_DOMAIN "test-canvas"
+
+#include <adwaita.h>
+#include <gdk/x11/gdkx.h>
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "calque-application.h"
+#include "calque-canvas.h"
+#include "calque-gui-test-util.h"
+#include "calque-item-page.h"
+#include "calque-test-util.h"
+#include "calque-window.h"
+#include "calque-workspace.h"
+
+#define IMAGE_WIDTH  800
+#define IMAGE_HEIGHT 600
+
+static CalqueApplication *app;
+
+typedef struct {
+  char            *dir;
+  CalqueWorkspace *workspace;
+  char            *project;
+  char            *cat;
+  char            *dog;
+  char            *items[2];
+  CalqueWindow    *window;
+} Fixture;
+
+/* --- the workspace ---------------------------------------------------------- */
+
+static char *
+save_label (CalqueStore *store,
+            const char  *project,
+            const char  *name,
+            const char  *color,
+            int          position)
+{
+  g_autoptr(CalqueRecord) label = calque_record_new (CALQUE_KIND_LABEL, project);
+
+  calque_record_set_string (label, "name", name);
+  calque_record_set_string (label, "color", color);
+  calque_record_set_int (label, "position", position);
+  g_assert_true (calque_store_save (store, label, NULL));
+  return g_strdup (calque_record_get_id (label));
+}
+
+/* A real PNG in the blob cache, and its item. */
+static char *
+save_image_item (Fixture    *f,
+                 const char *name,
+                 guint32     pixel)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, IMAGE_WIDTH, IMAGE_HEIGHT);
+  g_autofree char *path = g_build_filename (f->dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CalqueRecord) item = calque_record_new (CALQUE_KIND_ITEM, f->project);
+  char sha256[65];
+  gboolean added = FALSE;
+  gsize length = 0;
+  g_autofree char *contents = NULL;
+
+  gdk_pixbuf_fill (pixbuf, pixel);
+  g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", &error, NULL));
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_true (calque_blob_cache_add_file (calque_workspace_get_blobs (f->workspace), path, sha256, &added, &error));
+  g_assert_no_error (error);
+
+  calque_record_set_string (item, "media", "image");
+  calque_record_set_string (item, "name", name);
+  calque_record_set_string (item, "mime", "image/png");
+  calque_record_set_string (item, "sha256", sha256);
+  calque_record_set_int (item, "size", (gint64) length);
+  calque_record_set_int (item, "width", IMAGE_WIDTH);
+  calque_record_set_int (item, "height", IMAGE_HEIGHT);
+  g_assert_true (calque_store_save (calque_workspace_get_store (f->workspace), item, &error));
+  g_assert_no_error (error);
+  return g_strdup (calque_record_get_id (item));
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CalqueRecord) project = calque_record_new (CALQUE_KIND_PROJECT, NULL);
+  g_autofree char *path = NULL;
+  CalqueStore *store;
+
+  f->dir = g_dir_make_tmp ("calque-canvas-XXXXXX", &error);
+  path = g_build_filename (f->dir, "workspace", NULL);
+  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+  f->workspace = calque_workspace_create (path, &error);
+  g_assert_no_error (error);
+  store = calque_workspace_get_store (f->workspace);
+
+  calque_record_set_string (project, "name", "Pets");
+  calque_record_set_string (project, "type", "image");
+  g_assert_true (calque_store_save (store, project, &error));
+  f->project = g_strdup (calque_record_get_id (project));
+  f->cat = save_label (store, f->project, "cat <b>tabby</b>", "#e01b24", 0);
+  f->dog = save_label (store, f->project, "dog", "#3584e4", 1);
+  f->items[0] = save_image_item (f, "sofa.png", 0x8fa3b3ff);
+  f->items[1] = save_image_item (f, "garden.png", 0x5e8c4aff);
+
+  f->window = calque_window_new (app);
+  calque_window_set_workspace (f->window, f->workspace);
+  calque_gui_present (GTK_WINDOW (f->window));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  calque_gui_spin (50);
+  g_clear_object (&f->workspace);
+  calque_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->project);
+  g_free (f->cat);
+  g_free (f->dog);
+  g_free (f->items[0]);
+  g_free (f->items[1]);
+}
+
+/* --- input through the X server ------------------------------------------------ */
+
+static void
+process_waited_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  *done = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Runs xdotool with @args, the window's main loop turning meanwhile. */
+static void
+xdotool (const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+
+  g_ptr_array_add (argv, (gpointer) "xdotool");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (process, NULL, process_waited_cb, &done);
+  g_assert_true (calque_gui_wait_for (flag_set, &done));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  /* Let GTK take in what the server now sends it. */
+  calque_gui_spin (60);
+}
+
+static CalqueItemPage *
+item_page (Fixture *f)
+{
+  GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (f->window), CALQUE_TYPE_WINDOW,
+                                                              "content_stack"));
+
+  return CALQUE_ITEM_PAGE (gtk_stack_get_child_by_name (stack, "item"));
+}
+
+static CalqueCanvas *
+canvas (Fixture *f)
+{
+  return calque_item_page_get_canvas (item_page (f));
+}
+
+/* Moves the pointer over image point (@ix, @iy) of the canvas. */
+static void
+pointer_to (Fixture *f,
+            double   ix,
+            double   iy)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (canvas (f)));
+  const CalqueViewport *vp = calque_canvas_get_viewport (canvas (f));
+  graphene_point_t in_window;
+  double wx, wy, nx, ny;
+  g_autofree char *window_id = NULL;
+  g_autofree char *sx = NULL;
+  g_autofree char *sy = NULL;
+
+  calque_viewport_image_to_widget (vp, ix, iy, &wx, &wy);
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (canvas (f)), GTK_WIDGET (native),
+                                           &GRAPHENE_POINT_INIT (wx, wy), &in_window));
+  gtk_native_get_surface_transform (native, &nx, &ny);
+  window_id = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
+  sx = g_strdup_printf ("%d", (int) lround (in_window.x + nx));
+  sy = g_strdup_printf ("%d", (int) lround (in_window.y + ny));
+  xdotool ((const char *[]) { "mousemove", "--window", window_id, sx, sy, NULL });
+}
+
+static void
+drag (Fixture *f,
+      double   x0,
+      double   y0,
+      double   x1,
+      double   y1)
+{
+  pointer_to (f, x0, y0);
+  xdotool ((const char *[]) { "mousedown", "1", NULL });
+  for (int step = 1; step <= 4; step++)
+    pointer_to (f, x0 + (x1 - x0) * step / 4, y0 + (y1 - y0) * step / 4);
+  xdotool ((const char *[]) { "mouseup", "1", NULL });
+}
+
+static void
+click (Fixture *f,
+       double   x,
+       double   y)
+{
+  pointer_to (f, x, y);
+  xdotool ((const char *[]) { "click", "1", NULL });
+  /* Apart from the next click: not a double click. */
+  calque_gui_spin (450);
+}
+
+static void
+key (const char *keys)
+{
+  xdotool ((const char *[]) { "key", keys, NULL });
+}
+
+/* --- reading back ----------------------------------------------------------------- */
+
+static GPtrArray *
+stored_annotations (Fixture    *f,
+                    const char *item)
+{
+  return calque_store_list_for_item (calque_workspace_get_store (f->workspace), CALQUE_KIND_ANNOTATION, item, NULL);
+}
+
+typedef struct {
+  Fixture *f;
+  guint    n;
+} CountQuery;
+
+static gboolean
+n_stored_is (gpointer data)
+{
+  CountQuery *query = data;
+  g_autoptr(GPtrArray) annotations = stored_annotations (query->f, query->f->items[0]);
+
+  return annotations->len == query->n;
+}
+
+static CalqueRecord *
+stored_of_kind (Fixture         *f,
+                CalqueShapeKind  kind)
+{
+  g_autoptr(GPtrArray) annotations = stored_annotations (f, f->items[0]);
+
+  for (guint i = 0; i < annotations->len; i++)
+    {
+      CalqueRecord *annotation = g_ptr_array_index (annotations, i);
+      g_autoptr(CalqueShape) shape = calque_record_dup_shape (annotation, NULL);
+
+      if (shape != NULL && shape->kind == kind)
+        return g_object_ref (annotation);
+    }
+  return NULL;
+}
+
+static const char *
+first_label (CalqueRecord *annotation)
+{
+  JsonNode *labels = calque_record_get_field (annotation, "labels");
+
+  return json_array_get_string_element (json_node_get_array (labels), 0);
+}
+
+static gboolean
+canvas_loaded (gpointer data)
+{
+  return calque_canvas_is_loaded (data);
+}
+
+static void
+assert_near (double value,
+             double expected)
+{
+  /* The pointer lands on whole screen pixels: a little over one image
+   * pixel at this zoom. */
+  if (fabs (value - expected) > 2.5)
+    g_error ("%g is not near %g", value, expected);
+}
+
+/* --- the test ------------------------------------------------------------------------- */
+
+static void
+test_annotate (Fixture       *f,
+               gconstpointer  data)
+{
+  GtkColumnView *items = GTK_COLUMN_VIEW (gtk_widget_get_template_child (GTK_WIDGET (f->window), CALQUE_TYPE_WINDOW,
+                                                                         "item_view"));
+  CountQuery one = { f, 1 }, two = { f, 2 };
+  g_autoptr(CalqueRecord) box = NULL;
+  g_autoptr(CalqueRecord) relabelled = NULL;
+  g_autoptr(CalqueRecord) polygon = NULL;
+  g_autoptr(CalqueRecord) edited = NULL;
+  g_autoptr(CalqueRecord) undone = NULL;
+  g_autoptr(CalqueRecord) redone = NULL;
+  g_autoptr(CalqueShape) shape = NULL;
+
+  /* Open the first item, as Enter on its row does. */
+  g_signal_emit_by_name (items, "activate", 0);
+  g_assert_nonnull (calque_item_page_get_item (item_page (f)));
+  g_assert_true (calque_gui_wait_for (canvas_loaded, canvas (f)));
+  g_assert_null (calque_canvas_get_problem (canvas (f)));
+  g_assert_cmpstr (calque_record_get_id (calque_item_page_get_item (item_page (f))), ==, f->items[0]);
+  calque_gui_save_screenshot (GTK_WINDOW (f->window), "30-canvas-open");
+
+  /* Draw a box with the box tool (B): it gets the first label, cat. */
+  pointer_to (f, 400, 300);
+  key ("b");
+  drag (f, 100, 100, 300, 250);
+  g_assert_true (calque_gui_wait_for (n_stored_is, &one));
+  box = stored_of_kind (f, CALQUE_SHAPE_BOX);
+  g_assert_nonnull (box);
+  shape = calque_record_dup_shape (box, NULL);
+  assert_near (shape->x, 100);
+  assert_near (shape->y, 100);
+  assert_near (shape->w, 200);
+  assert_near (shape->h, 150);
+  g_assert_cmpstr (first_label (box), ==, f->cat);
+  g_clear_pointer (&shape, calque_shape_free);
+  calque_gui_save_screenshot (GTK_WINDOW (f->window), "31-canvas-box");
+
+  /* Select it (V, a click inside) and change its label with key 2. */
+  key ("v");
+  click (f, 200, 175);
+  key ("2");
+  relabelled = calque_store_get (calque_workspace_get_store (f->workspace), calque_record_get_id (box), NULL);
+  g_assert_cmpstr (first_label (relabelled), ==, f->dog);
+
+  /* A polygon (P): three clicks and Enter. It is drawn with dog now. */
+  key ("Escape");
+  key ("p");
+  click (f, 450, 100);
+  click (f, 650, 150);
+  click (f, 550, 350);
+  key ("Return");
+  g_assert_true (calque_gui_wait_for (n_stored_is, &two));
+  polygon = stored_of_kind (f, CALQUE_SHAPE_POLYGON);
+  g_assert_nonnull (polygon);
+  shape = calque_record_dup_shape (polygon, NULL);
+  g_assert_cmpuint (calque_shape_get_n_points (shape), ==, 3);
+  assert_near (g_array_index (shape->points, double, 2), 650);
+  assert_near (g_array_index (shape->points, double, 3), 150);
+  g_clear_pointer (&shape, calque_shape_free);
+  calque_gui_save_screenshot (GTK_WINDOW (f->window), "32-canvas-polygon");
+
+  /* Drag its second vertex with the select tool. */
+  key ("v");
+  click (f, 560, 200);     /* inside: select it */
+  drag (f, 650, 150, 700, 220);
+  edited = calque_store_get (calque_workspace_get_store (f->workspace), calque_record_get_id (polygon), NULL);
+  shape = calque_record_dup_shape (edited, NULL);
+  assert_near (g_array_index (shape->points, double, 2), 700);
+  assert_near (g_array_index (shape->points, double, 3), 220);
+  g_clear_pointer (&shape, calque_shape_free);
+  calque_gui_save_screenshot (GTK_WINDOW (f->window), "33-canvas-vertex-moved");
+
+  /* Undo puts the vertex back, redo moves it again. */
+  key ("ctrl+z");
+  undone = calque_store_get (calque_workspace_get_store (f->workspace), calque_record_get_id (polygon), NULL);
+  shape = calque_record_dup_shape (undone, NULL);
+  assert_near (g_array_index (shape->points, double, 2), 650);
+  g_clear_pointer (&shape, calque_shape_free);
+  key ("ctrl+shift+z");
+  redone = calque_store_get (calque_workspace_get_store (f->workspace), calque_record_get_id (polygon), NULL);
+  shape = calque_record_dup_shape (redone, NULL);
+  assert_near (g_array_index (shape->points, double, 2), 700);
+  g_clear_pointer (&shape, calque_shape_free);
+
+  /* The next item (Page Down), then back (Page Up): each has its own. */
+  key ("Next");
+  g_assert_cmpstr (calque_record_get_id (calque_item_page_get_item (item_page (f))), ==, f->items[1]);
+  g_assert_cmpuint (calque_shape_layer_get_n_shapes (calque_canvas_get_layer (canvas (f))), ==, 0);
+  g_assert_true (calque_gui_wait_for (canvas_loaded, canvas (f)));
+  key ("Prior");
+  g_assert_cmpstr (calque_record_get_id (calque_item_page_get_item (item_page (f))), ==, f->items[0]);
+  g_assert_cmpuint (calque_shape_layer_get_n_shapes (calque_canvas_get_layer (canvas (f))), ==, 2);
+  g_assert_true (calque_gui_wait_for (canvas_loaded, canvas (f)));
+  calque_gui_save_screenshot (GTK_WINDOW (f->window), "34-canvas-back");
+}
+
+/* An image that does not decode says why, in place of the image; the
+ * other items still open. */
+static void
+test_broken_image (Fixture       *f,
+                   gconstpointer  data)
+{
+  GtkColumnView *items = GTK_COLUMN_VIEW (gtk_widget_get_template_child (GTK_WIDGET (f->window), CALQUE_TYPE_WINDOW,
+                                                                         "item_view"));
+  CalqueBlobCache *blobs = calque_workspace_get_blobs (f->workspace);
+  g_autoptr(CalqueRecord) item = calque_store_get (calque_workspace_get_store (f->workspace), f->items[0], NULL);
+  g_autofree char *path = calque_blob_cache_get_path (blobs, calque_record_get_string (item, "sha256"));
+
+  /* Damage the blob on disk, as a bad copy would. */
+  g_assert_true (g_file_set_contents (path, "\x89PNG\r\n\x1a\nnot really", -1, NULL));
+
+  g_signal_emit_by_name (items, "activate", 0);
+  g_assert_true (calque_gui_wait_for (canvas_loaded, canvas (f)));
+  g_assert_nonnull (calque_canvas_get_problem (canvas (f)));
+  calque_gui_save_screenshot (GTK_WINDOW (f->window), "35-canvas-broken-image");
+
+  key ("Next");
+  g_assert_true (calque_gui_wait_for (canvas_loaded, canvas (f)));
+  g_assert_null (calque_canvas_get_problem (canvas (f)));
+}
+
+static void
+test_no_display (void)
+{
+  g_test_skip ("no display to open windows on (run under xvfb-run)");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_unsetenv ("CALQUE_WORKSPACE");
+  if (g_getenv ("GTK_A11Y") == NULL || g_getenv ("GTK_A11Y")[0] == '\0')
+    g_setenv ("GTK_A11Y", "none", TRUE);
+  /* xdotool drives the X server: this test needs X, not Wayland. */
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_test_add_func ("/gui/canvas/no-display", test_no_display);
+      return g_test_run ();
+    }
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+
+  app = calque_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  g_test_add ("/gui/canvas/annotate", Fixture, NULL, fixture_set_up, test_annotate, fixture_tear_down);
+  g_test_add ("/gui/canvas/broken-image", Fixture, NULL, fixture_set_up, test_broken_image, fixture_tear_down);
+
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}
