@@ -1,8 +1,6 @@
 /* calque-item-filter.c — which items of a project the item table shows */
 #define G_LOG_DOMAIN "calque-item-filter"
 
-#include <glib/gi18n-lib.h>
-
 #include "calque-item-filter.h"
 
 /* The states of a task, in the order of calque-record.c's schema; a state
