@@ -101,6 +101,24 @@ calque_format_media_kind (const char *media)
 }
 
 const char *
+calque_format_task_state (const char *state)
+{
+  if (g_strcmp0 (state, "new") == 0)
+    return C_("task state", "New");
+  if (g_strcmp0 (state, "in_progress") == 0)
+    return C_("task state", "In progress");
+  if (g_strcmp0 (state, "submitted") == 0)
+    return C_("task state", "Submitted");
+  if (g_strcmp0 (state, "accepted") == 0)
+    return C_("task state", "Accepted");
+  if (g_strcmp0 (state, "rejected") == 0)
+    return C_("task state", "Rejected");
+
+  /* A state from a newer Calque: better its name than nothing. */
+  return state != NULL ? state : "";
+}
+
+const char *
 calque_format_media_icon (const char *media)
 {
   if (g_strcmp0 (media, "image") == 0)

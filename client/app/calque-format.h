@@ -21,6 +21,9 @@ char       *calque_format_text_excerpt  (const char   *text,
 /* The translated name of a media type ("image" → "Image"); unknown types
  * are returned as they are. */
 const char *calque_format_media_kind    (const char   *media);
+/* The translated name of a task state ("in_progress" → "In progress");
+ * "" for NULL (no task), unknown states as they are. */
+const char *calque_format_task_state    (const char   *state);
 /* A symbolic icon name for a media type. */
 const char *calque_format_media_icon    (const char   *media);
 /* The Details column of an item: "640×480 · 87.0 kB", "2.4 s · 45.0 kB", or

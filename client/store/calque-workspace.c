@@ -11,12 +11,14 @@ G_DEFINE_QUARK (calque-workspace-error-quark, calque_workspace_error)
 
 #define STORE_NAME "workspace.sqlite"
 #define BLOBS_NAME "blobs"
+#define THUMBNAILS_NAME "thumbnails"
 
 struct _CalqueWorkspace {
   GObject parent_instance;
   char *path;
   CalqueStore *store;
   CalqueBlobCache *blobs;
+  CalqueThumbnailCache *thumbnails;
 };
 
 G_DEFINE_FINAL_TYPE (CalqueWorkspace, calque_workspace, G_TYPE_OBJECT)
@@ -27,6 +29,7 @@ calque_workspace_finalize (GObject *object)
   CalqueWorkspace *self = (CalqueWorkspace *) object;
 
   g_clear_object (&self->store);
+  g_clear_object (&self->thumbnails);
   g_clear_object (&self->blobs);
   g_free (self->path);
   G_OBJECT_CLASS (calque_workspace_parent_class)->finalize (object);
@@ -135,6 +138,22 @@ calque_workspace_get_blobs (CalqueWorkspace *self)
 {
   g_return_val_if_fail (CALQUE_IS_WORKSPACE (self), NULL);
   return self->blobs;
+}
+
+CalqueThumbnailCache *
+calque_workspace_get_thumbnails (CalqueWorkspace  *self,
+                                 GError          **error)
+{
+  g_return_val_if_fail (CALQUE_IS_WORKSPACE (self), NULL);
+
+  if (self->thumbnails == NULL)
+    {
+      g_autofree char *dir = g_build_filename (self->path, THUMBNAILS_NAME, NULL);
+
+      self->thumbnails = calque_thumbnail_cache_new (self->blobs, dir, CALQUE_THUMBNAIL_DEFAULT_SIZE,
+                                                     error);
+    }
+  return self->thumbnails;
 }
 
 CalqueRecord *

@@ -2,6 +2,8 @@
  *
  *   DIR/workspace.sqlite   the store (calque-store.h)
  *   DIR/blobs/             media by sha256 (calque-blob-cache.h)
+ *   DIR/thumbnails/        small PNGs of the images (calque-thumbnail-cache.h),
+ *                          which can be deleted at any time
  *
  * The app and calque-cli both open a workspace; which one is chosen by an
  * option, else $CALQUE_WORKSPACE, else the user's data folder.
@@ -11,6 +13,7 @@
 #include <glib-object.h>
 #include "calque-store.h"
 #include "calque-blob-cache.h"
+#include "calque-thumbnail-cache.h"
 
 G_BEGIN_DECLS
 
@@ -37,6 +40,10 @@ CalqueWorkspace *calque_workspace_open        (const char       *path,
 const char      *calque_workspace_get_path    (CalqueWorkspace  *self);
 CalqueStore     *calque_workspace_get_store   (CalqueWorkspace  *self);
 CalqueBlobCache *calque_workspace_get_blobs   (CalqueWorkspace  *self);
+/* Made on first use, so that calque-cli never starts its threads; its
+ * results are delivered to the main context of the thread that first asks. */
+CalqueThumbnailCache *calque_workspace_get_thumbnails (CalqueWorkspace *self,
+                                               GError          **error);
 
 /* By exact id, else by exact name; NULL (no error) picks the only project,
  * and is an AMBIGUOUS error when there are several. */
