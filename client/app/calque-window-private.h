@@ -1,6 +1,7 @@
 /* calque-window-private.h — what the files of CalqueWindow share */
 #pragma once
 
+#include "calque-item-filter.h"
 #include "calque-sync-button.h"
 #include "calque-sync-manager.h"
 #include "calque-window.h"
@@ -39,6 +40,15 @@ struct _CalqueWindow
   GtkWidget            *item_page;       /* a CalqueItemPage, the "item" page of content_stack */
   GtkWidget            *close_item_button;
 
+  /* Thumbnails and the filter of the item list (calque-window-filter.c) */
+  GtkFilterListModel   *filtered_items;  /* items → filtered → sorted */
+  CalqueItemFilter     *item_filter;     /* NULL while no workspace is open */
+  GtkWidget            *filter_button;
+  GtkWidget            *mine_check;
+  GtkWidget            *state_dropdown;
+  GtkWidget            *label_dropdown;
+  GPtrArray            *filter_label_ids; /* char *, the label dropdown's ids after "Any" */
+
   /* Template children */
   AdwToastOverlay      *toast_overlay;
   CalqueSyncButton     *sync_button;
@@ -72,5 +82,14 @@ void _calque_window_item_close         (CalqueWindow    *self);
 /* The sync brought changes to @ids. */
 void _calque_window_item_reload        (CalqueWindow       *self,
                                         const char * const *ids);
+
+/* calque-window-filter.c */
+void _calque_window_filter_init          (CalqueWindow    *self);
+void _calque_window_filter_set_workspace (CalqueWindow    *self,
+                                          CalqueWorkspace *workspace);
+/* The items of @project were read again: so are the filter's sets. */
+void _calque_window_filter_load          (CalqueWindow    *self,
+                                          CalqueRecord    *project);
+void _calque_window_filter_dispose       (CalqueWindow    *self);
 
 G_END_DECLS

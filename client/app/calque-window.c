@@ -140,6 +140,7 @@ load_items (CalqueWindow *self)
   /* One splice, so that the view hears of one change, not of thousands. */
   g_list_store_splice (self->items, 0, n_old, items->pdata, items->len);
   set_item_count (self, calque_record_get_id (project), items->len);
+  _calque_window_filter_load (self, project);
 
   /* An item open in the canvas stays open while its list is read again
    * (changes came in); its project's list is behind it. */
@@ -539,6 +540,7 @@ calque_window_dispose (GObject *object)
   CalqueWindow *self = CALQUE_WINDOW (object);
 
   _calque_window_sync_dispose (self);
+  _calque_window_filter_dispose (self);
 
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
@@ -550,6 +552,7 @@ calque_window_dispose (GObject *object)
   g_clear_object (&self->projects);
   g_clear_object (&self->item_selection);
   g_clear_object (&self->items);
+  g_clear_object (&self->filtered_items);
   g_clear_object (&self->workspace);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->item_counts, g_hash_table_unref);
@@ -664,13 +667,15 @@ calque_window_init (CalqueWindow *self)
 
   calque_item_columns_add_to (self->item_view);
   self->items = g_list_store_new (CALQUE_TYPE_RECORD);
-  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->items)),
+  self->filtered_items = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->items)), NULL);
+  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->filtered_items)),
                                     g_object_ref (gtk_column_view_get_sorter (self->item_view)));
   self->item_selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
   gtk_single_selection_set_autoselect (self->item_selection, FALSE);
   gtk_single_selection_set_can_unselect (self->item_selection, TRUE);
   gtk_column_view_set_model (self->item_view, GTK_SELECTION_MODEL (self->item_selection));
   _calque_window_item_init (self);
+  _calque_window_filter_init (self);
 
   update_titles (self);
   gtk_stack_set_visible_child_name (self->content_stack, "no-projects");
@@ -692,6 +697,7 @@ show_workspace (CalqueWindow     *self,
   self->path = g_strdup (calque_workspace_get_path (workspace));
 
   update_titles (self);
+  _calque_window_filter_set_workspace (self, workspace);
   loaded = load_projects (self, error);
   if (loaded)
     _calque_window_sync_set_workspace (self, workspace);
@@ -817,6 +823,7 @@ calque_window_show_workspace_error (CalqueWindow *self,
 
   had_workspace = self->workspace != NULL;
   _calque_window_sync_set_workspace (self, NULL);
+  _calque_window_filter_set_workspace (self, NULL);
   g_clear_object (&self->workspace);
   if (self->path != path)
     {
