@@ -557,6 +557,9 @@ test_conflict (Fixture       *f,
   in_window = calque_store_get (store, calque_record_get_id (comment), NULL);
   calque_record_set_string (in_window, "text", "The heron is sharp enough");
   g_assert_true (calque_store_save (store, in_window, &error));
+  /* Clocks are milliseconds: the laptop's edit must come later by the
+   * clock, not only by the code, or a tie picks the winner by client id. */
+  g_usleep (20 * G_TIME_SPAN_MILLISECOND);
   on_laptop = calque_store_get (laptop_store, calque_record_get_id (comment), NULL);
   g_assert_nonnull (on_laptop);
   calque_record_set_string (on_laptop, "text", "The heron is <b>blurred</b>, redo it");
