@@ -71,7 +71,7 @@ write_jpeg (const char *path,
   int stride = gdk_pixbuf_get_rowstride (pixbuf);
 
   if (pixbuf == NULL)
-    g_error ("cannot allocate a %d × %d pixbuf", width, height);
+    g_error ("cannot allocate a %dx%d pixbuf", width, height);
   for (int y = 0; y < height; y++)
     {
       guint8 *p = pixels + (gsize) y * stride;
@@ -284,7 +284,7 @@ phase_frames (const char *dir,
   } zooms[3] = {
     { "fit", 33, { .width = FRAME_WIDTH, .height = FRAME_HEIGHT } },
     { "1:1", 16, { .width = FRAME_WIDTH, .height = FRAME_HEIGHT } },
-    { "4×", 16, { .width = FRAME_WIDTH, .height = FRAME_HEIGHT } },
+    { "4x", 16, { .width = FRAME_WIDTH, .height = FRAME_HEIGHT } },
   };
 
   write_jpeg (path, IMAGE_WIDTH, IMAGE_HEIGHT);
@@ -307,7 +307,7 @@ phase_frames (const char *dir,
                                CALQUE_VIEWPORT_MIN_SCALE, CALQUE_VIEWPORT_MAX_SCALE);
     }
 
-  g_print ("\n%u polygons of %d vertices, %d labels, on a %d×%d JPEG; %d×%d ARGB32 frames, "
+  g_print ("\n%u polygons of %d vertices, %d labels, on a %dx%d JPEG; %dx%d ARGB32 frames, "
            "%u per zoom, panned 4 px and 2.5 px a frame\n",
            n_polygons, N_VERTICES, N_LABELS, IMAGE_WIDTH, IMAGE_HEIGHT, FRAME_WIDTH, FRAME_HEIGHT, n_frames);
   for (int z = 0; z < 3; z++)
@@ -402,7 +402,7 @@ phase_first_frame (const char *dir)
   ff.surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, FRAME_WIDTH, FRAME_HEIGHT);
   ff.vp = (CalqueViewport) { .width = FRAME_WIDTH, .height = FRAME_HEIGHT };
 
-  g_print ("\ntime to first frame: %d×%d JPEG, quality 90, %.1f MB (written in %.1f s, in the page cache)\n",
+  g_print ("\ntime to first frame: %dx%d JPEG, quality 90, %.1f MB (written in %.1f s, in the page cache)\n",
            BIG_WIDTH, BIG_HEIGHT, st.st_size / 1e6, write_s);
   {
     g_autoptr(CalqueImageSource) source = calque_image_source_new (path);
@@ -416,9 +416,9 @@ phase_first_frame (const char *dir)
     while (!done)
       g_main_context_iteration (NULL, TRUE);
     memory_mb = calque_image_source_get_memory_size (source) / 1e6;
-    g_print ("  %-47s %.3f s   (goal < 1 s)   preview ready at %.3f s\n", "load start → first frame drawn",
+    g_print ("  %-47s %.3f s   (goal < 1 s)   preview ready at %.3f s\n", "load start to first frame drawn",
              ff.first - ff.start, ff.preview - ff.start);
-    g_print ("  %-47s %.2f s   %u levels, %.0f MB of tiles\n", "load start → full resolution (pyramid)",
+    g_print ("  %-47s %.2f s   %u levels, %.0f MB of tiles\n", "load start to full resolution (pyramid)",
              ff.complete - ff.start, calque_image_source_get_n_levels (source), memory_mb);
   }
 
@@ -455,7 +455,7 @@ main (int argc, char **argv)
   GOptionEntry entries[] = {
     { "frames", 0, 0, G_OPTION_ARG_INT, &n_frames, "Frames per zoom level", "N" },
     { "polygons", 0, 0, G_OPTION_ARG_INT, &n_polygons, "Polygons on the image", "N" },
-    { "no-first-frame", 0, 0, G_OPTION_ARG_NONE, &skip_big, "Skip the 12,000 × 9,000 JPEG", NULL },
+    { "no-first-frame", 0, 0, G_OPTION_ARG_NONE, &skip_big, "Skip the 12000x9000 JPEG", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— measure the image canvas's drawing");
