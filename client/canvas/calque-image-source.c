@@ -684,15 +684,20 @@ draw_surface (cairo_t              *cr,
   cairo_pattern_destroy (pattern);
 }
 
-/* The coarsest level that still has at least one level pixel per widget
- * pixel; finer ones would be scaled down more for nothing. */
+/* The coarsest level that is magnified by at most MAX_MAGNIFICATION: a
+ * level just coarser than the screen looks the same as the finer one
+ * (1.25× is one widget pixel in five spread over two), and a downscale of
+ * a finer level by about half, which cairo's GOOD filter does with a box
+ * filter, costs several times as much per frame. */
+#define MAX_MAGNIFICATION 1.25
+
 static const Level *
 pick_level (CalqueImageSource *self,
             double             scale)
 {
   guint k = 0;
 
-  while (k + 1 < self->levels->len && scale * (1 << (k + 1)) <= 1.0001)
+  while (k + 1 < self->levels->len && scale * (1 << (k + 1)) <= MAX_MAGNIFICATION)
     k++;
   return g_ptr_array_index (self->levels, k);
 }

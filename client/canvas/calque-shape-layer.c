@@ -10,9 +10,19 @@
  * - outcodes: a run of vertices beyond one side of the visible rectangle
  *   is cut short (see append_ring()), so a huge polygon seen close up costs
  *   what its visible part costs;
- * - batching: every shape of one colour goes into one path, filled once and
- *   stroked once; cairo's fixed cost per fill and per stroke is what makes
- *   thousands of small polygons slow.
+ *
+ * Shapes are drawn one by one, in the order they were added, so that the
+ * topmost shape for hit testing is the one drawn last. Batching the shapes
+ * of one colour into one path was measured with cairo 1.16's image backend
+ * and was slower, not faster: cairo's cost is in rasterizing, and one path
+ * spanning the whole view costs more to rasterize than many small ones.
+ *
+ * Shapes smaller than NO_AA_BELOW on screen are drawn without antialiasing
+ * and with a 1-pixel outline: at overview zooms, where thousands of them
+ * are in view, that is most of cairo's time, and at that size the jagged
+ * edges are hard to tell from smooth ones. Larger shapes other than the
+ * hovered and the selected one use cairo's FAST antialiasing (fewer
+ * samples per pixel), which measured about twice as fast as its default.
  */
 #define G_LOG_DOMAIN "calque-shape-layer"
 
@@ -29,6 +39,7 @@
 #define SELECTED_FILL_ALPHA 0.4
 #define LOD_STEP            0.5
 #define DOT_SIZE            2.0
+#define NO_AA_BELOW         16.0
 #define POINT_RADIUS        4.0
 #define HANDLE_SIZE         7.0    /* the resize handles of a box */
 #define VERTEX_HANDLE_SIZE  6.0    /* the vertex handles of a polygon or polyline */
@@ -46,16 +57,9 @@ typedef struct {
   char        *id;
   CalqueShape *shape;
   guint32      rgba;
-  guint        colour;        /* index in CalqueShapeLayer.colours */
   EntryFlags   flags;
   double       x0, y0, x1, y1; /* bounding box, image pixels */
   double       corners[8];    /* a box: top-left, top-right, bottom-right, bottom-left, rotated */
-  /* Per ring (outer ring, then holes): whether to walk it backwards so that
-   * outer rings turn one way and holes the other. With the non-zero rule
-   * that fills a shape exactly as even-odd would (a hole is a hole), and
-   * lets shapes of one colour share a path: where two of them overlap the
-   * winding is 2, not 0 as even-odd would make it. */
-  guint8      *reversed;
 } Entry;
 
 struct _CalqueShapeLayer
@@ -66,10 +70,6 @@ struct _CalqueShapeLayer
   GHashTable *by_id;          /* id (owned by the entry) → Entry* */
   Entry      *selected;
   Entry      *hovered;
-
-  GArray     *colours;        /* guint32 rgba, in the order first seen */
-  GHashTable *colour_index;   /* rgba → index + 1 */
-  GPtrArray  *buckets;        /* per colour, the entries of one draw; reused */
 };
 
 G_DEFINE_FINAL_TYPE (CalqueShapeLayer, calque_shape_layer, G_TYPE_OBJECT)
@@ -102,7 +102,6 @@ entry_free (Entry *entry)
 {
   g_free (entry->id);
   calque_shape_free (entry->shape);
-  g_free (entry->reversed);
   g_free (entry);
 }
 
@@ -141,22 +140,7 @@ entry_ring (const Entry *entry,
   return coords != NULL ? (const double *) coords->data : NULL;
 }
 
-static double
-signed_area (const double *coords,
-             guint         n)
-{
-  double sum = 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      guint j = (i + 1) % n;
-
-      sum += coords[2 * i] * coords[2 * j + 1] - coords[2 * j] * coords[2 * i + 1];
-    }
-  return sum / 2;
-}
-
-/* The corners, the orientation of the rings and the bounding box. */
+/* The corners of a box, and the bounding box. */
 static void
 entry_prepare (Entry *entry)
 {
@@ -178,20 +162,6 @@ entry_prepare (Entry *entry)
 
           entry->corners[2 * k] = shape->rotation == 0 ? cx + dx : cx + dx * c - dy * s;
           entry->corners[2 * k + 1] = shape->rotation == 0 ? cy + dy : cy + dx * s + dy * c;
-        }
-    }
-
-  g_clear_pointer (&entry->reversed, g_free);
-  entry->reversed = g_new0 (guint8, MAX (n_rings, 1));
-  if (shape->kind == CALQUE_SHAPE_POLYGON || shape->kind == CALQUE_SHAPE_BOX)
-    {
-      for (guint r = 0; r < n_rings; r++)
-        {
-          guint n;
-          const double *coords = entry_ring (entry, r, &n);
-          double area = n >= 3 ? signed_area (coords, n) : 0;
-
-          entry->reversed[r] = r == 0 ? area < 0 : area > 0;
         }
     }
 
@@ -220,21 +190,6 @@ entry_prepare (Entry *entry)
     }
   if (entry->x0 > entry->x1)
     entry->x0 = entry->x1 = entry->y0 = entry->y1 = 0;
-}
-
-static guint
-colour_index_for (CalqueShapeLayer *self,
-                  guint32           rgba)
-{
-  gpointer index = g_hash_table_lookup (self->colour_index, GUINT_TO_POINTER (rgba));
-
-  if (index != NULL)
-    return GPOINTER_TO_UINT (index) - 1;
-
-  g_array_append_val (self->colours, rgba);
-  g_ptr_array_add (self->buckets, g_ptr_array_new ());
-  g_hash_table_insert (self->colour_index, GUINT_TO_POINTER (rgba), GUINT_TO_POINTER (self->colours->len));
-  return self->colours->len - 1;
 }
 
 static void
@@ -280,7 +235,6 @@ append_ring (cairo_t      *cr,
              const View   *view,
              const double *coords,
              guint         n,
-             gboolean      reversed,
              gboolean      closed)
 {
   const double s = view->vp->scale, ox = view->vp->offset_x, oy = view->vp->offset_y;
@@ -291,8 +245,7 @@ append_ring (cairo_t      *cr,
   if (n == 0)
     return;
 
-#define AT(k) (reversed ? n - 1 - (k) : (k))
-  i = AT (0);
+  i = 0;
   lx = coords[2 * i] * s + ox;
   ly = coords[2 * i + 1] * s + oy;
   last_code = outcode (view, lx, ly);
@@ -300,7 +253,7 @@ append_ring (cairo_t      *cr,
   if (n == 1)
     return;
 
-  i = AT (1);
+  i = 1;
   x = coords[2 * i] * s + ox;
   y = coords[2 * i + 1] * s + oy;
   code = outcode (view, x, y);
@@ -309,7 +262,7 @@ append_ring (cairo_t      *cr,
     {
       if (k + 1 < n)
         {
-          i = AT (k + 1);
+          i = k + 1;
           nx = coords[2 * i] * s + ox;
           ny = coords[2 * i + 1] * s + oy;
           next_code = outcode (view, nx, ny);
@@ -327,7 +280,6 @@ append_ring (cairo_t      *cr,
       y = ny;
       code = next_code;
     }
-#undef AT
 
   if (closed)
     cairo_close_path (cr);
@@ -345,7 +297,7 @@ append_area (cairo_t     *cr,
       guint n;
       const double *coords = entry_ring (entry, r, &n);
 
-      append_ring (cr, view, coords, n, entry->reversed[r], TRUE);
+      append_ring (cr, view, coords, n, TRUE);
     }
 }
 
@@ -379,112 +331,6 @@ entry_centre (const View  *view,
   calque_viewport_image_to_widget (view->vp, (entry->x0 + entry->x1) / 2, (entry->y0 + entry->y1) / 2, wx, wy);
 }
 
-/* One colour: the areas filled then outlined with the polylines in one
- * stroke, then the points and the dots in one opaque fill. */
-static void
-draw_bucket (cairo_t    *cr,
-             const View *view,
-             guint32     rgba,
-             GPtrArray  *bucket)
-{
-  gboolean any_area = FALSE, any_line = FALSE, any_dot = FALSE;
-
-  cairo_new_path (cr);
-  for (guint i = 0; i < bucket->len; i++)
-    {
-      const Entry *entry = g_ptr_array_index (bucket, i);
-      CalqueShapeKind kind = entry->shape->kind;
-
-      if (kind == CALQUE_SHAPE_POLYGON || kind == CALQUE_SHAPE_BOX)
-        {
-          if (entry_is_tiny (view, entry))
-            any_dot = TRUE;
-          else
-            {
-              append_area (cr, view, entry);
-              any_area = TRUE;
-            }
-        }
-      else if (kind == CALQUE_SHAPE_POLYLINE)
-        any_line = TRUE;
-      else
-        any_dot = TRUE;
-    }
-
-  if (any_area)
-    {
-      set_source_rgba (cr, rgba, FILL_ALPHA);
-      cairo_fill_preserve (cr);
-    }
-
-  if (any_line)
-    {
-      for (guint i = 0; i < bucket->len; i++)
-        {
-          const Entry *entry = g_ptr_array_index (bucket, i);
-          guint n;
-          const double *coords;
-
-          if (entry->shape->kind != CALQUE_SHAPE_POLYLINE)
-            continue;
-          if (entry_is_tiny (view, entry))
-            {
-              any_dot = TRUE;
-              continue;
-            }
-          coords = entry_ring (entry, 0, &n);
-          append_ring (cr, view, coords, n, FALSE, FALSE);
-        }
-    }
-
-  if (any_area || any_line)
-    {
-      set_source_rgba (cr, rgba, 1.0);
-      cairo_set_line_width (cr, OUTLINE_WIDTH);
-      cairo_stroke (cr);
-    }
-
-  if (!any_dot)
-    return;
-
-  /* Dots first, then the points' discs with a dark rim that keeps a point
-   * visible on an image of its own colour. */
-  cairo_new_path (cr);
-  for (guint i = 0; i < bucket->len; i++)
-    {
-      const Entry *entry = g_ptr_array_index (bucket, i);
-      double wx, wy;
-
-      if (entry->shape->kind != CALQUE_SHAPE_POINT && entry_is_tiny (view, entry))
-        {
-          entry_centre (view, entry, &wx, &wy);
-          cairo_rectangle (cr, wx - DOT_SIZE / 2, wy - DOT_SIZE / 2, DOT_SIZE, DOT_SIZE);
-        }
-    }
-  set_source_rgba (cr, rgba, 1.0);
-  cairo_fill (cr);
-
-  for (guint i = 0; i < bucket->len; i++)
-    {
-      const Entry *entry = g_ptr_array_index (bucket, i);
-      double wx, wy;
-
-      if (entry->shape->kind == CALQUE_SHAPE_POINT)
-        {
-          entry_centre (view, entry, &wx, &wy);
-          cairo_new_sub_path (cr);
-          cairo_arc (cr, wx, wy, POINT_RADIUS, 0, 2 * G_PI);
-        }
-    }
-  if (cairo_has_current_point (cr))
-    {
-      cairo_fill_preserve (cr);
-      cairo_set_source_rgba (cr, 0, 0, 0, 0.5);
-      cairo_set_line_width (cr, 1.0);
-      cairo_stroke (cr);
-    }
-}
-
 static void
 draw_handle (cairo_t *cr,
              double   wx,
@@ -500,15 +346,19 @@ draw_handle (cairo_t *cr,
   cairo_stroke (cr);
 }
 
-/* The hovered or the selected shape, on its own above the others. */
+/* One shape. @emphasised for the hovered and the selected ones, drawn
+ * after the others with a wider outline and always antialiased. */
 static void
-draw_single (cairo_t     *cr,
-             const View  *view,
-             const Entry *entry,
-             double       fill_alpha,
-             double       line_width)
+draw_entry (cairo_t     *cr,
+            const View  *view,
+            const Entry *entry,
+            double       fill_alpha,
+            double       line_width,
+            gboolean     emphasised)
 {
   CalqueShapeKind kind = entry->shape->kind;
+  double scale = view->vp->scale;
+  gboolean small;
   double wx, wy;
 
   cairo_new_path (cr);
@@ -516,29 +366,45 @@ draw_single (cairo_t     *cr,
 
   if (kind == CALQUE_SHAPE_POINT)
     {
-      cairo_arc (cr, wx, wy, POINT_RADIUS + line_width / 2, 0, 2 * G_PI);
+      cairo_arc (cr, wx, wy, POINT_RADIUS + (emphasised ? line_width / 2 : 0), 0, 2 * G_PI);
       set_source_rgba (cr, entry->rgba, 1.0);
       cairo_fill_preserve (cr);
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_set_line_width (cr, line_width / 2);
+      /* A rim keeps a point visible on an image of its own colour. */
+      if (emphasised)
+        cairo_set_source_rgb (cr, 1, 1, 1);
+      else
+        cairo_set_source_rgba (cr, 0, 0, 0, 0.5);
+      cairo_set_line_width (cr, emphasised ? line_width / 2 : 1.0);
       cairo_stroke (cr);
       return;
     }
 
   if (entry_is_tiny (view, entry))
     {
-      cairo_rectangle (cr, wx - DOT_SIZE, wy - DOT_SIZE, 2 * DOT_SIZE, 2 * DOT_SIZE);
+      double size = emphasised ? 2 * DOT_SIZE : DOT_SIZE;
+
+      cairo_rectangle (cr, wx - size / 2, wy - size / 2, size, size);
       set_source_rgba (cr, entry->rgba, 1.0);
       cairo_fill (cr);
       return;
     }
+
+  small = !emphasised && (entry->x1 - entry->x0) * scale < NO_AA_BELOW
+          && (entry->y1 - entry->y0) * scale < NO_AA_BELOW;
+  if (small)
+    {
+      cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
+      line_width = 1.0;
+    }
+  else if (!emphasised)
+    cairo_set_antialias (cr, CAIRO_ANTIALIAS_FAST);
 
   if (kind == CALQUE_SHAPE_POLYLINE)
     {
       guint n;
       const double *coords = entry_ring (entry, 0, &n);
 
-      append_ring (cr, view, coords, n, FALSE, FALSE);
+      append_ring (cr, view, coords, n, FALSE);
     }
   else
     {
@@ -549,6 +415,8 @@ draw_single (cairo_t     *cr,
   set_source_rgba (cr, entry->rgba, 1.0);
   cairo_set_line_width (cr, line_width);
   cairo_stroke (cr);
+
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
 }
 
 /* Handles where a drag can start: the 8 of a box; the vertices of a
@@ -777,9 +645,6 @@ calque_shape_layer_finalize (GObject *object)
 
   g_hash_table_unref (self->by_id);
   g_ptr_array_unref (self->entries);
-  g_hash_table_unref (self->colour_index);
-  g_array_unref (self->colours);
-  g_ptr_array_unref (self->buckets);
 
   G_OBJECT_CLASS (calque_shape_layer_parent_class)->finalize (object);
 }
@@ -805,9 +670,6 @@ calque_shape_layer_init (CalqueShapeLayer *self)
 {
   self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
-  self->colours = g_array_new (FALSE, FALSE, sizeof (guint32));
-  self->colour_index = g_hash_table_new (NULL, NULL);
-  self->buckets = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
 }
 
 /* ---- Public API ------------------------------------------------------ */
@@ -859,7 +721,6 @@ calque_shape_layer_set_shape (CalqueShapeLayer  *self,
 
   entry->shape = calque_shape_copy (shape);
   entry->rgba = rgba;
-  entry->colour = colour_index_for (self, rgba);
   entry_prepare (entry);
 
   emit_changed (self);
@@ -1072,33 +933,23 @@ calque_shape_layer_draw (CalqueShapeLayer     *self,
   view.wy1 += DRAW_MARGIN;
 
   cairo_save (cr);
-  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_WINDING);
+  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
 
-  for (guint c = 0; c < self->buckets->len; c++)
-    g_ptr_array_set_size (g_ptr_array_index (self->buckets, c), 0);
   for (guint i = 0; i < self->entries->len; i++)
     {
       Entry *entry = g_ptr_array_index (self->entries, i);
 
-      if (entry == self->selected || entry == self->hovered || !entry_visible (&view, entry))
-        continue;
-      g_ptr_array_add (g_ptr_array_index (self->buckets, entry->colour), entry);
-    }
-  for (guint c = 0; c < self->buckets->len; c++)
-    {
-      GPtrArray *bucket = g_ptr_array_index (self->buckets, c);
-
-      if (bucket->len > 0)
-        draw_bucket (cr, &view, g_array_index (self->colours, guint32, c), bucket);
+      if (entry != self->selected && entry != self->hovered && entry_visible (&view, entry))
+        draw_entry (cr, &view, entry, FILL_ALPHA, OUTLINE_WIDTH, FALSE);
     }
 
   if (self->hovered != NULL && entry_visible (&view, self->hovered))
-    draw_single (cr, &view, self->hovered, FILL_ALPHA, HOVERED_WIDTH);
+    draw_entry (cr, &view, self->hovered, FILL_ALPHA, HOVERED_WIDTH, TRUE);
   if (self->selected != NULL && entry_visible (&view, self->selected))
     {
-      draw_single (cr, &view, self->selected, SELECTED_FILL_ALPHA, SELECTED_WIDTH);
+      draw_entry (cr, &view, self->selected, SELECTED_FILL_ALPHA, SELECTED_WIDTH, TRUE);
       draw_handles (cr, &view, self->selected);
     }
 

@@ -5,12 +5,10 @@
  * CalqueViewport; the same code serves the canvas widget, the tests and the
  * benchmark. It knows no GTK.
  *
- * Drawing order: shapes are batched by colour (one fill and one stroke for
- * all the shapes of a label), colour after colour in the order the colours
- * were first seen; then the hovered shape; then the selected one with its
- * handles. Fills are translucent, so a shape's outline still shows through
- * the fill of a shape drawn later. Hit testing looks at the selected shape
- * first, then at the others from the last added to the first.
+ * Drawing order: the shapes in the order they were added (replacing one
+ * keeps its place), then the hovered one, then the selected one with its
+ * handles. Hit testing looks at the selected shape first, then at the
+ * others from the last drawn to the first. Holes are filled even-odd.
  *
  * Signals: "changed" — anything a draw would show differently (a shape,
  * a flag); the widget queues a redraw.
