@@ -47,11 +47,14 @@ struct _CalqueItemPage
   GtkWidget             *annotation_view;
   GtkSingleSelection    *annotation_selection;
   GtkWidget             *confidence;
+  CalqueRecord          *task;            /* the author's task on the item, or NULL */
+  GtkWidget             *task_label;
+  GtkWidget             *task_button;
   gboolean               updating;        /* widgets set from the model, not by the user */
   gboolean               model_changing;  /* the annotations are emitting items-changed */
 };
 
-enum { EDITED, FAILED, N_SIGNALS };
+enum { EDITED, FAILED, TASK_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CalqueItemPage, calque_item_page, GTK_TYPE_BOX)
@@ -455,6 +458,100 @@ confidence_changed_cb (CalqueItemPage *self)
     g_signal_emit (self, signals[FAILED], 0, error);
 }
 
+/* --- the task ------------------------------------------------------------------------------ */
+
+static void
+update_task (CalqueItemPage *self)
+{
+  const char *state = self->task != NULL ? calque_record_get_string (self->task, "state") : NULL;
+  const char *label = NULL;
+  const char *button = NULL;
+  const char *action = NULL;
+
+  if (g_strcmp0 (state, "new") == 0)
+    {
+      label = _("Your task: not started");
+      button = _("_Start Task");
+      action = "item.start-task";
+    }
+  else if (g_strcmp0 (state, "in_progress") == 0)
+    {
+      label = _("Your task: in progress");
+      button = _("S_ubmit for Review");
+      action = "item.submit-task";
+    }
+  else if (g_strcmp0 (state, "submitted") == 0)
+    label = _("Your task: submitted for review");
+  else if (g_strcmp0 (state, "accepted") == 0)
+    label = _("Your task: accepted");
+  else if (g_strcmp0 (state, "rejected") == 0)
+    label = _("Your task: sent back by the reviewer");
+
+  gtk_widget_set_visible (self->task_label, label != NULL);
+  if (label != NULL)
+    gtk_label_set_text (GTK_LABEL (self->task_label), label);
+  gtk_widget_set_visible (self->task_button, button != NULL);
+  if (button != NULL)
+    {
+      gtk_button_set_label (GTK_BUTTON (self->task_button), button);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->task_button), action);
+    }
+}
+
+static void
+set_task_state (CalqueItemPage *self,
+                const char     *from,
+                const char     *to)
+{
+  g_autoptr(CalqueRecord) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->task == NULL || g_strcmp0 (calque_record_get_string (self->task, "state"), from) != 0)
+    return;
+  task = calque_record_copy (self->task);
+  calque_record_set_string (task, "state", to);
+  calque_record_set_int (task, "updated", g_get_real_time () / 1000);
+  if (!calque_store_save (calque_workspace_get_store (self->workspace), task, &error))
+    {
+      g_signal_emit (self, signals[FAILED], 0, error);
+      return;
+    }
+  g_set_object (&self->task, task);
+  update_task (self);
+  g_signal_emit (self, signals[EDITED], 0);
+  g_signal_emit (self, signals[TASK_CHANGED], 0);
+}
+
+static void
+start_task_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  set_task_state (CALQUE_ITEM_PAGE (user_data), "new", "in_progress");
+}
+
+static void
+submit_task_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  set_task_state (CALQUE_ITEM_PAGE (user_data), "in_progress", "submitted");
+}
+
+/* The author's task on @item, if tasks give it to them. */
+static CalqueRecord *
+find_task (CalqueStore  *store,
+           CalqueRecord *item,
+           const char   *author)
+{
+  g_autoptr(GPtrArray) tasks = calque_store_list_for_item (store, CALQUE_KIND_TASK, calque_record_get_id (item), NULL);
+
+  for (guint i = 0; tasks != NULL && i < tasks->len; i++)
+    if (g_strcmp0 (calque_record_get_string (g_ptr_array_index (tasks, i), "annotator"), author) == 0)
+      return g_object_ref (g_ptr_array_index (tasks, i));
+  return NULL;
+}
+
 /* --- tools, history, actions ------------------------------------------------------------- */
 
 static CalqueTool *
@@ -486,6 +583,8 @@ tool_state_changed (GSimpleAction *action,
 static void
 tool_edited_cb (CalqueItemPage *self)
 {
+  /* Drawing on a task not yet started starts it. */
+  set_task_state (self, "new", "in_progress");
   g_signal_emit (self, signals[EDITED], 0);
 }
 
@@ -608,6 +707,8 @@ static const GActionEntry page_actions[] = {
   { .name = "zoom-actual", .activate = zoom_actual_activated },
   { .name = "hide-all", .activate = hide_all_activated },
   { .name = "show-all", .activate = show_all_activated },
+  { .name = "start-task", .activate = start_task_activated },
+  { .name = "submit-task", .activate = submit_task_activated },
 };
 
 /* --- building ------------------------------------------------------------------------------ */
@@ -670,6 +771,7 @@ build (CalqueItemPage *self)
 {
   GtkWidget *main = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *toolbar_scroller;
   GtkWidget *tools = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   GtkWidget *side = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *scrolled = gtk_scrolled_window_new ();
@@ -695,7 +797,23 @@ build (CalqueItemPage *self)
                                                         _("Fit the Image (Ctrl+0)")));
   gtk_box_append (GTK_BOX (toolbar), action_button_new ("zoom-original-symbolic", "item.zoom-actual",
                                                         _("Actual Size (Ctrl+1)")));
-  gtk_box_append (GTK_BOX (main), toolbar);
+  self->task_label = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->task_label, "dim-label");
+  gtk_widget_set_hexpand (self->task_label, TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->task_label), 1);
+  /* Long words must not widen the page past the window (the leaflet
+   * would fold and hide the canvas). */
+  gtk_label_set_ellipsize (GTK_LABEL (self->task_label), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (toolbar), self->task_label);
+  self->task_button = gtk_button_new ();
+  gtk_button_set_use_underline (GTK_BUTTON (self->task_button), TRUE);
+  gtk_widget_add_css_class (self->task_button, "suggested-action");
+  gtk_box_append (GTK_BOX (toolbar), self->task_button);
+  /* On a narrow window the toolbar scrolls rather than widen the page. */
+  toolbar_scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (toolbar_scroller), GTK_POLICY_EXTERNAL, GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (toolbar_scroller), toolbar);
+  gtk_box_append (GTK_BOX (main), toolbar_scroller);
 
   self->canvas = CALQUE_CANVAS (calque_canvas_new ());
   gtk_box_append (GTK_BOX (main), GTK_WIDGET (self->canvas));
@@ -704,7 +822,9 @@ build (CalqueItemPage *self)
   gtk_box_append (GTK_BOX (self), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
 
   /* The side panel: labels, annotations, confidence. */
-  gtk_widget_set_size_request (side, 260, -1);
+  gtk_widget_set_size_request (side, 240, -1);
+  /* Rows inside expand; the panel does not take that from the canvas. */
+  gtk_widget_set_hexpand (side, FALSE);
   gtk_widget_set_margin_start (side, 12);
   gtk_widget_set_margin_end (side, 12);
   gtk_widget_set_margin_bottom (side, 12);
@@ -784,6 +904,7 @@ calque_item_page_dispose (GObject *object)
   g_clear_object (&self->annotations);
   g_clear_object (&self->history);
   g_clear_object (&self->item);
+  g_clear_object (&self->task);
   g_clear_object (&self->workspace);
   g_clear_object (&self->select_tool);
   g_clear_object (&self->box_tool);
@@ -817,6 +938,13 @@ calque_item_page_class_init (CalqueItemPageClass *klass)
    * CalqueItemPage::failed:
    * @error: why an edit could not be saved
    */
+  /**
+   * CalqueItemPage::task-changed:
+   *
+   * The author's task on the item moved on (started, submitted).
+   */
+  signals[TASK_CHANGED] =
+    g_signal_new ("task-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[FAILED] =
     g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                   G_TYPE_ERROR);
@@ -890,8 +1018,10 @@ calque_item_page_set_item (CalqueItemPage  *self,
   g_clear_object (&self->item);
   g_clear_object (&self->workspace);
 
+  g_clear_object (&self->task);
   if (item == NULL)
     {
+      update_task (self);
       calque_canvas_set_item (self->canvas, NULL, NULL, NULL);
       gtk_single_selection_set_model (self->annotation_selection, NULL);
       return TRUE;
@@ -910,6 +1040,10 @@ calque_item_page_set_item (CalqueItemPage  *self,
   self->workspace = g_object_ref (workspace);
   self->item = g_object_ref (item);
   self->annotations = g_steal_pointer (&annotations);
+  self->task = find_task (store, item, author);
+  calque_item_annotations_set_task (self->annotations,
+                                    self->task != NULL ? calque_record_get_id (self->task) : NULL);
+  update_task (self);
   g_signal_connect_swapped (self->history, "changed", G_CALLBACK (history_changed_cb), self);
   g_signal_connect_swapped (self->history, "notify::can-undo", G_CALLBACK (update_history_actions), self);
   g_signal_connect_swapped (self->history, "notify::can-redo", G_CALLBACK (update_history_actions), self);

@@ -74,6 +74,9 @@ open_position (CalqueWindow *self,
 
   gtk_single_selection_set_selected (self->item_selection, position);
   gtk_stack_set_visible_child_name (self->content_stack, "item");
+  /* On a narrow window, the item takes the whole of it. */
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
   adw_window_title_set_title (self->content_title, calque_record_get_string (item, "name"));
   /* Translators: where the open item is in the list: "3 of 120" */
   subtitle = g_strdup_printf (_("%u of %u"), position + 1, n);
@@ -175,6 +178,8 @@ _calque_window_item_init (CalqueWindow *self)
   self->item_page = calque_item_page_new ();
   g_signal_connect_swapped (self->item_page, "edited", G_CALLBACK (page_edited_cb), self);
   g_signal_connect_swapped (self->item_page, "failed", G_CALLBACK (page_failed_cb), self);
+  /* The State column shows the task's new state. */
+  g_signal_connect_swapped (self->item_page, "task-changed", G_CALLBACK (calque_window_reload), self);
   gtk_stack_add_named (self->content_stack, self->item_page, "item");
 
   /* Only while the page has the focus: elsewhere these keys scroll lists. */
@@ -211,6 +216,30 @@ _calque_window_item_close (CalqueWindow *self)
   calque_item_page_set_item (CALQUE_ITEM_PAGE (self->item_page), NULL, NULL, NULL, NULL);
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "item") == 0)
     gtk_stack_set_visible_child_name (self->content_stack, "items");
+  update_item_actions (self);
+}
+
+void
+_calque_window_item_reselect (CalqueWindow *self)
+{
+  CalqueRecord *open = _calque_window_item_get_open (self);
+  GListModel *items = sorted_items (self);
+  guint n = g_list_model_get_n_items (items);
+
+  if (open == NULL)
+    return;
+  /* The list was read again: the open item is selected where it now is,
+   * for Page Down and Page Up to step from it. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CalqueRecord) item = g_list_model_get_item (items, i);
+
+      if (g_strcmp0 (calque_record_get_id (item), calque_record_get_id (open)) == 0)
+        {
+          gtk_single_selection_set_selected (self->item_selection, i);
+          break;
+        }
+    }
   update_item_actions (self);
 }
 

@@ -79,6 +79,8 @@ void _calque_window_item_init          (CalqueWindow    *self);
 CalqueRecord *_calque_window_item_get_open (CalqueWindow *self);
 /* Closes the item when another workspace or project is shown. */
 void _calque_window_item_close         (CalqueWindow    *self);
+/* The list was read again: select the open item in it. */
+void _calque_window_item_reselect      (CalqueWindow    *self);
 /* The sync brought changes to @ids. */
 void _calque_window_item_reload        (CalqueWindow       *self,
                                         const char * const *ids);

@@ -156,6 +156,8 @@ load_items (CalqueWindow *self)
       gtk_stack_set_visible_child_name (self->content_stack,
                                         items->len > 0 ? "items" : "empty-project");
     }
+  else
+    _calque_window_item_reselect (self);
 
   adw_status_page_set_icon_name (self->empty_project_page,
                                  calque_format_media_icon (calque_record_get_string (project, "type")));

@@ -15,6 +15,7 @@ struct _CalqueItemAnnotations
   CalqueHistory *history;
   CalqueRecord  *item;
   char          *author;
+  char          *task_id;       /* nullable */
   GPtrArray     *annotations;   /* CalqueRecord, oldest first (ids are time-ordered) */
 };
 
@@ -207,6 +208,7 @@ calque_item_annotations_finalize (GObject *object)
   CalqueItemAnnotations *self = CALQUE_ITEM_ANNOTATIONS (object);
 
   g_free (self->author);
+  g_free (self->task_id);
 
   G_OBJECT_CLASS (calque_item_annotations_parent_class)->finalize (object);
 }
@@ -308,6 +310,24 @@ calque_item_annotations_get_item (CalqueItemAnnotations *self)
   return self->item;
 }
 
+void
+calque_item_annotations_set_task (CalqueItemAnnotations *self,
+                                  const char            *task_id)
+{
+  g_return_if_fail (CALQUE_IS_ITEM_ANNOTATIONS (self));
+
+  g_free (self->task_id);
+  self->task_id = g_strdup (task_id);
+}
+
+const char *
+calque_item_annotations_get_task (CalqueItemAnnotations *self)
+{
+  g_return_val_if_fail (CALQUE_IS_ITEM_ANNOTATIONS (self), NULL);
+
+  return self->task_id;
+}
+
 CalqueRecord *
 calque_item_annotations_lookup (CalqueItemAnnotations *self,
                                 const char            *id)
@@ -342,6 +362,8 @@ calque_item_annotations_add (CalqueItemAnnotations  *self,
   annotation = calque_record_new (CALQUE_KIND_ANNOTATION, calque_record_get_project (self->item));
   calque_record_set_string (annotation, "item", calque_record_get_id (self->item));
   calque_record_set_string (annotation, "author", self->author);
+  if (self->task_id != NULL)
+    calque_record_set_string (annotation, "task", self->task_id);
   set_labels (annotation, label_ids);
   calque_record_set_shape (annotation, clamped);
   calque_record_set_int (annotation, "created", now_ms);

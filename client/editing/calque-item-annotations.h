@@ -32,6 +32,11 @@ CalqueItemAnnotations *calque_item_annotations_new          (CalqueStore        
                                                              const char            *author,
                                                              GError               **error);
 CalqueRecord          *calque_item_annotations_get_item     (CalqueItemAnnotations *self);
+/* The task new annotations belong to (the author's task on this item), or
+ * NULL: an annotator's annotations must name their task on the server. */
+void                   calque_item_annotations_set_task     (CalqueItemAnnotations *self,
+                                                             const char            *task_id);
+const char            *calque_item_annotations_get_task     (CalqueItemAnnotations *self);
 /* The annotation with @id, or NULL; owned by the model. */
 CalqueRecord          *calque_item_annotations_lookup       (CalqueItemAnnotations *self,
                                                              const char            *id);

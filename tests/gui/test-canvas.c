@@ -33,6 +33,7 @@ typedef struct {
   char            *cat;
   char            *dog;
   char            *items[2];
+  char            *task;
   CalqueWindow    *window;
 } Fixture;
 
@@ -112,6 +113,18 @@ fixture_set_up (Fixture       *f,
   f->items[0] = save_image_item (f, "sofa.png", 0x8fa3b3ff);
   f->items[1] = save_image_item (f, "garden.png", 0x5e8c4aff);
 
+  /* The first image is this person's task (the workspace is local: new
+   * annotations carry the computer's user name). */
+  {
+    g_autoptr(CalqueRecord) task = calque_record_new (CALQUE_KIND_TASK, f->project);
+
+    calque_record_set_string (task, "item", f->items[0]);
+    calque_record_set_string (task, "annotator", g_get_user_name ());
+    calque_record_set_string (task, "state", "new");
+    g_assert_true (calque_store_save (store, task, &error));
+    f->task = g_strdup (calque_record_get_id (task));
+  }
+
   f->window = calque_window_new (app);
   calque_window_set_workspace (f->window, f->workspace);
   calque_gui_present (GTK_WINDOW (f->window));
@@ -131,6 +144,7 @@ fixture_tear_down (Fixture       *f,
   g_free (f->dog);
   g_free (f->items[0]);
   g_free (f->items[1]);
+  g_free (f->task);
 }
 
 /* --- input through the X server ------------------------------------------------ */
@@ -292,20 +306,36 @@ first_label (CalqueRecord *annotation)
   return json_array_get_string_element (json_node_get_array (labels), 0);
 }
 
+static char *task_state_text;
+
+static const char *
+task_state (Fixture *f)
+{
+  g_autoptr(CalqueRecord) task = calque_store_get (calque_workspace_get_store (f->workspace), f->task, NULL);
+
+  g_free (task_state_text);
+  task_state_text = g_strdup (calque_record_get_string (task, "state"));
+  return task_state_text;
+}
+
 static gboolean
 canvas_loaded (gpointer data)
 {
   return calque_canvas_is_loaded (data);
 }
 
+static CalqueCanvas *current_canvas;
+
 static void
 assert_near (double value,
              double expected)
 {
-  /* The pointer lands on whole screen pixels: a little over one image
-   * pixel at this zoom. */
-  if (fabs (value - expected) > 2.5)
-    g_error ("%g is not near %g", value, expected);
+  /* The pointer lands on whole screen pixels, and a drag rounds both its
+   * ends: two screen pixels, in image pixels at this zoom. */
+  double tolerance = 2.0 / calque_canvas_get_viewport (current_canvas)->scale + 0.01;
+
+  if (fabs (value - expected) > tolerance)
+    g_error ("%g is not within %g of %g", value, tolerance, expected);
 }
 
 /* --- the test ------------------------------------------------------------------------- */
@@ -331,6 +361,7 @@ test_annotate (Fixture       *f,
   g_assert_true (calque_gui_wait_for (canvas_loaded, canvas (f)));
   g_assert_null (calque_canvas_get_problem (canvas (f)));
   g_assert_cmpstr (calque_record_get_id (calque_item_page_get_item (item_page (f))), ==, f->items[0]);
+  current_canvas = canvas (f);
   calque_gui_save_screenshot (GTK_WINDOW (f->window), "30-canvas-open");
 
   /* Draw a box with the box tool (B): it gets the first label, cat. */
@@ -347,6 +378,9 @@ test_annotate (Fixture       *f,
   assert_near (shape->h, 150);
   g_assert_cmpstr (first_label (box), ==, f->cat);
   g_clear_pointer (&shape, calque_shape_free);
+  /* It belongs to the task, and drawing started the task. */
+  g_assert_cmpstr (calque_record_get_string (box, "task"), ==, f->task);
+  g_assert_cmpstr (task_state (f), ==, "in_progress");
   calque_gui_save_screenshot (GTK_WINDOW (f->window), "31-canvas-box");
 
   /* Select it (V, a click inside) and change its label with key 2. */
@@ -406,6 +440,11 @@ test_annotate (Fixture       *f,
   g_assert_cmpuint (calque_shape_layer_get_n_shapes (calque_canvas_get_layer (canvas (f))), ==, 2);
   g_assert_true (calque_gui_wait_for (canvas_loaded, canvas (f)));
   calque_gui_save_screenshot (GTK_WINDOW (f->window), "34-canvas-back");
+
+  /* Done: submitted for review, and the list says so. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (item_page (f)), "item.submit-task", NULL));
+  g_assert_cmpstr (task_state (f), ==, "submitted");
+  calque_gui_save_screenshot (GTK_WINDOW (f->window), "36-canvas-submitted");
 }
 
 /* An image that does not decode says why, in place of the image; the
