@@ -11,6 +11,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "calque-attribute-editor.h"
 #include "calque-box-tool.h"
 #include "calque-item-annotations.h"
 #include "calque-point-tool.h"
@@ -47,6 +48,9 @@ struct _CalqueItemPage
   GtkWidget             *annotation_view;
   GtkSingleSelection    *annotation_selection;
   GtkWidget             *confidence;
+  GtkWidget             *attribute_editor;
+  CalqueRecord          *attributes_shown; /* the record the editor shows, to rebuild only on change */
+  guint                  attributes_idle;
   CalqueRecord          *task;            /* the author's task on the item, or NULL */
   GtkWidget             *task_label;
   GtkWidget             *task_button;
@@ -384,11 +388,60 @@ annotation_unbind_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
+show_attributes (CalqueItemPage *self,
+                 CalqueRecord   *annotation)
+{
+  g_set_object (&self->attributes_shown, annotation);
+  calque_attribute_editor_show (CALQUE_ATTRIBUTE_EDITOR (self->attribute_editor), self->annotations, annotation,
+                                self->labels);
+}
+
+static gboolean
+show_attributes_idle_cb (gpointer user_data)
+{
+  CalqueItemPage *self = user_data;
+
+  self->attributes_idle = 0;
+  show_attributes (self, self->attributes_shown);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+same_field (CalqueRecord *a,
+            CalqueRecord *b,
+            const char   *field)
+{
+  JsonNode *na = calque_record_get_field (a, field);
+  JsonNode *nb = calque_record_get_field (b, field);
+
+  if (na == NULL || nb == NULL)
+    return na == nb;
+  return json_node_equal (na, nb);
+}
+
+static void
 update_confidence (CalqueItemPage *self)
 {
   const char *selected = calque_select_tool_get_selected (CALQUE_SELECT_TOOL (self->select_tool));
   CalqueRecord *annotation = selected != NULL && self->annotations != NULL
                              ? calque_item_annotations_lookup (self->annotations, selected) : NULL;
+
+  /* Rebuilt only when another annotation is selected, or when its labels
+   * or attributes changed from elsewhere (undo, a teammate). Not after
+   * the editor's own edit: the controls already show it, and rebuilding
+   * from inside a control's handler would destroy that control under it. */
+  if (annotation == NULL || self->attributes_shown == NULL
+      || g_strcmp0 (calque_record_get_id (annotation), calque_record_get_id (self->attributes_shown)) != 0)
+    show_attributes (self, annotation);
+  else if (!same_field (annotation, self->attributes_shown, "labels")
+           || !same_field (annotation, self->attributes_shown, "attributes"))
+    {
+      g_set_object (&self->attributes_shown, annotation);
+      if (self->attributes_idle == 0)
+        self->attributes_idle = g_idle_add (show_attributes_idle_cb, self);
+    }
+  else
+    g_set_object (&self->attributes_shown, annotation);
 
   self->updating = TRUE;
   gtk_widget_set_sensitive (self->confidence, annotation != NULL);
@@ -867,6 +920,12 @@ build (CalqueItemPage *self)
   gtk_box_append (GTK_BOX (confidence_row), confidence_label);
   gtk_box_append (GTK_BOX (confidence_row), self->confidence);
   gtk_box_append (GTK_BOX (side), confidence_row);
+
+  gtk_box_append (GTK_BOX (side), heading_new (_("Attributes")));
+  self->attribute_editor = calque_attribute_editor_new ();
+  g_signal_connect_swapped (self->attribute_editor, "edited", G_CALLBACK (tool_edited_cb), self);
+  g_signal_connect_swapped (self->attribute_editor, "failed", G_CALLBACK (tool_failed_cb), self);
+  gtk_box_append (GTK_BOX (side), self->attribute_editor);
   gtk_box_append (GTK_BOX (self), side);
 
   /* Keys, while the focus is in the page. */
@@ -905,6 +964,8 @@ calque_item_page_dispose (GObject *object)
   g_clear_object (&self->history);
   g_clear_object (&self->item);
   g_clear_object (&self->task);
+  g_clear_object (&self->attributes_shown);
+  g_clear_handle_id (&self->attributes_idle, g_source_remove);
   g_clear_object (&self->workspace);
   g_clear_object (&self->select_tool);
   g_clear_object (&self->box_tool);
@@ -1019,6 +1080,8 @@ calque_item_page_set_item (CalqueItemPage  *self,
   g_clear_object (&self->workspace);
 
   g_clear_object (&self->task);
+  g_clear_object (&self->attributes_shown);
+  g_clear_handle_id (&self->attributes_idle, g_source_remove);
   if (item == NULL)
     {
       update_task (self);
@@ -1111,6 +1174,14 @@ calque_item_page_get_history (CalqueItemPage *self)
   g_return_val_if_fail (CALQUE_IS_ITEM_PAGE (self), NULL);
 
   return self->history;
+}
+
+GtkWidget *
+calque_item_page_get_attribute_editor (CalqueItemPage *self)
+{
+  g_return_val_if_fail (CALQUE_IS_ITEM_PAGE (self), NULL);
+
+  return self->attribute_editor;
 }
 
 const char * const *

@@ -32,6 +32,8 @@ gboolean       calque_item_page_set_item     (CalqueItemPage  *self,
 CalqueRecord  *calque_item_page_get_item     (CalqueItemPage  *self);
 CalqueCanvas  *calque_item_page_get_canvas   (CalqueItemPage  *self);
 CalqueHistory *calque_item_page_get_history  (CalqueItemPage  *self);
+/* The editor of the selected annotation's attributes. */
+GtkWidget     *calque_item_page_get_attribute_editor (CalqueItemPage *self);
 /* The labels new shapes get (ids). */
 const char * const *calque_item_page_get_labels (CalqueItemPage *self);
 /* Reads @ids again (the sync brought changes). */

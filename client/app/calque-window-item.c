@@ -20,6 +20,20 @@ sorted_items (CalqueWindow *self)
   return gtk_single_selection_get_model (self->item_selection);
 }
 
+/* While an item is annotated, the canvas takes the sidebar's width too;
+ * the projects come back with the list. */
+static void
+show_sidebar (CalqueWindow *self,
+              gboolean      shown)
+{
+  GtkWidget *sidebar = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self), CALQUE_TYPE_WINDOW, "sidebar"));
+  GtkWidget *separator = gtk_widget_get_next_sibling (sidebar);
+
+  gtk_widget_set_visible (sidebar, shown);
+  if (separator != NULL)
+    gtk_widget_set_visible (separator, shown);
+}
+
 static void
 update_item_actions (CalqueWindow *self)
 {
@@ -34,6 +48,8 @@ update_item_actions (CalqueWindow *self)
                                open && selected != GTK_INVALID_LIST_POSITION && selected > 0);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "close-item")), open);
   gtk_widget_set_visible (self->close_item_button, open);
+  gtk_widget_set_visible (self->item_sync_button, open);
+  show_sidebar (self, !open);
 }
 
 /* Whose name new annotations carry: the signed-in user, or this
@@ -194,6 +210,8 @@ _calque_window_item_init (CalqueWindow *self)
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->close_item_button), "win.close-item");
   gtk_widget_set_tooltip_text (self->close_item_button, _("Back to the Items (Alt+Left)"));
   adw_header_bar_pack_start (ADW_HEADER_BAR (content_header), self->close_item_button);
+  self->item_sync_button = calque_sync_button_new ();
+  adw_header_bar_pack_start (ADW_HEADER_BAR (content_header), self->item_sync_button);
 
   g_signal_connect_swapped (self->item_view, "activate", G_CALLBACK (item_activated_cb), self);
   update_item_actions (self);

@@ -260,6 +260,8 @@ _calque_window_sync_set_workspace (CalqueWindow    *self,
     }
 
   calque_sync_button_set_manager (self->sync_button, self->sync);
+  if (self->item_sync_button != NULL)
+    calque_sync_button_set_manager (CALQUE_SYNC_BUTTON (self->item_sync_button), self->sync);
   update_actions (self);
 }
 
@@ -275,6 +277,8 @@ _calque_window_sync_dispose (CalqueWindow *self)
 {
   if (self->sync_button != NULL)
     calque_sync_button_set_manager (self->sync_button, NULL);
+  if (self->item_sync_button != NULL)
+    calque_sync_button_set_manager (CALQUE_SYNC_BUTTON (self->item_sync_button), NULL);
   if (self->sync != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->sync, self);

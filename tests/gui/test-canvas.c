@@ -14,6 +14,7 @@
 #include <math.h>
 
 #include "calque-application.h"
+#include "calque-attribute-editor.h"
 #include "calque-canvas.h"
 #include "calque-gui-test-util.h"
 #include "calque-item-page.h"
@@ -110,6 +111,16 @@ fixture_set_up (Fixture       *f,
   f->project = g_strdup (calque_record_get_id (project));
   f->cat = save_label (store, f->project, "cat <b>tabby</b>", "#e01b24", 0);
   f->dog = save_label (store, f->project, "dog", "#3584e4", 1);
+  {
+    g_autoptr(CalqueRecord) dog = calque_store_get (store, f->dog, NULL);
+    g_autoptr(JsonNode) definitions = json_from_string (
+      "[{\"name\":\"occluded\",\"type\":\"bool\"},"
+      "{\"name\":\"pose\",\"type\":\"enum\",\"options\":[\"sitting\",\"standing\"]}]", NULL);
+
+    calque_record_set_field (dog, "attributes", g_steal_pointer (&definitions));
+    g_assert_true (calque_store_save (store, dog, &error));
+    g_assert_no_error (error);
+  }
   f->items[0] = save_image_item (f, "sofa.png", 0x8fa3b3ff);
   f->items[1] = save_image_item (f, "garden.png", 0x5e8c4aff);
 
@@ -318,6 +329,22 @@ task_state (Fixture *f)
   return task_state_text;
 }
 
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
 canvas_loaded (gpointer data)
 {
@@ -389,6 +416,23 @@ test_annotate (Fixture       *f,
   key ("2");
   relabelled = calque_store_get (calque_workspace_get_store (f->workspace), calque_record_get_id (box), NULL);
   g_assert_cmpstr (first_label (relabelled), ==, f->dog);
+
+  /* Dogs have attributes: the editor shows them, and a switch sets one. */
+  {
+    CalqueAttributeEditor *editor = CALQUE_ATTRIBUTE_EDITOR (calque_item_page_get_attribute_editor (item_page (f)));
+    GtkWidget *occluded = find_widget (GTK_WIDGET (editor), GTK_TYPE_SWITCH);
+    g_autoptr(CalqueRecord) with_attribute = NULL;
+    JsonNode *attributes;
+
+    g_assert_cmpuint (calque_attribute_editor_get_n_rows (editor), ==, 2);
+    g_assert_nonnull (occluded);
+    gtk_switch_set_active (GTK_SWITCH (occluded), TRUE);
+    with_attribute = calque_store_get (calque_workspace_get_store (f->workspace), calque_record_get_id (box), NULL);
+    attributes = calque_record_get_field (with_attribute, "attributes");
+    g_assert_nonnull (attributes);
+    g_assert_true (json_object_get_boolean_member (json_node_get_object (attributes), "occluded"));
+    calque_gui_save_screenshot (GTK_WINDOW (f->window), "31b-canvas-attributes");
+  }
 
   /* A polygon (P): three clicks and Enter. It is drawn with dog now. */
   key ("Escape");
