@@ -295,6 +295,18 @@ visibility_toggled_cb (GtkToggleButton *button,
 }
 
 static void
+lock_toggled_cb (GtkToggleButton *button,
+                 CalqueItemPage  *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (button), "calque-id");
+  gboolean locked = gtk_toggle_button_get_active (button);
+
+  gtk_button_set_icon_name (GTK_BUTTON (button), locked ? "changes-prevent-symbolic" : "changes-allow-symbolic");
+  if (id != NULL && !self->updating)
+    calque_select_tool_set_locked (CALQUE_SELECT_TOOL (self->select_tool), id, locked);
+}
+
+static void
 annotation_setup_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *list_item,
                      CalqueItemPage           *self)
@@ -303,6 +315,7 @@ annotation_setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *name = gtk_label_new (NULL);
   GtkWidget *kind = gtk_label_new (NULL);
   GtkWidget *eye = gtk_toggle_button_new ();
+  GtkWidget *lock = gtk_toggle_button_new ();
 
   gtk_label_set_use_markup (GTK_LABEL (name), FALSE);
   gtk_label_set_xalign (GTK_LABEL (name), 0);
@@ -312,9 +325,13 @@ annotation_setup_cb (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (eye, "flat");
   gtk_widget_set_tooltip_text (eye, _("Show or hide this annotation"));
   g_signal_connect (eye, "toggled", G_CALLBACK (visibility_toggled_cb), self);
+  gtk_widget_add_css_class (lock, "flat");
+  gtk_widget_set_tooltip_text (lock, _("Lock this annotation, so that it cannot be selected or changed"));
+  g_signal_connect (lock, "toggled", G_CALLBACK (lock_toggled_cb), self);
   gtk_box_append (GTK_BOX (row), gtk_drawing_area_new ());
   gtk_box_append (GTK_BOX (row), name);
   gtk_box_append (GTK_BOX (row), kind);
+  gtk_box_append (GTK_BOX (row), lock);
   gtk_box_append (GTK_BOX (row), eye);
   gtk_list_item_set_child (list_item, row);
 }
@@ -342,7 +359,8 @@ annotation_bind_cb (GtkSignalListItemFactory *factory,
   GtkWidget *old_dot = gtk_widget_get_first_child (row);
   GtkWidget *name = gtk_widget_get_next_sibling (old_dot);
   GtkWidget *kind = gtk_widget_get_next_sibling (name);
-  GtkWidget *eye = gtk_widget_get_next_sibling (kind);
+  GtkWidget *lock = gtk_widget_get_next_sibling (kind);
+  GtkWidget *eye = gtk_widget_get_next_sibling (lock);
   JsonNode *labels = calque_record_get_field (annotation, "labels");
   g_autoptr(CalqueShape) shape = calque_record_dup_shape (annotation, NULL);
   g_autoptr(GString) names = g_string_new (NULL);
@@ -368,7 +386,12 @@ annotation_bind_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_text (GTK_LABEL (name), names->str);
   gtk_label_set_text (GTK_LABEL (kind), shape != NULL ? shape_kind_name (shape->kind) : "");
   g_object_set_data_full (G_OBJECT (eye), "calque-id", g_strdup (id), g_free);
+  g_object_set_data_full (G_OBJECT (lock), "calque-id", g_strdup (id), g_free);
   self->updating = TRUE;
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (lock),
+                                calque_select_tool_get_locked (CALQUE_SELECT_TOOL (self->select_tool), id));
+  gtk_button_set_icon_name (GTK_BUTTON (lock), gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (lock))
+                                               ? "changes-prevent-symbolic" : "changes-allow-symbolic");
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (eye),
                                 !calque_shape_layer_get_hidden (calque_canvas_get_layer (self->canvas), id));
   gtk_button_set_icon_name (GTK_BUTTON (eye), gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (eye))
@@ -383,8 +406,10 @@ annotation_unbind_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *row = gtk_list_item_get_child (list_item);
   GtkWidget *eye = gtk_widget_get_last_child (row);
+  GtkWidget *lock = gtk_widget_get_prev_sibling (eye);
 
   g_object_set_data (G_OBJECT (eye), "calque-id", NULL);
+  g_object_set_data (G_OBJECT (lock), "calque-id", NULL);
 }
 
 static void

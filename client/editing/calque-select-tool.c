@@ -37,6 +37,7 @@ struct _CalqueSelectTool
   CalqueShapeLayer *layer;
   CalqueViewport    viewport;
   char             *selected;
+  GHashTable       *locked;        /* ids */
 
   /* The vertex last grabbed, for Backspace. */
   guint             vertex_ring;
@@ -215,7 +216,8 @@ calque_select_tool_press (CalqueTool *tool,
   double wx, wy;
 
   calque_viewport_image_to_widget (&self->viewport, x, y, &wx, &wy);
-  if (!calque_shape_layer_hit (self->layer, &self->viewport, wx, wy, GRAB_TOLERANCE_PX, &hit))
+  if (!calque_shape_layer_hit (self->layer, &self->viewport, wx, wy, GRAB_TOLERANCE_PX, &hit)
+      || g_hash_table_contains (self->locked, hit.id))
     {
       end_drag (self);
       calque_select_tool_select (self, NULL);
@@ -410,6 +412,7 @@ calque_select_tool_finalize (GObject *object)
   CalqueSelectTool *self = CALQUE_SELECT_TOOL (object);
 
   g_clear_object (&self->layer);
+  g_clear_pointer (&self->locked, g_hash_table_unref);
   g_free (self->selected);
   g_free (self->dragged);
   g_clear_pointer (&self->original, calque_shape_free);
@@ -446,6 +449,7 @@ static void
 calque_select_tool_init (CalqueSelectTool *self)
 {
   self->viewport.scale = 1.0;
+  self->locked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 CalqueTool *
@@ -492,6 +496,33 @@ calque_select_tool_select (CalqueSelectTool *self,
   self->has_vertex = FALSE;
   calque_shape_layer_set_selected (self->layer, id);
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
+void
+calque_select_tool_set_locked (CalqueSelectTool *self,
+                               const char       *id,
+                               gboolean          locked)
+{
+  g_return_if_fail (CALQUE_IS_SELECT_TOOL (self));
+  g_return_if_fail (id != NULL);
+
+  if (locked)
+    {
+      g_hash_table_add (self->locked, g_strdup (id));
+      if (g_strcmp0 (self->selected, id) == 0)
+        calque_select_tool_select (self, NULL);
+    }
+  else
+    g_hash_table_remove (self->locked, id);
+}
+
+gboolean
+calque_select_tool_get_locked (CalqueSelectTool *self,
+                               const char       *id)
+{
+  g_return_val_if_fail (CALQUE_IS_SELECT_TOOL (self), FALSE);
+
+  return id != NULL && g_hash_table_contains (self->locked, id);
 }
 
 const char *

@@ -18,6 +18,13 @@ void         calque_select_tool_set_viewport  (CalqueSelectTool     *self,
 const char  *calque_select_tool_get_selected  (CalqueSelectTool     *self);
 void         calque_select_tool_select        (CalqueSelectTool     *self,
                                                const char           *id);
+/* A locked annotation is drawn but not picked, moved or deleted: the
+ * person keeps it out of the way of the shapes they are working on. */
+void         calque_select_tool_set_locked    (CalqueSelectTool     *self,
+                                               const char           *id,
+                                               gboolean              locked);
+gboolean     calque_select_tool_get_locked    (CalqueSelectTool     *self,
+                                               const char           *id);
 /* The annotation whose preview (calque_tool_get_preview()) is being
  * dragged, or NULL: the canvas draws the preview in its place. */
 const char  *calque_select_tool_get_dragged   (CalqueSelectTool     *self);

@@ -14,6 +14,7 @@
 #include "calque-history.h"
 #include "calque-point-tool.h"
 #include "calque-polygon-tool.h"
+#include "calque-select-tool.h"
 #include "calque-item-annotations.h"
 #include "calque-store.h"
 #include "calque-test-util.h"
@@ -462,6 +463,116 @@ test_polyline_and_point_tools (Fixture       *f,
   g_assert_cmpint (shape->kind, ==, CALQUE_SHAPE_POINT);
 }
 
+/* The layer as the canvas keeps it: one shape per annotation. */
+static void
+fill_layer (Fixture          *f,
+            CalqueShapeLayer *layer)
+{
+  calque_shape_layer_clear (layer);
+  for (guint i = 0; i < n_annotations (f); i++)
+    {
+      g_autoptr(CalqueRecord) annotation = g_list_model_get_item (G_LIST_MODEL (f->annotations), i);
+      g_autoptr(CalqueShape) shape = calque_record_dup_shape (annotation, NULL);
+
+      calque_shape_layer_set_shape (layer, calque_record_get_id (annotation), shape, 0xff0000ffu);
+    }
+}
+
+static CalqueShape *
+shape_of (Fixture    *f,
+          const char *id)
+{
+  return calque_record_dup_shape (calque_item_annotations_lookup (f->annotations, id), NULL);
+}
+
+/* Move, resize, reshape, delete, and leave alone what is locked: at a
+ * zoom of 1, screen and image pixels are the same. */
+static void
+test_select_tool (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(CalqueShapeLayer) layer = calque_shape_layer_new ();
+  g_autoptr(CalqueTool) tool = calque_select_tool_new (layer);
+  CalqueViewport vp = { .scale = 1.0, .offset_x = 0, .offset_y = 0, .width = 640, .height = 480 };
+  g_autoptr(CalqueShape) box = calque_shape_new_box (100, 100, 100, 50);
+  const double coords[] = { 300, 100, 400, 100, 400, 200 };
+  g_autoptr(CalqueShape) triangle = calque_shape_new_polygon (coords, 3);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *box_id = calque_item_annotations_add (f->annotations, box, NULL, &error);
+  g_autofree char *triangle_id = calque_item_annotations_add (f->annotations, triangle, NULL, &error);
+  CalqueShape *now;
+
+  calque_tool_set_annotations (tool, f->annotations);
+  calque_select_tool_set_viewport (CALQUE_SELECT_TOOL (tool), &vp);
+  fill_layer (f, layer);
+
+  /* Drag the inside: the box moves, once saved, one undo step. */
+  calque_tool_press (tool, 150, 125, 1);
+  g_assert_cmpstr (calque_select_tool_get_selected (CALQUE_SELECT_TOOL (tool)), ==, box_id);
+  calque_tool_motion (tool, 170, 135);
+  g_assert_nonnull (calque_tool_get_preview (tool));
+  calque_tool_release (tool, 180, 145);
+  now = shape_of (f, box_id);
+  g_assert_cmpfloat (now->x, ==, 130);
+  g_assert_cmpfloat (now->y, ==, 120);
+  calque_shape_free (now);
+  g_assert_cmpstr (calque_history_get_undo_label (f->history), ==, "Edit Shape");
+  fill_layer (f, layer);
+
+  /* The bottom-right handle resizes it. */
+  calque_tool_press (tool, 230, 170, 1);
+  calque_tool_release (tool, 250, 200);
+  now = shape_of (f, box_id);
+  g_assert_cmpfloat (now->w, ==, 120);
+  g_assert_cmpfloat (now->h, ==, 80);
+  calque_shape_free (now);
+  fill_layer (f, layer);
+
+  /* A vertex of the triangle follows the drag. */
+  calque_tool_press (tool, 400, 200, 1);
+  calque_tool_release (tool, 420, 230);
+  now = shape_of (f, triangle_id);
+  g_assert_cmpfloat (g_array_index (now->points, double, 4), ==, 420);
+  g_assert_cmpfloat (g_array_index (now->points, double, 5), ==, 230);
+  calque_shape_free (now);
+  fill_layer (f, layer);
+
+  /* A press on an edge inserts a vertex there; Backspace deletes it. */
+  calque_tool_press (tool, 350, 100, 1);
+  calque_tool_release (tool, 350, 100);
+  now = shape_of (f, triangle_id);
+  g_assert_cmpuint (calque_shape_get_n_points (now), ==, 4);
+  g_assert_cmpfloat (g_array_index (now->points, double, 2), ==, 350);
+  calque_shape_free (now);
+  fill_layer (f, layer);
+  g_assert_true (calque_tool_key (tool, CALQUE_TOOL_KEY_BACKSPACE));
+  now = shape_of (f, triangle_id);
+  g_assert_cmpuint (calque_shape_get_n_points (now), ==, 3);
+  calque_shape_free (now);
+  fill_layer (f, layer);
+  /* A triangle keeps its three. */
+  calque_tool_press (tool, 300, 100, 1);
+  calque_tool_release (tool, 300, 100);
+  g_assert_false (calque_tool_key (tool, CALQUE_TOOL_KEY_BACKSPACE));
+
+  /* Locked, the box is not picked: a press there selects nothing. */
+  calque_select_tool_set_locked (CALQUE_SELECT_TOOL (tool), box_id, TRUE);
+  calque_tool_press (tool, 180, 150, 1);
+  calque_tool_release (tool, 200, 170);
+  g_assert_null (calque_select_tool_get_selected (CALQUE_SELECT_TOOL (tool)));
+  now = shape_of (f, box_id);
+  g_assert_cmpfloat (now->x, ==, 130);
+  calque_shape_free (now);
+  calque_select_tool_set_locked (CALQUE_SELECT_TOOL (tool), box_id, FALSE);
+
+  /* Delete removes the selected annotation. */
+  calque_tool_press (tool, 180, 150, 1);
+  calque_tool_release (tool, 180, 150);
+  g_assert_true (calque_tool_key (tool, CALQUE_TOOL_KEY_DELETE));
+  g_assert_null (calque_item_annotations_lookup (f->annotations, box_id));
+  g_assert_cmpuint (n_annotations (f), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -478,5 +589,6 @@ main (int   argc,
   ADD ("/editing/tools/box", test_box_tool);
   ADD ("/editing/tools/polygon", test_polygon_tool);
   ADD ("/editing/tools/polyline-and-point", test_polyline_and_point_tools);
+  ADD ("/editing/tools/select", test_select_tool);
   return g_test_run ();
 }

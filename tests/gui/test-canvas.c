@@ -516,6 +516,53 @@ test_broken_image (Fixture       *f,
   g_assert_null (calque_canvas_get_problem (canvas (f)));
 }
 
+/* A polygon of 100,000 vertices, as an import can bring, draws, and the
+ * canvas still answers the keys. */
+static void
+test_huge_polygon (Fixture       *f,
+                   gconstpointer  data)
+{
+  GtkColumnView *items = GTK_COLUMN_VIEW (gtk_widget_get_template_child (GTK_WIDGET (f->window), CALQUE_TYPE_WINDOW,
+                                                                         "item_view"));
+  g_autoptr(GArray) coords = g_array_sized_new (FALSE, FALSE, sizeof (double), 200000);
+  g_autoptr(CalqueRecord) annotation = calque_record_new (CALQUE_KIND_ANNOTATION, f->project);
+  g_autoptr(CalqueShape) shape = NULL;
+  g_autoptr(GError) error = NULL;
+  double scale_before;
+  gint64 start;
+
+  /* A wavy ring, so that few vertices fall on one another. */
+  for (int i = 0; i < 100000; i++)
+    {
+      double angle = 2 * G_PI * i / 100000;
+      double radius = 200 + 20 * sin (angle * 400);
+      double x = 400 + radius * cos (angle), y = 300 + radius * sin (angle);
+
+      g_array_append_val (coords, x);
+      g_array_append_val (coords, y);
+    }
+  shape = calque_shape_new_polygon ((const double *) coords->data, 100000);
+  calque_record_set_string (annotation, "item", f->items[0]);
+  calque_record_set_string (annotation, "author", "importer");
+  calque_record_set_field (annotation, "labels", json_node_init_array (json_node_alloc (), json_array_new ()));
+  calque_record_set_shape (annotation, shape);
+  g_assert_true (calque_store_save (calque_workspace_get_store (f->workspace), annotation, &error));
+  g_assert_no_error (error);
+
+  start = g_get_monotonic_time ();
+  g_signal_emit_by_name (items, "activate", 0);
+  g_assert_true (calque_gui_wait_for (canvas_loaded, canvas (f)));
+  g_assert_cmpuint (calque_shape_layer_get_n_shapes (calque_canvas_get_layer (canvas (f))), ==, 1);
+  calque_gui_save_screenshot (GTK_WINDOW (f->window), "37-canvas-huge-polygon");
+  g_test_message ("opened and drawn a 100,000-vertex polygon in %.0f ms",
+                  (g_get_monotonic_time () - start) / 1000.0);
+
+  scale_before = calque_canvas_get_viewport (canvas (f))->scale;
+  pointer_to (f, 400, 300);
+  key ("plus");
+  g_assert_cmpfloat (calque_canvas_get_viewport (canvas (f))->scale, >, scale_before);
+}
+
 static void
 test_no_display (void)
 {
@@ -552,6 +599,7 @@ main (int   argc,
 
   g_test_add ("/gui/canvas/annotate", Fixture, NULL, fixture_set_up, test_annotate, fixture_tear_down);
   g_test_add ("/gui/canvas/broken-image", Fixture, NULL, fixture_set_up, test_broken_image, fixture_tear_down);
+  g_test_add ("/gui/canvas/huge-polygon", Fixture, NULL, fixture_set_up, test_huge_polygon, fixture_tear_down);
 
   status = g_test_run ();
   g_clear_object (&app);
