@@ -658,26 +658,21 @@ draw_plain (CalqueShapeLayer *self,
     }
 }
 
-static Tile *
-render_tile (CalqueShapeLayer *self,
-             int               tx,
-             int               ty)
+/* Draws the plain shapes into @tile. Touches nothing but the tile: tiles
+ * are drawn on several threads at once (see render_tiles()). */
+static void
+tile_render (CalqueShapeLayer *self,
+             Tile             *tile)
 {
-  Tile *tile = g_new0 (Tile, 1);
   CalqueViewport vp = {
     .scale = self->cache_scale,
-    .offset_x = self->cache_phase_x - (double) tx * TILE_SIZE,
-    .offset_y = self->cache_phase_y - (double) ty * TILE_SIZE,
+    .offset_x = self->cache_phase_x - (double) tile->tx * TILE_SIZE,
+    .offset_y = self->cache_phase_y - (double) tile->ty * TILE_SIZE,
     .width = TILE_SIZE,
     .height = TILE_SIZE,
   };
   View view;
   cairo_t *cr;
-
-  tile->tx = tx;
-  tile->ty = ty;
-  tile->key = tile_key (tx, ty);
-  tile->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, TILE_SIZE, TILE_SIZE);
 
   view_init (&view, &vp, 0, 0, TILE_SIZE, TILE_SIZE);
   cr = cairo_create (tile->surface);
@@ -685,9 +680,83 @@ render_tile (CalqueShapeLayer *self,
   draw_plain (self, cr, &view);
   cairo_destroy (cr);
   cairo_surface_flush (tile->surface);
+}
 
+static Tile *
+tile_new (int tx,
+          int ty)
+{
+  Tile *tile = g_new0 (Tile, 1);
+
+  tile->tx = tx;
+  tile->ty = ty;
+  tile->key = tile_key (tx, ty);
+  tile->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, TILE_SIZE, TILE_SIZE);
+  return tile;
+}
+
+static Tile *
+render_tile (CalqueShapeLayer *self,
+             int               tx,
+             int               ty)
+{
+  Tile *tile = tile_new (tx, ty);
+
+  tile_render (self, tile);
   g_hash_table_insert (self->tiles, &tile->key, tile);
   return tile;
+}
+
+/* Tiles shared out between the threads of one render_tiles(). */
+typedef struct {
+  CalqueShapeLayer *self;
+  GPtrArray        *tiles;   /* Tile* */
+  gint              next;    /* atomic: the index of the next tile to take */
+} TileWork;
+
+static gpointer
+render_tiles_thread (gpointer data)
+{
+  TileWork *work = data;
+  guint i;
+
+  while ((i = (guint) g_atomic_int_add (&work->next, 1)) < work->tiles->len)
+    tile_render (work->self, g_ptr_array_index (work->tiles, i));
+  return NULL;
+}
+
+/* Draws @tiles, then adds them to the cache. Each tile is drawn on its
+ * own surface, so they are drawn on as many threads as there are
+ * processors (up to one a tile), this one among them: a frame after a
+ * zoom, which draws every tile in view, then takes a fraction of the
+ * time. The shapes are only read meanwhile, and the caller waits. */
+static void
+render_tiles (CalqueShapeLayer *self,
+              GPtrArray        *tiles)
+{
+  TileWork work = { .self = self, .tiles = tiles, .next = 0 };
+  guint n_threads = MIN (g_get_num_processors (), tiles->len);
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+
+  for (guint t = 1; t < n_threads; t++)
+    {
+      GThread *thread = g_thread_try_new ("calque-tiles", render_tiles_thread, &work, NULL);
+
+      /* Without a thread, this one does the work alone. */
+      if (thread == NULL)
+        break;
+      g_ptr_array_add (threads, thread);
+    }
+  render_tiles_thread (&work);
+  for (guint t = 0; t < threads->len; t++)
+    g_thread_join (g_ptr_array_index (threads, t));
+
+  for (guint i = 0; i < tiles->len; i++)
+    {
+      Tile *tile = g_ptr_array_index (tiles, i);
+
+      g_hash_table_insert (self->tiles, &tile->key, tile);
+    }
 }
 
 /* The tiles (columns @tx0…@tx1, rows @ty0…@ty1) of the visible rectangle
@@ -748,7 +817,8 @@ draw_cached (CalqueShapeLayer     *self,
   Tile *tile;
   double dx, dy;
   int tx0, ty0, tx1, ty1, kx0, ky0, kx1, ky1, keep_x, keep_y;
-  guint rendered = 0;
+  g_autoptr(GPtrArray) missing = g_ptr_array_new ();
+  guint rendered;
 
   if (self->cache_scale != vp->scale)
     {
@@ -769,14 +839,22 @@ draw_cached (CalqueShapeLayer     *self,
     for (int tx = tx0; tx <= tx1; tx++)
       {
         gint64 key = tile_key (tx, ty);
+
+        if (!g_hash_table_contains (self->tiles, &key))
+          g_ptr_array_add (missing, tile_new (tx, ty));
+      }
+  rendered = missing->len;
+  if (missing->len > 0)
+    render_tiles (self, missing);
+
+  for (int ty = ty0; ty <= ty1; ty++)
+    for (int tx = tx0; tx <= tx1; tx++)
+      {
+        gint64 key = tile_key (tx, ty);
         double x = (double) tx * TILE_SIZE + dx, y = (double) ty * TILE_SIZE + dy;
 
         tile = g_hash_table_lookup (self->tiles, &key);
-        if (tile == NULL)
-          {
-            tile = render_tile (self, tx, ty);
-            rendered++;
-          }
+        g_assert (tile != NULL);
         cairo_set_source_surface (cr, tile->surface, x, y);
         cairo_rectangle (cr, x, y, TILE_SIZE, TILE_SIZE);
         cairo_fill (cr);
