@@ -47,6 +47,17 @@
  * outline, a point's disc, a handle. */
 #define DRAW_MARGIN         (HANDLE_SIZE + POINT_RADIUS)
 
+/* The render cache, in cache pixels (widget pixels at the cache's scale). */
+#define TILE_SIZE           256
+/* Pixels drawn around a tile but never shown: cairo 1.16 rasterizes the
+ * last column and row of a surface a little differently from the same
+ * pixels inside one (an outline crossing the edge gets another coverage),
+ * which would show as seams between tiles. */
+#define TILE_PAD            2
+/* Tiles prepared ahead of a pan, beyond those in view, in one draw whose
+ * tiles were all there already (see prefetch_tiles()). */
+#define PREFETCH_PER_DRAW   1
+
 typedef enum {
   FLAG_SELECTED = 1 << 0,
   FLAG_HOVERED  = 1 << 1,
@@ -70,7 +81,23 @@ struct _CalqueShapeLayer
   GHashTable *by_id;          /* id (owned by the entry) → Entry* */
   Entry      *selected;
   Entry      *hovered;
+
+  /* The render cache (see "Render cache" below): tiles of the shapes
+   * that are neither selected, nor hovered, nor hidden, at one scale. */
+  gboolean    cache_enabled;
+  double      cache_scale;            /* the tiles' scale; 0 when there are none */
+  double      cache_phase_x;          /* cache pixel = image pixel × scale + phase */
+  double      cache_phase_y;
+  GHashTable *tiles;                  /* &Tile.key → Tile* */
 };
+
+/* One TILE_SIZE × TILE_SIZE square of the cache: cache pixels
+ * [tx × TILE_SIZE, (tx + 1) × TILE_SIZE) across, the same down. */
+typedef struct {
+  gint64           key;               /* tile_key (tx, ty) */
+  int              tx, ty;
+  cairo_surface_t *surface;           /* ARGB32, premultiplied, transparent where nothing is drawn */
+} Tile;
 
 G_DEFINE_FINAL_TYPE (CalqueShapeLayer, calque_shape_layer, G_TYPE_OBJECT)
 
@@ -301,6 +328,34 @@ append_area (cairo_t     *cr,
     }
 }
 
+/* The view of a draw to the widget rectangle [@x0, @x1) × [@y0, @y1),
+ * within the viewport; FALSE if that is empty. */
+static gboolean
+view_init (View                 *view,
+           const CalqueViewport *vp,
+           double                x0,
+           double                y0,
+           double                x1,
+           double                y1)
+{
+  view->vp = vp;
+  view->wx0 = MAX (x0, 0);
+  view->wy0 = MAX (y0, 0);
+  view->wx1 = MIN (x1, vp->width);
+  view->wy1 = MIN (y1, vp->height);
+  if (view->wx0 >= view->wx1 || view->wy0 >= view->wy1)
+    return FALSE;
+  calque_viewport_widget_to_image (vp, view->wx0, view->wy0, &view->ix0, &view->iy0);
+  calque_viewport_widget_to_image (vp, view->wx1, view->wy1, &view->ix1, &view->iy1);
+  /* Outcodes look a little beyond the edges so that no outline in view
+   * loses a segment that ends just outside. */
+  view->wx0 -= DRAW_MARGIN;
+  view->wy0 -= DRAW_MARGIN;
+  view->wx1 += DRAW_MARGIN;
+  view->wy1 += DRAW_MARGIN;
+  return TRUE;
+}
+
 static gboolean
 entry_visible (const View  *view,
                const Entry *entry)
@@ -475,6 +530,360 @@ draw_handles (cairo_t     *cr,
   cairo_stroke (cr);
 }
 
+/* ---- Render cache ---------------------------------------------------- *
+ *
+ * Most frames differ from the last one only by a pan, or by the selected
+ * or hovered shape. The shapes that are neither selected, nor hovered, nor
+ * hidden (the "plain" ones) are therefore drawn once into tiles, ARGB32
+ * surfaces of TILE_SIZE² cache pixels, and a frame composites the tiles it
+ * shows; the hovered and the selected shapes are drawn live on top, as
+ * they always were (after every plain shape), so a drag that replaces the
+ * selected shape on every motion touches no tile.
+ *
+ * Cache pixels are widget pixels at the cache's scale, shifted by whole
+ * pixels: cache = image × scale + phase, where the phase is the fractional
+ * part of the viewport's offset when the cache was started. A pan by whole
+ * pixels composites the tiles exactly where a fresh draw would put the
+ * shapes; a pan by a fraction of a pixel puts them within half a pixel of
+ * it (the offset is rounded), so that a pan never redraws a tile.
+ *
+ * What invalidates what:
+ * - a new scale drops every tile (and starts the cache at the new phase);
+ * - a shape that joins or leaves the plain ones, or changes while one of
+ *   them (set_shape, remove, set_hidden, set_selected, set_hovered), drops
+ *   the tiles its old and its new bounding box touch, DRAW_MARGIN around;
+ * - clear drops every tile.
+ * Dropped tiles are drawn again when they are next in view.
+ *
+ * Memory: after each draw, tiles further than half a viewport (plus one
+ * tile) beyond the viewport are dropped, so at most about
+ * (2 × width / TILE_SIZE + 4) × (2 × height / TILE_SIZE + 4) tiles of
+ * 260² × 4 bytes stay: about 33 MB for a 1280 × 800 view.
+ *
+ * The cache is used only when the cairo_t's user space is device space up
+ * to a translation by whole pixels, and the target's device scale is 1;
+ * otherwise (a scaled or rotated cairo_t, a HiDPI surface), the plain
+ * shapes are drawn directly, as before, so that they stay sharp. */
+
+static gint64
+tile_key (int tx,
+          int ty)
+{
+  return (gint64) (((guint64) (guint32) tx << 32) | (guint32) ty);
+}
+
+static void
+tile_free (Tile *tile)
+{
+  cairo_surface_destroy (tile->surface);
+  g_free (tile);
+}
+
+/* Neither selected, nor hovered, nor hidden: drawn in the tiles. */
+static gboolean
+entry_is_plain (CalqueShapeLayer *self,
+                const Entry      *entry)
+{
+  return (entry->flags & FLAG_HIDDEN) == 0 && entry != self->selected && entry != self->hovered;
+}
+
+static void
+cache_drop_all (CalqueShapeLayer *self)
+{
+  g_hash_table_remove_all (self->tiles);
+  self->cache_scale = 0;
+}
+
+/* Drops the tiles that a plain @entry, as it is now, is drawn on. */
+static void
+cache_drop_entry (CalqueShapeLayer *self,
+                  const Entry      *entry)
+{
+  GHashTableIter iter;
+  Tile *tile;
+  double s = self->cache_scale;
+  double cx0, cy0, cx1, cy1;
+
+  if (s == 0 || g_hash_table_size (self->tiles) == 0)
+    return;
+
+  /* One pixel more than a draw may reach, for antialiasing. */
+  cx0 = entry->x0 * s + self->cache_phase_x - DRAW_MARGIN - 1;
+  cy0 = entry->y0 * s + self->cache_phase_y - DRAW_MARGIN - 1;
+  cx1 = entry->x1 * s + self->cache_phase_x + DRAW_MARGIN + 1;
+  cy1 = entry->y1 * s + self->cache_phase_y + DRAW_MARGIN + 1;
+
+  g_hash_table_iter_init (&iter, self->tiles);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &tile))
+    {
+      double tx0 = (double) tile->tx * TILE_SIZE, ty0 = (double) tile->ty * TILE_SIZE;
+
+      if (cx1 >= tx0 && cx0 <= tx0 + TILE_SIZE && cy1 >= ty0 && cy0 <= ty0 + TILE_SIZE)
+        g_hash_table_iter_remove (&iter);
+    }
+}
+
+/* Whether drawing to @cr can use the tiles: one user-space unit is one
+ * device pixel, and the tiles land on whole device pixels. */
+static gboolean
+cache_usable (cairo_t *cr)
+{
+  cairo_matrix_t m;
+  double sx, sy, dx, dy;
+  cairo_surface_t *target = cairo_get_target (cr);
+
+  cairo_get_matrix (cr, &m);
+  if (m.xx != 1 || m.yy != 1 || m.xy != 0 || m.yx != 0 || m.x0 != floor (m.x0) || m.y0 != floor (m.y0))
+    return FALSE;
+  cairo_surface_get_device_scale (target, &sx, &sy);
+  cairo_surface_get_device_offset (target, &dx, &dy);
+  return sx == 1 && sy == 1 && dx == floor (dx) && dy == floor (dy);
+}
+
+static void
+begin_shapes (cairo_t *cr)
+{
+  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+}
+
+/* The plain shapes that meet @view, in drawing order. */
+static void
+draw_plain (CalqueShapeLayer *self,
+            cairo_t          *cr,
+            const View       *view)
+{
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      if (entry != self->selected && entry != self->hovered && entry_visible (view, entry))
+        draw_entry (cr, view, entry, FILL_ALPHA, OUTLINE_WIDTH, FALSE);
+    }
+}
+
+/* Draws the plain shapes into @tile. Touches nothing but the tile: tiles
+ * are drawn on several threads at once (see render_tiles()). */
+static void
+tile_render (CalqueShapeLayer *self,
+             Tile             *tile)
+{
+  CalqueViewport vp = {
+    .scale = self->cache_scale,
+    .offset_x = self->cache_phase_x - (double) tile->tx * TILE_SIZE + TILE_PAD,
+    .offset_y = self->cache_phase_y - (double) tile->ty * TILE_SIZE + TILE_PAD,
+    .width = TILE_SIZE + 2 * TILE_PAD,
+    .height = TILE_SIZE + 2 * TILE_PAD,
+  };
+  View view;
+  cairo_t *cr;
+
+  view_init (&view, &vp, 0, 0, vp.width, vp.height);
+  cr = cairo_create (tile->surface);
+  begin_shapes (cr);
+  draw_plain (self, cr, &view);
+  cairo_destroy (cr);
+  cairo_surface_flush (tile->surface);
+}
+
+static Tile *
+tile_new (int tx,
+          int ty)
+{
+  Tile *tile = g_new0 (Tile, 1);
+
+  tile->tx = tx;
+  tile->ty = ty;
+  tile->key = tile_key (tx, ty);
+  tile->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, TILE_SIZE + 2 * TILE_PAD,
+                                              TILE_SIZE + 2 * TILE_PAD);
+  return tile;
+}
+
+static Tile *
+render_tile (CalqueShapeLayer *self,
+             int               tx,
+             int               ty)
+{
+  Tile *tile = tile_new (tx, ty);
+
+  tile_render (self, tile);
+  g_hash_table_insert (self->tiles, &tile->key, tile);
+  return tile;
+}
+
+/* Tiles shared out between the threads of one render_tiles(). */
+typedef struct {
+  CalqueShapeLayer *self;
+  GPtrArray        *tiles;   /* Tile* */
+  gint              next;    /* atomic: the index of the next tile to take */
+} TileWork;
+
+static gpointer
+render_tiles_thread (gpointer data)
+{
+  TileWork *work = data;
+  guint i;
+
+  while ((i = (guint) g_atomic_int_add (&work->next, 1)) < work->tiles->len)
+    tile_render (work->self, g_ptr_array_index (work->tiles, i));
+  return NULL;
+}
+
+/* Draws @tiles, then adds them to the cache. Each tile is drawn on its
+ * own surface, so they are drawn on as many threads as there are
+ * processors (up to one a tile), this one among them: a frame after a
+ * zoom, which draws every tile in view, then takes a fraction of the
+ * time. The shapes are only read meanwhile, and the caller waits. */
+static void
+render_tiles (CalqueShapeLayer *self,
+              GPtrArray        *tiles)
+{
+  TileWork work = { .self = self, .tiles = tiles, .next = 0 };
+  guint n_threads = MIN (g_get_num_processors (), tiles->len);
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+
+  for (guint t = 1; t < n_threads; t++)
+    {
+      GThread *thread = g_thread_try_new ("calque-tiles", render_tiles_thread, &work, NULL);
+
+      /* Without a thread, this one does the work alone. */
+      if (thread == NULL)
+        break;
+      g_ptr_array_add (threads, thread);
+    }
+  render_tiles_thread (&work);
+  for (guint t = 0; t < threads->len; t++)
+    g_thread_join (g_ptr_array_index (threads, t));
+
+  for (guint i = 0; i < tiles->len; i++)
+    {
+      Tile *tile = g_ptr_array_index (tiles, i);
+
+      g_hash_table_insert (self->tiles, &tile->key, tile);
+    }
+}
+
+/* The tiles (columns @tx0…@tx1, rows @ty0…@ty1) of the visible rectangle
+ * [@wx0, @wx1) × [@wy0, @wy1) in widget pixels, for cache-to-widget shift
+ * (@dx, @dy). */
+static void
+tile_range (double  wx0,
+            double  wy0,
+            double  wx1,
+            double  wy1,
+            double  dx,
+            double  dy,
+            int    *tx0,
+            int    *ty0,
+            int    *tx1,
+            int    *ty1)
+{
+  *tx0 = (int) floor ((wx0 - dx) / TILE_SIZE);
+  *ty0 = (int) floor ((wy0 - dy) / TILE_SIZE);
+  *tx1 = (int) floor ((wx1 - dx - 1) / TILE_SIZE);
+  *ty1 = (int) floor ((wy1 - dy - 1) / TILE_SIZE);
+}
+
+/* Renders up to PREFETCH_PER_DRAW missing tiles of the ring around
+ * columns @tx0…@tx1, rows @ty0…@ty1, so that a pan finds them ready. */
+static void
+prefetch_tiles (CalqueShapeLayer *self,
+                int               tx0,
+                int               ty0,
+                int               tx1,
+                int               ty1)
+{
+  guint done = 0;
+
+  for (int ty = ty0 - 1; ty <= ty1 + 1 && done < PREFETCH_PER_DRAW; ty++)
+    for (int tx = tx0 - 1; tx <= tx1 + 1 && done < PREFETCH_PER_DRAW; tx++)
+      {
+        gint64 key = tile_key (tx, ty);
+
+        if (ty >= ty0 && ty <= ty1 && tx >= tx0 && tx <= tx1)
+          continue;
+        if (g_hash_table_contains (self->tiles, &key))
+          continue;
+        render_tile (self, tx, ty);
+        done++;
+      }
+}
+
+/* Composites the plain shapes onto @cr from the tiles, drawing the
+ * missing ones. */
+static void
+draw_cached (CalqueShapeLayer     *self,
+             cairo_t              *cr,
+             const View           *view,
+             const CalqueViewport *vp)
+{
+  GHashTableIter iter;
+  Tile *tile;
+  double dx, dy;
+  int tx0, ty0, tx1, ty1, kx0, ky0, kx1, ky1, keep_x, keep_y;
+  g_autoptr(GPtrArray) missing = g_ptr_array_new ();
+  guint rendered;
+
+  if (self->cache_scale != vp->scale)
+    {
+      cache_drop_all (self);
+      self->cache_scale = vp->scale;
+      self->cache_phase_x = vp->offset_x - floor (vp->offset_x);
+      self->cache_phase_y = vp->offset_y - floor (vp->offset_y);
+    }
+  /* Whole pixels from cache to widget. */
+  dx = round (vp->offset_x - self->cache_phase_x);
+  dy = round (vp->offset_y - self->cache_phase_y);
+
+  /* The view's rectangle without the outcodes' margin. */
+  tile_range (view->wx0 + DRAW_MARGIN, view->wy0 + DRAW_MARGIN, view->wx1 - DRAW_MARGIN,
+              view->wy1 - DRAW_MARGIN, dx, dy, &tx0, &ty0, &tx1, &ty1);
+
+  for (int ty = ty0; ty <= ty1; ty++)
+    for (int tx = tx0; tx <= tx1; tx++)
+      {
+        gint64 key = tile_key (tx, ty);
+
+        if (!g_hash_table_contains (self->tiles, &key))
+          g_ptr_array_add (missing, tile_new (tx, ty));
+      }
+  rendered = missing->len;
+  if (missing->len > 0)
+    render_tiles (self, missing);
+
+  for (int ty = ty0; ty <= ty1; ty++)
+    for (int tx = tx0; tx <= tx1; tx++)
+      {
+        gint64 key = tile_key (tx, ty);
+        double x = (double) tx * TILE_SIZE + dx, y = (double) ty * TILE_SIZE + dy;
+
+        tile = g_hash_table_lookup (self->tiles, &key);
+        g_assert (tile != NULL);
+        cairo_set_source_surface (cr, tile->surface, x - TILE_PAD, y - TILE_PAD);
+        cairo_rectangle (cr, x, y, TILE_SIZE, TILE_SIZE);
+        cairo_fill (cr);
+      }
+
+  /* Prepare for a pan only in a frame that had nothing else to render. */
+  tile_range (0, 0, vp->width, vp->height, dx, dy, &tx0, &ty0, &tx1, &ty1);
+  if (rendered == 0)
+    prefetch_tiles (self, tx0, ty0, tx1, ty1);
+
+  /* Keep what is within half a view (and one tile) of the view. */
+  keep_x = (int) ceil (vp->width / 2 / TILE_SIZE) + 1;
+  keep_y = (int) ceil (vp->height / 2 / TILE_SIZE) + 1;
+  kx0 = tx0 - keep_x;
+  kx1 = tx1 + keep_x;
+  ky0 = ty0 - keep_y;
+  ky1 = ty1 + keep_y;
+  g_hash_table_iter_init (&iter, self->tiles);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &tile))
+    if (tile->tx < kx0 || tile->tx > kx1 || tile->ty < ky0 || tile->ty > ky1)
+      g_hash_table_iter_remove (&iter);
+}
+
 /* ---- Hit testing ----------------------------------------------------- */
 
 static double
@@ -643,6 +1052,7 @@ calque_shape_layer_finalize (GObject *object)
 {
   CalqueShapeLayer *self = CALQUE_SHAPE_LAYER (object);
 
+  g_hash_table_unref (self->tiles);
   g_hash_table_unref (self->by_id);
   g_ptr_array_unref (self->entries);
 
@@ -670,6 +1080,8 @@ calque_shape_layer_init (CalqueShapeLayer *self)
 {
   self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->tiles = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) tile_free);
+  self->cache_enabled = TRUE;
 }
 
 /* ---- Public API ------------------------------------------------------ */
@@ -717,11 +1129,17 @@ calque_shape_layer_set_shape (CalqueShapeLayer  *self,
       g_hash_table_insert (self->by_id, entry->id, entry);
     }
   else
-    g_clear_pointer (&entry->shape, calque_shape_free);
+    {
+      if (entry_is_plain (self, entry))
+        cache_drop_entry (self, entry);
+      g_clear_pointer (&entry->shape, calque_shape_free);
+    }
 
   entry->shape = calque_shape_copy (shape);
   entry->rgba = rgba;
   entry_prepare (entry);
+  if (entry_is_plain (self, entry))
+    cache_drop_entry (self, entry);
 
   emit_changed (self);
   return TRUE;
@@ -740,6 +1158,8 @@ calque_shape_layer_remove (CalqueShapeLayer *self,
   if (entry == NULL)
     return FALSE;
 
+  if (entry_is_plain (self, entry))
+    cache_drop_entry (self, entry);
   if (self->selected == entry)
     self->selected = NULL;
   if (self->hovered == entry)
@@ -761,6 +1181,7 @@ calque_shape_layer_clear (CalqueShapeLayer *self)
 
   self->selected = NULL;
   self->hovered = NULL;
+  cache_drop_all (self);
   g_hash_table_remove_all (self->by_id);
   g_ptr_array_set_size (self->entries, 0);
   emit_changed (self);
@@ -823,13 +1244,21 @@ move_flag (CalqueShapeLayer  *self,
 {
   Entry *entry = id != NULL ? g_hash_table_lookup (self->by_id, id) : NULL;
 
-  if (entry == *slot)
+  Entry *old = *slot;
+
+  if (entry == old)
     return;
-  if (*slot != NULL)
-    (*slot)->flags &= ~flag;
+  /* Both leave or join the plain shapes, unless the other flag, or
+   * being hidden, keeps them out. */
+  if (entry != NULL && entry_is_plain (self, entry))
+    cache_drop_entry (self, entry);
+  if (old != NULL)
+    old->flags &= ~flag;
   *slot = entry;
   if (entry != NULL)
     entry->flags |= flag;
+  if (old != NULL && entry_is_plain (self, old))
+    cache_drop_entry (self, old);
   emit_changed (self);
 }
 
@@ -880,10 +1309,14 @@ calque_shape_layer_set_hidden (CalqueShapeLayer *self,
   entry = g_hash_table_lookup (self->by_id, id);
   if (entry == NULL || !!(entry->flags & FLAG_HIDDEN) == !!hidden)
     return;
+  if (entry_is_plain (self, entry))
+    cache_drop_entry (self, entry);
   if (hidden)
     entry->flags |= FLAG_HIDDEN;
   else
     entry->flags &= ~FLAG_HIDDEN;
+  if (entry_is_plain (self, entry))
+    cache_drop_entry (self, entry);
   emit_changed (self);
 }
 
@@ -906,7 +1339,7 @@ calque_shape_layer_draw (CalqueShapeLayer     *self,
                          const CalqueViewport *vp)
 {
   double cx0, cy0, cx1, cy1;
-  View view = { .vp = vp };
+  View view;
 
   g_return_if_fail (CALQUE_IS_SHAPE_LAYER (self));
   g_return_if_fail (cr != NULL);
@@ -917,34 +1350,19 @@ calque_shape_layer_draw (CalqueShapeLayer     *self,
 
   /* The clip is what the widget asked to redraw; often less than all. */
   cairo_clip_extents (cr, &cx0, &cy0, &cx1, &cy1);
-  view.wx0 = MAX (cx0, 0);
-  view.wy0 = MAX (cy0, 0);
-  view.wx1 = MIN (cx1, vp->width);
-  view.wy1 = MIN (cy1, vp->height);
-  if (view.wx0 >= view.wx1 || view.wy0 >= view.wy1)
+  if (!view_init (&view, vp, cx0, cy0, cx1, cy1))
     return;
-  calque_viewport_widget_to_image (vp, view.wx0, view.wy0, &view.ix0, &view.iy0);
-  calque_viewport_widget_to_image (vp, view.wx1, view.wy1, &view.ix1, &view.iy1);
-  /* Outcodes look a little beyond the edges so that no outline in view
-   * loses a segment that ends just outside. */
-  view.wx0 -= DRAW_MARGIN;
-  view.wy0 -= DRAW_MARGIN;
-  view.wx1 += DRAW_MARGIN;
-  view.wy1 += DRAW_MARGIN;
 
   cairo_save (cr);
-  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-
-  for (guint i = 0; i < self->entries->len; i++)
+  if (self->cache_enabled && cache_usable (cr))
+    draw_cached (self, cr, &view, vp);
+  else
     {
-      Entry *entry = g_ptr_array_index (self->entries, i);
-
-      if (entry != self->selected && entry != self->hovered && entry_visible (&view, entry))
-        draw_entry (cr, &view, entry, FILL_ALPHA, OUTLINE_WIDTH, FALSE);
+      begin_shapes (cr);
+      draw_plain (self, cr, &view);
     }
 
+  begin_shapes (cr);
   if (self->hovered != NULL && entry_visible (&view, self->hovered))
     draw_entry (cr, &view, self->hovered, FILL_ALPHA, HOVERED_WIDTH, TRUE);
   if (self->selected != NULL && entry_visible (&view, self->selected))
@@ -955,6 +1373,33 @@ calque_shape_layer_draw (CalqueShapeLayer     *self,
 
   cairo_new_path (cr);
   cairo_restore (cr);
+}
+
+void
+calque_shape_layer_set_cache_enabled (CalqueShapeLayer *self,
+                                      gboolean          enabled)
+{
+  g_return_if_fail (CALQUE_IS_SHAPE_LAYER (self));
+
+  self->cache_enabled = !!enabled;
+  if (!enabled)
+    cache_drop_all (self);
+}
+
+gboolean
+calque_shape_layer_get_cache_enabled (CalqueShapeLayer *self)
+{
+  g_return_val_if_fail (CALQUE_IS_SHAPE_LAYER (self), FALSE);
+
+  return self->cache_enabled;
+}
+
+gsize
+calque_shape_layer_get_cache_size (CalqueShapeLayer *self)
+{
+  g_return_val_if_fail (CALQUE_IS_SHAPE_LAYER (self), 0);
+
+  return (gsize) g_hash_table_size (self->tiles) * (TILE_SIZE + 2 * TILE_PAD) * (TILE_SIZE + 2 * TILE_PAD) * 4;
 }
 
 gboolean

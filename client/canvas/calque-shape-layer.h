@@ -110,6 +110,18 @@ void               calque_shape_layer_draw         (CalqueShapeLayer     *self,
                                                     cairo_t              *cr,
                                                     const CalqueViewport *vp);
 
+/* Whether draws keep the shapes that are neither selected, nor hovered,
+ * nor hidden in a render cache of tiles at the current scale, so that a
+ * pan, or a change of the selected or hovered shape, costs a blit rather
+ * than drawing them all again (see calque-shape-layer.c). On by default;
+ * off, every draw draws every shape, as a reference. Turning it off frees
+ * the tiles. */
+void               calque_shape_layer_set_cache_enabled (CalqueShapeLayer *self,
+                                                         gboolean          enabled);
+gboolean           calque_shape_layer_get_cache_enabled (CalqueShapeLayer *self);
+/* The bytes of tiles the cache holds now. */
+gsize              calque_shape_layer_get_cache_size    (CalqueShapeLayer *self);
+
 /* What is under the widget point (@wx, @wy), within @tolerance_px widget
  * pixels; returns whether anything was hit. @out must be zeroed or hold an
  * earlier hit, which is cleared first (g_auto(CalqueHit) hit = { 0 }). */

@@ -478,6 +478,371 @@ test_big_polygon (void)
   cairo_surface_destroy (surface);
 }
 
+/* ---- The render cache ------------------------------------------------- */
+
+/* How many pixels of @a and @b differ by more than @tolerance in some
+ * channel (premultiplied ARGB32). The last column and row are left out:
+ * cairo 1.16 rasterizes an outline that crosses the edge of a surface a
+ * little differently there than inside, and a draw through the cache
+ * copies those pixels from inside a tile. */
+static guint
+count_different (cairo_surface_t *a,
+                 cairo_surface_t *b,
+                 guint            tolerance)
+{
+  int width = cairo_image_surface_get_width (a);
+  int height = cairo_image_surface_get_height (a);
+  guint n = 0;
+
+  g_assert_cmpint (width, ==, cairo_image_surface_get_width (b));
+  g_assert_cmpint (height, ==, cairo_image_surface_get_height (b));
+  for (int y = 0; y < height - 1; y++)
+    for (int x = 0; x < width - 1; x++)
+      {
+        guint32 p = pixel (a, x, y), q = pixel (b, x, y);
+
+        for (int shift = 0; shift < 32; shift += 8)
+          {
+            int d = (int) ((p >> shift) & 0xff) - (int) ((q >> shift) & 0xff);
+
+            if ((guint) ABS (d) > tolerance)
+              {
+                if (g_test_verbose ())
+                  g_test_message ("(%d, %d): %08x, %08x", x, y, p, q);
+                n++;
+                break;
+              }
+          }
+      }
+  return n;
+}
+
+/* Two layers with the same shapes, one with the render cache (the
+ * default), one without: what a fresh draw gives. */
+typedef struct {
+  CalqueShapeLayer *cached;
+  CalqueShapeLayer *fresh;
+} Pair;
+
+static void
+pair_set_shape (Pair              *pair,
+                const char        *id,
+                const CalqueShape *shape,
+                guint32            rgba)
+{
+  calque_shape_layer_set_shape (pair->cached, id, shape, rgba);
+  calque_shape_layer_set_shape (pair->fresh, id, shape, rgba);
+}
+
+/* Both drawn on transparent surfaces: pixels may differ by a few levels
+ * (compositing the tiles rounds differently from drawing every shape
+ * onto the frame), and some along an edge by more, where the level of
+ * detail kept another vertex (less than half a pixel away) of an outline
+ * running out of a tile than out of the frame; hardly any by more than
+ * 48 levels. A shape drawn stale, or missing, differs in hundreds of
+ * pixels by 64 levels (a fill) or more (an outline). */
+static void
+assert_same_as_fresh (Pair                 *pair,
+                      const CalqueViewport *vp,
+                      const char           *when)
+{
+  cairo_surface_t *cached = render (pair->cached, vp);
+  cairo_surface_t *fresh = render (pair->fresh, vp);
+  guint n = count_different (cached, fresh, 3);
+  guint n_far = count_different (cached, fresh, 48);
+
+  g_test_message ("%s: %u pixels differ by more than 3 levels, %u by more than 48", when, n, n_far);
+  if (n > 60 || n_far > 4)
+    g_error ("%s: the cached draw differs from a fresh one in %u pixels (%u by more than 48 levels)",
+             when, n, n_far);
+  cairo_surface_destroy (cached);
+  cairo_surface_destroy (fresh);
+}
+
+/* Polygons, boxes (some turned), points and polylines of four colours,
+ * many overlapping, over 1,000 × 1,000 image pixels. */
+static void
+pair_fill (Pair *pair)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  static const guint32 colours[] = { RED, GREEN, BLUE, 0xffaa00c0 };
+
+  for (guint i = 0; i < 400; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("s%u", i);
+      double cx = g_rand_double_range (rand, 0, 1000), cy = g_rand_double_range (rand, 0, 1000);
+      double r = g_rand_double_range (rand, 2, 60);
+      guint32 rgba = colours[i % G_N_ELEMENTS (colours)];
+      g_autoptr(CalqueShape) shape = NULL;
+
+      switch (i % 4)
+        {
+        case 0:
+          {
+            double c[2 * 9];
+
+            for (int v = 0; v < 9; v++)
+              {
+                double rv = r * g_rand_double_range (rand, 0.5, 1.2);
+
+                c[2 * v] = cx + rv * cos (2 * G_PI * v / 9);
+                c[2 * v + 1] = cy + rv * sin (2 * G_PI * v / 9);
+              }
+            shape = calque_shape_new_polygon (c, 9);
+          }
+          break;
+        case 1:
+          shape = calque_shape_new_box (cx, cy, r, r * 0.6);
+          shape->rotation = i % 3 == 0 ? 30 : 0;
+          break;
+        case 2:
+          shape = calque_shape_new_point (cx, cy);
+          break;
+        default:
+          {
+            const double c[] = { cx, cy, cx + r, cy + r / 2, cx + r / 3, cy + r };
+
+            shape = calque_shape_new_polyline (c, 3);
+          }
+          break;
+        }
+      pair_set_shape (pair, id, shape, rgba);
+    }
+}
+
+static void
+test_cache_same_as_fresh (void)
+{
+  Pair pair = { calque_shape_layer_new (), calque_shape_layer_new () };
+  CalqueViewport vp = { .scale = 0.7, .offset_x = 13.25, .offset_y = -40.5, .width = 400, .height = 300 };
+  g_autoptr(CalqueShape) moved = calque_shape_new_box (200, 200, 150, 80);
+  double x, y;
+
+  calque_shape_layer_set_cache_enabled (pair.fresh, FALSE);
+  g_assert_true (calque_shape_layer_get_cache_enabled (pair.cached));
+  g_assert_false (calque_shape_layer_get_cache_enabled (pair.fresh));
+  pair_fill (&pair);
+
+  assert_same_as_fresh (&pair, &vp, "first draw");
+  g_assert_cmpuint (calque_shape_layer_get_cache_size (pair.cached), >, 0);
+  g_assert_cmpuint (calque_shape_layer_get_cache_size (pair.fresh), ==, 0);
+
+  /* Pans by whole pixels, small and past the tiles drawn. */
+  calque_viewport_pan (&vp, -7, 3);
+  assert_same_as_fresh (&pair, &vp, "small pan");
+  calque_viewport_pan (&vp, -300, -200);
+  assert_same_as_fresh (&pair, &vp, "pan by a view");
+  calque_viewport_pan (&vp, 150, 90);
+  assert_same_as_fresh (&pair, &vp, "pan back");
+
+  /* Zoomed in and out. */
+  calque_viewport_zoom_at (&vp, 2.0, 200, 150, CALQUE_VIEWPORT_MIN_SCALE, CALQUE_VIEWPORT_MAX_SCALE);
+  assert_same_as_fresh (&pair, &vp, "zoom in");
+  calque_viewport_zoom_at (&vp, 0.35, 100, 100, CALQUE_VIEWPORT_MIN_SCALE, CALQUE_VIEWPORT_MAX_SCALE);
+  assert_same_as_fresh (&pair, &vp, "zoom out");
+  calque_viewport_zoom_at (&vp, 1.0, 0, 0, CALQUE_VIEWPORT_MIN_SCALE, CALQUE_VIEWPORT_MAX_SCALE);
+  vp.offset_x = round (vp.offset_x);
+  vp.offset_y = round (vp.offset_y);
+  assert_same_as_fresh (&pair, &vp, "1:1");
+
+  /* A shape in view replaced, moved and recoloured. */
+  calque_viewport_widget_to_image (&vp, 100, 100, &x, &y);
+  moved->x = x;
+  moved->y = y;
+  pair_set_shape (&pair, "s1", moved, BLUE);
+  assert_same_as_fresh (&pair, &vp, "set_shape");
+  moved->x += 40;
+  pair_set_shape (&pair, "s1", moved, RED);
+  assert_same_as_fresh (&pair, &vp, "set_shape again");
+  /* A new one, on top of the others. */
+  pair_set_shape (&pair, "new", moved, GREEN);
+  assert_same_as_fresh (&pair, &vp, "added");
+
+  /* Selected and hovered: out of the tiles, drawn on top; then back. */
+  calque_shape_layer_set_selected (pair.cached, "s1");
+  calque_shape_layer_set_selected (pair.fresh, "s1");
+  assert_same_as_fresh (&pair, &vp, "selected");
+  calque_shape_layer_set_hovered (pair.cached, "new");
+  calque_shape_layer_set_hovered (pair.fresh, "new");
+  assert_same_as_fresh (&pair, &vp, "hovered");
+  /* A drag: the selected shape replaced. */
+  moved->y += 25;
+  pair_set_shape (&pair, "s1", moved, RED);
+  assert_same_as_fresh (&pair, &vp, "selected moved");
+  calque_shape_layer_set_hovered (pair.cached, "s1");
+  calque_shape_layer_set_hovered (pair.fresh, "s1");
+  assert_same_as_fresh (&pair, &vp, "hovered the selected one");
+  calque_shape_layer_set_selected (pair.cached, NULL);
+  calque_shape_layer_set_selected (pair.fresh, NULL);
+  assert_same_as_fresh (&pair, &vp, "deselected, still hovered");
+  calque_shape_layer_set_hovered (pair.cached, NULL);
+  calque_shape_layer_set_hovered (pair.fresh, NULL);
+  assert_same_as_fresh (&pair, &vp, "nothing hovered");
+
+  /* Hidden, shown, removed. */
+  calque_shape_layer_set_hidden (pair.cached, "new", TRUE);
+  calque_shape_layer_set_hidden (pair.fresh, "new", TRUE);
+  assert_same_as_fresh (&pair, &vp, "hidden");
+  calque_shape_layer_set_hidden (pair.cached, "new", FALSE);
+  calque_shape_layer_set_hidden (pair.fresh, "new", FALSE);
+  assert_same_as_fresh (&pair, &vp, "shown");
+  calque_shape_layer_remove (pair.cached, "s1");
+  calque_shape_layer_remove (pair.fresh, "s1");
+  assert_same_as_fresh (&pair, &vp, "removed");
+
+  /* Cleared, and filled again at the same scale. */
+  calque_shape_layer_clear (pair.cached);
+  calque_shape_layer_clear (pair.fresh);
+  g_assert_cmpuint (calque_shape_layer_get_cache_size (pair.cached), ==, 0);
+  pair_fill (&pair);
+  assert_same_as_fresh (&pair, &vp, "filled again");
+
+  g_object_unref (pair.cached);
+  g_object_unref (pair.fresh);
+}
+
+/* A changed shape is never drawn where it was, even when its old place
+ * is in a tile that stayed in the cache. */
+static void
+test_cache_not_stale (void)
+{
+  g_autoptr(CalqueShapeLayer) layer = calque_shape_layer_new ();
+  g_autoptr(CalqueShape) box = calque_shape_new_box (20, 20, 40, 40);
+  g_autoptr(CalqueShape) other = calque_shape_new_box (150, 150, 30, 30);
+  cairo_surface_t *surface;
+
+  calque_shape_layer_set_shape (layer, "a", box, RED);
+  calque_shape_layer_set_shape (layer, "b", other, BLUE);
+  surface = render (layer, &identity);
+  assert_filled (surface, 40, 40, RED);
+  cairo_surface_destroy (surface);
+
+  box->x = 100;
+  box->y = 30;
+  calque_shape_layer_set_shape (layer, "a", box, GREEN);
+  surface = render (layer, &identity);
+  assert_clear (surface, 40, 40);
+  assert_filled (surface, 120, 50, GREEN);
+  assert_filled (surface, 165, 165, BLUE);
+  cairo_surface_destroy (surface);
+
+  calque_shape_layer_set_hidden (layer, "a", TRUE);
+  surface = render (layer, &identity);
+  assert_clear (surface, 120, 50);
+  cairo_surface_destroy (surface);
+
+  calque_shape_layer_set_hidden (layer, "a", FALSE);
+  calque_shape_layer_remove (layer, "b");
+  surface = render (layer, &identity);
+  assert_filled (surface, 120, 50, GREEN);
+  assert_clear (surface, 165, 165);
+  cairo_surface_destroy (surface);
+}
+
+/* A pan by a fraction of a pixel moves the tiles by whole pixels: the
+ * shapes land where a fresh draw at the rounded offset puts them. */
+static void
+test_cache_fractional_pan (void)
+{
+  Pair pair = { calque_shape_layer_new (), calque_shape_layer_new () };
+  CalqueViewport vp = { .scale = 0.8, .offset_x = 10.25, .offset_y = 5.75, .width = 300, .height = 200 };
+  CalqueViewport rounded;
+
+  calque_shape_layer_set_cache_enabled (pair.fresh, FALSE);
+  pair_fill (&pair);
+  assert_same_as_fresh (&pair, &vp, "start");
+
+  calque_viewport_pan (&vp, 2.4, -0.7);
+  rounded = vp;
+  rounded.offset_x = 12.25;
+  rounded.offset_y = 4.75;
+  {
+    cairo_surface_t *cached = render (pair.cached, &vp);
+    cairo_surface_t *fresh = render (pair.fresh, &rounded);
+    g_assert_cmpuint (count_different (cached, fresh, 3), <=, 60);
+    g_assert_cmpuint (count_different (cached, fresh, 48), <=, 4);
+    cairo_surface_destroy (cached);
+    cairo_surface_destroy (fresh);
+  }
+
+  g_object_unref (pair.cached);
+  g_object_unref (pair.fresh);
+}
+
+/* A scaled cairo_t (as on a HiDPI surface) is drawn without the tiles,
+ * sharp, as a fresh draw is. */
+static void
+test_cache_scaled_target (void)
+{
+  Pair pair = { calque_shape_layer_new (), calque_shape_layer_new () };
+  CalqueViewport vp = { .scale = 0.5, .width = 150, .height = 100 };
+  cairo_surface_t *surfaces[2];
+
+  calque_shape_layer_set_cache_enabled (pair.fresh, FALSE);
+  pair_fill (&pair);
+  for (int i = 0; i < 2; i++)
+    {
+      cairo_t *cr;
+
+      surfaces[i] = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 300, 200);
+      cr = cairo_create (surfaces[i]);
+      cairo_scale (cr, 2, 2);
+      calque_shape_layer_draw (i == 0 ? pair.cached : pair.fresh, cr, &vp);
+      cairo_destroy (cr);
+      cairo_surface_flush (surfaces[i]);
+    }
+  g_assert_cmpuint (count_different (surfaces[0], surfaces[1], 0), ==, 0);
+  g_assert_cmpuint (calque_shape_layer_get_cache_size (pair.cached), ==, 0);
+  cairo_surface_destroy (surfaces[0]);
+  cairo_surface_destroy (surfaces[1]);
+  g_object_unref (pair.cached);
+  g_object_unref (pair.fresh);
+}
+
+/* Many pans across a large image, and zooms: the tiles far from the view,
+ * and those of other scales, are let go. */
+static void
+test_cache_bounded (void)
+{
+  g_autoptr(CalqueShapeLayer) layer = calque_shape_layer_new ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (3);
+  CalqueViewport vp = { .scale = 1, .width = 400, .height = 300 };
+  /* Tiles of 256 × 256 (260 × 260 with their edges): 3 columns and 3
+   * rows in view at most, and 2 more kept on each side (see
+   * calque-shape-layer.c): 7 × 7. */
+  const gsize bound = 7 * 7 * 260 * 260 * 4;
+  gsize most = 0;
+
+  for (int i = 0; i < 20; i++)
+    for (int j = 0; j < 20; j++)
+      {
+        g_autofree char *id = g_strdup_printf ("%d-%d", i, j);
+        g_autoptr(CalqueShape) box = calque_shape_new_box (i * 500 + 100, j * 500 + 100, 200, 200);
+
+        calque_shape_layer_set_shape (layer, id, box, (i + j) % 2 ? RED : BLUE);
+      }
+
+  for (int step = 0; step < 300; step++)
+    {
+      cairo_surface_t *surface;
+
+      if (step % 25 == 24)
+        calque_viewport_zoom_at (&vp, g_rand_double_range (rand, 0.05, 4), 200, 150, CALQUE_VIEWPORT_MIN_SCALE,
+                                 CALQUE_VIEWPORT_MAX_SCALE);
+      else
+        calque_viewport_pan (&vp, g_rand_int_range (rand, -300, 100), g_rand_int_range (rand, -250, 80));
+      surface = render (layer, &vp);
+      cairo_surface_destroy (surface);
+      most = MAX (most, calque_shape_layer_get_cache_size (layer));
+    }
+  g_test_message ("most held: %" G_GSIZE_FORMAT " bytes, bound %" G_GSIZE_FORMAT, most, bound);
+  g_assert_cmpuint (most, >, 0);
+  g_assert_cmpuint (most, <=, bound);
+
+  calque_shape_layer_set_cache_enabled (layer, FALSE);
+  g_assert_cmpuint (calque_shape_layer_get_cache_size (layer), ==, 0);
+}
+
 /* ---- The layer's contents -------------------------------------------- */
 
 static void
@@ -723,6 +1088,11 @@ main (int argc, char **argv)
   g_test_add_func ("/shape-layer/draw/culling-keeps-visible", test_culling_keeps_visible);
   g_test_add_func ("/shape-layer/draw/culling-off-screen-vertices", test_culling_off_screen_vertices);
   g_test_add_func ("/shape-layer/draw/big-polygon", test_big_polygon);
+  g_test_add_func ("/shape-layer/cache/same-as-fresh", test_cache_same_as_fresh);
+  g_test_add_func ("/shape-layer/cache/not-stale", test_cache_not_stale);
+  g_test_add_func ("/shape-layer/cache/fractional-pan", test_cache_fractional_pan);
+  g_test_add_func ("/shape-layer/cache/scaled-target", test_cache_scaled_target);
+  g_test_add_func ("/shape-layer/cache/bounded", test_cache_bounded);
   g_test_add_func ("/shape-layer/set-replace-remove", test_set_replace_remove);
   g_test_add_func ("/shape-layer/hit/polygon", test_hit_polygon);
   g_test_add_func ("/shape-layer/hit/tolerance-is-on-screen", test_hit_tolerance_is_on_screen);
