@@ -295,6 +295,9 @@ calque_canvas_snapshot (GtkWidget   *widget,
       cairo_fill (cr);
     }
 
+  /* The layer's tile cache is kept at one device pixel per widget pixel;
+   * on a HiDPI display its tiles would be enlarged, so it draws live. */
+  calque_shape_layer_set_cache_enabled (self->layer, gtk_widget_get_scale_factor (widget) <= 1);
   calque_shape_layer_draw (self->layer, cr, &self->vp);
   draw_tool_preview (self, cr);
 
