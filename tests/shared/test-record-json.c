@@ -421,7 +421,7 @@ test_doubles_short_decimals (void)
       if (g_ascii_strtod (expected, NULL) != value)
         continue;   /* 16 or 17 digits: the slow way, checked above */
       if (strpbrk (expected, ".eE") == NULL)
-        strcat (expected, ".0");
+        g_strlcat (expected, ".0", sizeof expected);
       g_assert_cmpstr (text, ==, expected);
     }
 }
