@@ -540,6 +540,20 @@ key_pressed_cb (GtkEventControllerKey *controller,
         return FALSE;
       calque_canvas_zoom_actual (self);
       return TRUE;
+    case GDK_KEY_Left:
+    case GDK_KEY_Right:
+    case GDK_KEY_Up:
+    case GDK_KEY_Down:
+      {
+        /* The selected shape moves by a pixel of the image, or ten with Shift. */
+        double step = (state & GDK_SHIFT_MASK) ? 10 : 1;
+        double dx = keyval == GDK_KEY_Left ? -step : keyval == GDK_KEY_Right ? step : 0;
+        double dy = keyval == GDK_KEY_Up ? -step : keyval == GDK_KEY_Down ? step : 0;
+
+        if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 || !CALQUE_IS_SELECT_TOOL (self->tool))
+          return FALSE;
+        return calque_select_tool_nudge (CALQUE_SELECT_TOOL (self->tool), dx, dy);
+      }
     case GDK_KEY_Escape:
       return self->tool != NULL && calque_tool_key (self->tool, CALQUE_TOOL_KEY_ESCAPE);
     case GDK_KEY_Return:

@@ -498,6 +498,25 @@ calque_select_tool_select (CalqueSelectTool *self,
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
 
+gboolean
+calque_select_tool_nudge (CalqueSelectTool *self,
+                          double            dx,
+                          double            dy)
+{
+  const CalqueShape *shape;
+  g_autoptr(CalqueShape) moved = NULL;
+
+  g_return_val_if_fail (CALQUE_IS_SELECT_TOOL (self), FALSE);
+
+  if (self->selected == NULL || self->drag != DRAG_NONE
+      || (shape = calque_shape_layer_get_shape (self->layer, self->selected)) == NULL)
+    return FALSE;
+  moved = calque_shape_copy (shape);
+  move_shape (moved, shape, dx, dy);
+  save_shape (self, self->selected, moved);
+  return TRUE;
+}
+
 void
 calque_select_tool_set_locked (CalqueSelectTool *self,
                                const char       *id,

@@ -18,6 +18,11 @@ void         calque_select_tool_set_viewport  (CalqueSelectTool     *self,
 const char  *calque_select_tool_get_selected  (CalqueSelectTool     *self);
 void         calque_select_tool_select        (CalqueSelectTool     *self,
                                                const char           *id);
+/* Moves the selected annotation by (@dx, @dy) image pixels: the arrow
+ * keys. Returns whether something was selected to move. */
+gboolean     calque_select_tool_nudge         (CalqueSelectTool     *self,
+                                               double                dx,
+                                               double                dy);
 /* A locked annotation is drawn but not picked, moved or deleted: the
  * person keeps it out of the way of the shapes they are working on. */
 void         calque_select_tool_set_locked    (CalqueSelectTool     *self,

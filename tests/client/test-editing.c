@@ -565,9 +565,17 @@ test_select_tool (Fixture       *f,
   calque_shape_free (now);
   calque_select_tool_set_locked (CALQUE_SELECT_TOOL (tool), box_id, FALSE);
 
-  /* Delete removes the selected annotation. */
+  /* The arrow keys nudge the selected shape. */
   calque_tool_press (tool, 180, 150, 1);
   calque_tool_release (tool, 180, 150);
+  g_assert_true (calque_select_tool_nudge (CALQUE_SELECT_TOOL (tool), 10, -1));
+  now = shape_of (f, box_id);
+  g_assert_cmpfloat (now->x, ==, 140);
+  g_assert_cmpfloat (now->y, ==, 119);
+  calque_shape_free (now);
+  fill_layer (f, layer);
+
+  /* Delete removes the selected annotation. */
   g_assert_true (calque_tool_key (tool, CALQUE_TOOL_KEY_DELETE));
   g_assert_null (calque_item_annotations_lookup (f->annotations, box_id));
   g_assert_cmpuint (n_annotations (f), ==, 1);
