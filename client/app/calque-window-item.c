@@ -262,6 +262,15 @@ _calque_window_item_reselect (CalqueWindow *self)
 }
 
 void
+_calque_window_item_reopen (CalqueWindow *self)
+{
+  guint selected = gtk_single_selection_get_selected (self->item_selection);
+
+  if (_calque_window_item_get_open (self) != NULL && selected != GTK_INVALID_LIST_POSITION)
+    open_position (self, selected);
+}
+
+void
 _calque_window_item_reload (CalqueWindow       *self,
                             const char * const *ids)
 {

@@ -82,6 +82,8 @@ CalqueRecord *_calque_window_item_get_open (CalqueWindow *self);
 void _calque_window_item_close         (CalqueWindow    *self);
 /* The list was read again: select the open item in it. */
 void _calque_window_item_reselect      (CalqueWindow    *self);
+/* Opens the open item again (its image arrived). */
+void _calque_window_item_reopen        (CalqueWindow    *self);
 /* The sync brought changes to @ids. */
 void _calque_window_item_reload        (CalqueWindow       *self,
                                         const char * const *ids);

@@ -137,6 +137,24 @@ sync_refused_cb (CalqueWindow *self)
     self->reload_id = g_timeout_add (RELOAD_DELAY_MS, reload_cb, self);
 }
 
+/* Media just downloaded: its thumbnail can be made now, and the open
+ * item, if it waited for it, can show its image. */
+static void
+sync_media_fetched_cb (CalqueWindow *self,
+                       const char   *sha256)
+{
+  g_autoptr(GError) error = NULL;
+  CalqueThumbnailCache *thumbnails = calque_workspace_get_thumbnails (self->workspace, &error);
+  CalqueRecord *open = _calque_window_item_get_open (self);
+
+  if (thumbnails != NULL)
+    calque_thumbnail_cache_forget (thumbnails, sha256);
+  if (self->reload_id == 0)
+    self->reload_id = g_timeout_add (RELOAD_DELAY_MS, reload_cb, self);
+  if (open != NULL && g_strcmp0 (calque_record_get_string (open, "sha256"), sha256) == 0)
+    _calque_window_item_reopen (self);
+}
+
 static void
 sync_session_expired_cb (CalqueWindow *self)
 {
@@ -253,6 +271,7 @@ _calque_window_sync_set_workspace (CalqueWindow    *self,
       self->sync = calque_sync_manager_new (workspace);
       g_signal_connect_swapped (self->sync, "records-changed", G_CALLBACK (sync_records_changed_cb), self);
       g_signal_connect_swapped (self->sync, "refused", G_CALLBACK (sync_refused_cb), self);
+      g_signal_connect_swapped (self->sync, "media-fetched", G_CALLBACK (sync_media_fetched_cb), self);
       g_signal_connect_swapped (self->sync, "notify::session-expired", G_CALLBACK (sync_session_expired_cb),
                                 self);
       g_signal_connect_swapped (self->sync, "notify::state", G_CALLBACK (update_actions), self);

@@ -43,7 +43,7 @@ enum {
 };
 static GParamSpec *properties[N_PROPS];
 
-enum { RECORDS_CHANGED, REFUSED, N_SIGNALS };
+enum { RECORDS_CHANGED, REFUSED, MEDIA_FETCHED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CalqueSyncManager, calque_sync_manager, G_TYPE_OBJECT)
@@ -201,6 +201,14 @@ client_refused_cb (CalqueSyncClient  *client,
 }
 
 static void
+client_media_fetched_cb (CalqueSyncClient  *client,
+                         const char        *sha256,
+                         CalqueSyncManager *self)
+{
+  g_signal_emit (self, signals[MEDIA_FETCHED], 0, sha256);
+}
+
+static void
 client_outbox_changed_cb (CalqueSyncClient  *client,
                           CalqueSyncManager *self)
 {
@@ -248,6 +256,7 @@ run_clients (CalqueSyncManager *self,
       g_signal_connect (added, "records-changed", G_CALLBACK (client_records_changed_cb), self);
       g_signal_connect (added, "refused", G_CALLBACK (client_refused_cb), self);
       g_signal_connect (added, "outbox-changed", G_CALLBACK (client_outbox_changed_cb), self);
+      g_signal_connect (added, "media-fetched", G_CALLBACK (client_media_fetched_cb), self);
       g_hash_table_insert (self->clients, g_strdup (project_id), added);
       calque_sync_client_start (added);
     }
@@ -522,6 +531,14 @@ calque_sync_manager_class_init (CalqueSyncManagerClass *klass)
    *
    * As CalqueSyncClient::refused, for any project.
    */
+  /**
+   * CalqueSyncManager::media-fetched:
+   * @sha256: media of an item assigned to the signed-in person, now in the
+   *   workspace's blob cache
+   */
+  signals[MEDIA_FETCHED] =
+    g_signal_new ("media-fetched", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[REFUSED] =
     g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, G_TYPE_UINT64, G_TYPE_STRING, G_TYPE_STRING);

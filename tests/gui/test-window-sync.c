@@ -85,6 +85,9 @@ alice_sync (Fixture *f)
   g_autoptr(CalqueSyncClient) client = calque_sync_client_new (store, f->base, token, f->project);
   Round round = { 0 };
 
+  /* Media of the items she pushes go up first. */
+  calque_sync_client_set_blob_cache (client, calque_workspace_get_blobs (f->alice));
+
   calque_sync_client_sync_once (client, NULL, round_done_cb, &round);
   while (!round.done)
     g_main_context_iteration (NULL, TRUE);
@@ -594,6 +597,64 @@ test_conflict (Fixture       *f,
   calque_gui_save_screenshot (GTK_WINDOW (dialog), "29-sync-conflict-list");
 }
 
+typedef struct {
+  Fixture    *f;
+  const char *sha256;
+} ThumbnailQuery;
+
+static gboolean
+thumbnail_ready (gpointer data)
+{
+  ThumbnailQuery *query = data;
+  CalqueWorkspace *workspace = calque_window_get_workspace (query->f->window);
+  CalqueThumbnailCache *thumbnails = calque_workspace_get_thumbnails (workspace, NULL);
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+
+  /* Looking it up also asks for it, as a row of the list does. */
+  pixbuf = calque_thumbnail_cache_lookup (thumbnails, query->sha256);
+  return pixbuf != NULL;
+}
+
+/* An image Alice gives Bruno as a task comes down to his workspace on its
+ * own, and its thumbnail follows. */
+static void
+test_task_media_prefetched (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 320, 240);
+  g_autofree char *path = g_build_filename (f->dir, "fox.png", NULL);
+  g_autoptr(CalqueRecord) item = calque_record_new (CALQUE_KIND_ITEM, f->project);
+  g_autoptr(CalqueRecord) task = calque_record_new (CALQUE_KIND_TASK, f->project);
+  g_autoptr(GError) error = NULL;
+  CalqueStore *alice = calque_workspace_get_store (f->alice);
+  char sha256[65];
+  gboolean added = FALSE;
+  ThumbnailQuery query = { f, sha256 };
+
+  gdk_pixbuf_fill (pixbuf, 0xd06a2bff);
+  g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", &error, NULL));
+  g_assert_true (calque_blob_cache_add_file (calque_workspace_get_blobs (f->alice), path, sha256, &added, &error));
+  calque_record_set_string (item, "media", "image");
+  calque_record_set_string (item, "name", "fox.png");
+  calque_record_set_string (item, "sha256", sha256);
+  calque_record_set_int (item, "width", 320);
+  calque_record_set_int (item, "height", 240);
+  g_assert_true (calque_store_save (alice, item, &error));
+  calque_record_set_string (task, "item", calque_record_get_id (item));
+  calque_record_set_string (task, "annotator", "bruno");
+  calque_record_set_string (task, "state", "new");
+  g_assert_true (calque_store_save (alice, task, &error));
+  g_assert_no_error (error);
+  alice_sync (f);
+
+  sign_in_as_bruno (f);
+  g_assert_true (calque_gui_wait_for (thumbnail_ready, &query));
+  g_assert_true (calque_blob_cache_contains (calque_workspace_get_blobs (calque_window_get_workspace (f->window)),
+                                             sha256));
+  calque_gui_spin (400);
+  calque_gui_save_screenshot (GTK_WINDOW (f->window), "28b-sync-task-media");
+}
+
 /* The server ends the session: the window says so, keeps what waits, and
  * signing in again sends it. */
 static void
@@ -669,6 +730,8 @@ main (int   argc,
   g_test_add ("/gui/sync/sign-in", Fixture, NULL, fixture_set_up, test_sign_in, fixture_tear_down);
   g_test_add ("/gui/sync/live-and-offline", Fixture, NULL, fixture_set_up, test_live_and_offline, fixture_tear_down);
   g_test_add ("/gui/sync/refused", Fixture, NULL, fixture_set_up, test_refused, fixture_tear_down);
+  g_test_add ("/gui/sync/task-media-prefetched", Fixture, NULL, fixture_set_up, test_task_media_prefetched,
+              fixture_tear_down);
   g_test_add ("/gui/sync/conflict", Fixture, NULL, fixture_set_up, test_conflict, fixture_tear_down);
   g_test_add ("/gui/sync/session-expired", Fixture, NULL, fixture_set_up, test_session_expired, fixture_tear_down);
 
