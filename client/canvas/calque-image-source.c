@@ -680,7 +680,13 @@ draw_surface (cairo_t              *cr,
 
   cairo_set_source (cr, pattern);
   cairo_rectangle (cr, rx0, ry0, rx1 - rx0, ry1 - ry0);
+  /* Neighbouring tiles share an edge: without antialiasing they cover it
+   * exactly once, even where the widget sits at a fraction of a device
+   * pixel, instead of each half-covering it and leaving a faint line. */
+  cairo_save (cr);
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
   cairo_fill (cr);
+  cairo_restore (cr);
   cairo_pattern_destroy (pattern);
 }
 
