@@ -49,6 +49,7 @@ update_item_actions (CalqueWindow *self)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "close-item")), open);
   gtk_widget_set_visible (self->close_item_button, open);
   gtk_widget_set_visible (self->item_sync_button, open);
+  gtk_widget_set_visible (self->item_menu_button, open);
   show_sidebar (self, !open);
 }
 
@@ -212,6 +213,15 @@ _calque_window_item_init (CalqueWindow *self)
   adw_header_bar_pack_start (ADW_HEADER_BAR (content_header), self->close_item_button);
   self->item_sync_button = calque_sync_button_new ();
   adw_header_bar_pack_start (ADW_HEADER_BAR (content_header), self->item_sync_button);
+  /* F10 opens the main menu from here too: the sidebar's is hidden. */
+  self->item_menu_button = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (self->item_menu_button), "open-menu-symbolic");
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->item_menu_button),
+                                  G_MENU_MODEL (gtk_widget_get_template_child (GTK_WIDGET (self), CALQUE_TYPE_WINDOW,
+                                                                               "primary_menu")));
+  gtk_menu_button_set_primary (GTK_MENU_BUTTON (self->item_menu_button), TRUE);
+  gtk_widget_set_tooltip_text (self->item_menu_button, _("Main Menu"));
+  adw_header_bar_pack_end (ADW_HEADER_BAR (content_header), self->item_menu_button);
 
   g_signal_connect_swapped (self->item_view, "activate", G_CALLBACK (item_activated_cb), self);
   update_item_actions (self);

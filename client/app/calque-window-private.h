@@ -40,6 +40,7 @@ struct _CalqueWindow
   GtkWidget            *item_page;       /* a CalqueItemPage, the "item" page of content_stack */
   GtkWidget            *close_item_button;
   GtkWidget            *item_sync_button; /* the sync state while the sidebar is hidden */
+  GtkWidget            *item_menu_button; /* and the main menu */
 
   /* Thumbnails and the filter of the item list (calque-window-filter.c) */
   GtkFilterListModel   *filtered_items;  /* items → filtered → sorted */

@@ -633,6 +633,7 @@ calque_window_class_init (CalqueWindowClass *klass)
   gtk_widget_class_bind_template_child_full (widget_class, "menu_button", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "back_button", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "content_header", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "primary_menu", FALSE, 0);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
 }
 
