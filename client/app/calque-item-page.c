@@ -19,6 +19,9 @@
 #include "calque-select-tool.h"
 #include "calque-store.h"
 
+/* More changed records than this are read again as the whole item. */
+#define MAX_RECORDS_ONE_BY_ONE 64
+
 /* Number keys 1–9 pick the first nine labels. */
 #define N_LABEL_KEYS 9
 
@@ -1223,6 +1226,12 @@ calque_item_page_reload_records (CalqueItemPage     *self,
 {
   g_return_if_fail (CALQUE_IS_ITEM_PAGE (self));
 
-  if (self->annotations != NULL)
+  if (self->annotations == NULL)
+    return;
+  /* A pull catching up brings thousands: one indexed read of the item
+   * costs less than looking each of them up. */
+  if (g_strv_length ((char **) ids) > MAX_RECORDS_ONE_BY_ONE)
+    calque_item_annotations_reload_all (self->annotations);
+  else
     calque_item_annotations_reload_records (self->annotations, ids);
 }

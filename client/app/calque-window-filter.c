@@ -15,6 +15,9 @@
 #include "calque-store-sync.h"
 #include "calque-window-private.h"
 
+/* Changes streaming in read the filter's sets again at most this often. */
+#define LIVE_FILTER_INTERVAL_MS 5000
+
 /* The states, in the order of the dropdown after "Any State". */
 static const char * const states[] = { "new", "in_progress", "submitted", "accepted", "rejected" };
 
@@ -154,9 +157,9 @@ _calque_window_filter_set_workspace (CalqueWindow    *self,
   update_filter_button (self);
 }
 
-void
-_calque_window_filter_load (CalqueWindow *self,
-                            CalqueRecord *project)
+static void
+load_now (CalqueWindow *self,
+          CalqueRecord *project)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) labels = NULL;
@@ -169,6 +172,11 @@ _calque_window_filter_load (CalqueWindow *self,
 
   if (self->item_filter == NULL || self->workspace == NULL)
     return;
+
+  g_clear_handle_id (&self->filter_load_id, g_source_remove);
+  self->filter_loaded_us = g_get_monotonic_time ();
+  g_free (self->filter_project);
+  self->filter_project = g_strdup (calque_record_get_id (project));
 
   user = calque_store_get_setting (calque_workspace_get_store (self->workspace), "user");
   if (user == NULL)
@@ -203,9 +211,42 @@ _calque_window_filter_load (CalqueWindow *self,
   label_chosen_cb (self);
 }
 
+static gboolean
+deferred_load_cb (gpointer user_data)
+{
+  CalqueWindow *self = user_data;
+  CalqueRecord *project = calque_window_get_project (self);
+
+  self->filter_load_id = 0;
+  if (project != NULL && g_strcmp0 (calque_record_get_id (project), self->filter_project) == 0)
+    load_now (self, project);
+  return G_SOURCE_REMOVE;
+}
+
+void
+_calque_window_filter_load (CalqueWindow *self,
+                            CalqueRecord *project)
+{
+  gint64 since_ms = (g_get_monotonic_time () - self->filter_loaded_us) / 1000;
+
+  /* Reading the project is a pass over all its records: while teammates'
+   * changes stream in, it is done at most every few seconds, and at once
+   * when the person reloads or picks another project. */
+  if (self->live_reload && g_strcmp0 (calque_record_get_id (project), self->filter_project) == 0
+      && since_ms < LIVE_FILTER_INTERVAL_MS)
+    {
+      if (self->filter_load_id == 0)
+        self->filter_load_id = g_timeout_add ((guint) (LIVE_FILTER_INTERVAL_MS - since_ms), deferred_load_cb, self);
+      return;
+    }
+  load_now (self, project);
+}
+
 void
 _calque_window_filter_dispose (CalqueWindow *self)
 {
+  g_clear_handle_id (&self->filter_load_id, g_source_remove);
+  g_clear_pointer (&self->filter_project, g_free);
   g_clear_object (&self->item_filter);
   g_clear_pointer (&self->filter_label_ids, g_ptr_array_unref);
 }

@@ -32,6 +32,7 @@ struct _CalqueWindow
   /* Syncing (calque-window-sync.c) */
   CalqueSyncManager    *sync;            /* NULL while no workspace is open */
   guint                 reload_id;       /* a reload after changes came in */
+  gboolean              live_reload;     /* the reload under way is that one */
   AdwToast             *refused_toast;   /* shown while refusals come in */
   guint                 n_refused_toast; /* how many that toast counts */
   char                 *items_project;   /* the project whose items are shown */
@@ -50,6 +51,9 @@ struct _CalqueWindow
   GtkWidget            *state_dropdown;
   GtkWidget            *label_dropdown;
   GPtrArray            *filter_label_ids; /* char *, the label dropdown's ids after "Any" */
+  gint64                filter_loaded_us; /* when the filter last read the project */
+  char                 *filter_project;   /* which project it read */
+  guint                 filter_load_id;   /* a deferred read */
 
   /* Template children */
   AdwToastOverlay      *toast_overlay;

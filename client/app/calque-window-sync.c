@@ -50,7 +50,11 @@ reload_cb (gpointer user_data)
   CalqueWindow *self = user_data;
 
   self->reload_id = 0;
+  /* Changes that came in, not the person's reload: the filter's sets,
+   * which read the whole project, may wait a little (calque-window-filter.c). */
+  self->live_reload = TRUE;
   calque_window_reload (self);
+  self->live_reload = FALSE;
   return G_SOURCE_REMOVE;
 }
 

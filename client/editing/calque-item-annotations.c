@@ -504,6 +504,52 @@ calque_item_annotations_remove (CalqueItemAnnotations  *self,
 }
 
 void
+calque_item_annotations_reload_all (CalqueItemAnnotations *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) fresh = NULL;
+  g_autoptr(GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_if_fail (CALQUE_IS_ITEM_ANNOTATIONS (self));
+
+  fresh = calque_store_list_for_item (self->store, CALQUE_KIND_ANNOTATION, calque_record_get_id (self->item), &error);
+  if (fresh == NULL)
+    {
+      g_warning ("cannot read the annotations of item %s again: %s", calque_record_get_id (self->item),
+                 error->message);
+      return;
+    }
+  for (guint i = 0; i < fresh->len; i++)
+    g_hash_table_add (present, (gpointer) calque_record_get_id (g_ptr_array_index (fresh, i)));
+
+  /* What is no longer there leaves as a tombstone would. */
+  for (guint i = 0; i < self->annotations->len; i++)
+    {
+      CalqueRecord *shown = g_ptr_array_index (self->annotations, i);
+
+      if (!g_hash_table_contains (present, calque_record_get_id (shown)))
+        {
+          CalqueRecord *tombstone = calque_record_copy (shown);
+
+          calque_record_set_deleted (tombstone, TRUE);
+          g_ptr_array_add (gone, tombstone);
+        }
+    }
+  for (guint i = 0; i < gone->len; i++)
+    take_record (self, g_ptr_array_index (gone, i));
+  for (guint i = 0; i < fresh->len; i++)
+    {
+      CalqueRecord *record = g_ptr_array_index (fresh, i);
+      CalqueRecord *shown = calque_item_annotations_lookup (self, calque_record_get_id (record));
+
+      /* Unchanged rows are left alone: no items-changed for them. */
+      if (shown == NULL || !calque_record_equal (shown, record))
+        take_record (self, record);
+    }
+}
+
+void
 calque_item_annotations_reload_records (CalqueItemAnnotations *self,
                                         const char * const    *ids)
 {

@@ -73,6 +73,10 @@ gboolean               calque_item_annotations_remove       (CalqueItemAnnotatio
 void                   calque_item_annotations_reload_records (CalqueItemAnnotations *self,
                                                              const char * const    *ids);
 
+/* Reads all of the item's annotations again: for a batch of changes too
+ * large to look at one by one (a pull catching up). */
+void                   calque_item_annotations_reload_all   (CalqueItemAnnotations *self);
+
 /* Moves every coordinate of @shape into the @width × @height image. */
 void                   calque_shape_clamp_to_image          (CalqueShape           *shape,
                                                              double                 width,

@@ -317,6 +317,17 @@ test_reload_from_elsewhere (Fixture       *f,
   calque_item_annotations_reload_records (f->annotations,
                                           (const char *[]) { calque_record_get_id (annotation), "not-an-id", NULL });
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->annotations)), ==, 1);
+
+  /* Deleted elsewhere, then read again as a whole: it leaves the model. */
+  calque_record_set_deleted (annotation, TRUE);
+  g_assert_true (calque_store_put_merged (f->store, annotation, &error));
+  calque_item_annotations_reload_all (f->annotations);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->annotations)), ==, 0);
+  /* And back. */
+  calque_record_set_deleted (annotation, FALSE);
+  g_assert_true (calque_store_put_merged (f->store, annotation, &error));
+  calque_item_annotations_reload_all (f->annotations);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->annotations)), ==, 1);
 }
 
 static guint
