@@ -1033,10 +1033,11 @@ job_start (CalqueShapeLayer *self,
 static void
 jobs_cancel (CalqueShapeLayer *self)
 {
+  /* The pending table's keys are in the jobs' tiles: emptied first. */
+  g_hash_table_remove_all (self->pending);
   for (guint i = 0; i < self->jobs->len; i++)
     g_atomic_int_set (&((Job *) g_ptr_array_index (self->jobs, i))->cancelled, TRUE);
   g_ptr_array_set_size (self->jobs, 0);
-  g_hash_table_remove_all (self->pending);
 }
 
 /* Paints, clipped to what @cr's path outlines, the tiles of the previous
