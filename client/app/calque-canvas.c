@@ -633,6 +633,8 @@ calque_canvas_dispose (GObject *object)
   g_clear_object (&self->annotations);
   g_clear_object (&self->tool);
   g_clear_object (&self->image);
+  if (self->layer != NULL)
+    g_signal_handlers_disconnect_by_data (self->layer, self);
   g_clear_object (&self->layer);
   g_clear_pointer (&self->label_colors, g_hash_table_unref);
   g_clear_pointer (&self->shown, g_hash_table_unref);
@@ -679,6 +681,9 @@ calque_canvas_init (CalqueCanvas *self)
   self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->vp.scale = 1.0;
   self->fitted = TRUE;
+  /* After a zoom, frames show the old tiles scaled until the new ones are
+   * drawn off the frame; "changed" then asks for the sharp frame. */
+  calque_shape_layer_set_progressive (self->layer, TRUE);
   g_signal_connect_swapped (self->layer, "changed", G_CALLBACK (gtk_widget_queue_draw), self);
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);

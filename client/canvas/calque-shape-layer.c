@@ -65,6 +65,7 @@ typedef enum {
 } EntryFlags;
 
 typedef struct {
+  gatomicrefcount ref_count;  /* renders off the frame hold entries too */
   char        *id;
   CalqueShape *shape;
   guint32      rgba;
@@ -89,6 +90,16 @@ struct _CalqueShapeLayer
   double      cache_phase_x;          /* cache pixel = image pixel × scale + phase */
   double      cache_phase_y;
   GHashTable *tiles;                  /* &Tile.key → Tile* */
+
+  /* Progressive draws (see "Progressive draws" below). */
+  gboolean    progressive;
+  gboolean    sharp;                  /* the last draw showed only tiles of its scale */
+  GHashTable *old_tiles;              /* &Tile.key → Tile*, at old_scale */
+  double      old_scale;
+  double      old_phase_x;
+  double      old_phase_y;
+  GHashTable *pending;                /* &Tile.key → Job*: tiles being drawn off the frame */
+  GPtrArray  *jobs;                   /* Job*, in flight, at cache_scale */
 };
 
 /* One TILE_SIZE × TILE_SIZE square of the cache: cache pixels
@@ -124,11 +135,30 @@ enum {
 
 /* ---- Entries --------------------------------------------------------- */
 
-static void
-entry_free (Entry *entry)
+static Entry *
+entry_new (const char *id)
 {
+  Entry *entry = g_new0 (Entry, 1);
+
+  g_atomic_ref_count_init (&entry->ref_count);
+  entry->id = g_strdup (id);
+  return entry;
+}
+
+static Entry *
+entry_ref (Entry *entry)
+{
+  g_atomic_ref_count_inc (&entry->ref_count);
+  return entry;
+}
+
+static void
+entry_unref (Entry *entry)
+{
+  if (!g_atomic_ref_count_dec (&entry->ref_count))
+    return;
   g_free (entry->id);
-  calque_shape_free (entry->shape);
+  g_clear_pointer (&entry->shape, calque_shape_free);
   g_free (entry);
 }
 
@@ -587,40 +617,61 @@ entry_is_plain (CalqueShapeLayer *self,
   return (entry->flags & FLAG_HIDDEN) == 0 && entry != self->selected && entry != self->hovered;
 }
 
+static void jobs_cancel (CalqueShapeLayer *self);
+
 static void
 cache_drop_all (CalqueShapeLayer *self)
 {
+  jobs_cancel (self);
   g_hash_table_remove_all (self->tiles);
+  g_hash_table_remove_all (self->old_tiles);
   self->cache_scale = 0;
+  self->old_scale = 0;
 }
 
-/* Drops the tiles that a plain @entry, as it is now, is drawn on. */
+/* Removes from @table (keys &Tile.key) the tiles, at @scale and phase
+ * (@phase_x, @phase_y), that a plain @entry, as it is now, is drawn on. */
 static void
-cache_drop_entry (CalqueShapeLayer *self,
-                  const Entry      *entry)
+drop_entry_tiles (GHashTable  *table,
+                  double       s,
+                  double       phase_x,
+                  double       phase_y,
+                  const Entry *entry)
 {
   GHashTableIter iter;
-  Tile *tile;
-  double s = self->cache_scale;
+  const gint64 *key;
   double cx0, cy0, cx1, cy1;
 
-  if (s == 0 || g_hash_table_size (self->tiles) == 0)
+  if (s == 0 || g_hash_table_size (table) == 0)
     return;
 
   /* One pixel more than a draw may reach, for antialiasing. */
-  cx0 = entry->x0 * s + self->cache_phase_x - DRAW_MARGIN - 1;
-  cy0 = entry->y0 * s + self->cache_phase_y - DRAW_MARGIN - 1;
-  cx1 = entry->x1 * s + self->cache_phase_x + DRAW_MARGIN + 1;
-  cy1 = entry->y1 * s + self->cache_phase_y + DRAW_MARGIN + 1;
+  cx0 = entry->x0 * s + phase_x - DRAW_MARGIN - 1;
+  cy0 = entry->y0 * s + phase_y - DRAW_MARGIN - 1;
+  cx1 = entry->x1 * s + phase_x + DRAW_MARGIN + 1;
+  cy1 = entry->y1 * s + phase_y + DRAW_MARGIN + 1;
 
-  g_hash_table_iter_init (&iter, self->tiles);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &tile))
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &key, NULL))
     {
-      double tx0 = (double) tile->tx * TILE_SIZE, ty0 = (double) tile->ty * TILE_SIZE;
+      int tx = (gint32) (guint32) ((guint64) *key >> 32), ty = (gint32) (guint32) *key;
+      double tx0 = (double) tx * TILE_SIZE, ty0 = (double) ty * TILE_SIZE;
 
       if (cx1 >= tx0 && cx0 <= tx0 + TILE_SIZE && cy1 >= ty0 && cy0 <= ty0 + TILE_SIZE)
         g_hash_table_iter_remove (&iter);
     }
+}
+
+/* Drops the tiles that a plain @entry, as it is now, is drawn on: those
+ * of the cache, those being drawn off the frame (they will be dropped
+ * when they arrive), and those of the previous scale. */
+static void
+cache_drop_entry (CalqueShapeLayer *self,
+                  const Entry      *entry)
+{
+  drop_entry_tiles (self->tiles, self->cache_scale, self->cache_phase_x, self->cache_phase_y, entry);
+  drop_entry_tiles (self->pending, self->cache_scale, self->cache_phase_x, self->cache_phase_y, entry);
+  drop_entry_tiles (self->old_tiles, self->old_scale, self->old_phase_x, self->old_phase_y, entry);
 }
 
 /* Whether drawing to @cr can use the tiles: one user-space unit is one
@@ -765,6 +816,259 @@ render_tiles (CalqueShapeLayer *self,
     }
 }
 
+/* ---- Progressive draws ----------------------------------------------- *
+ *
+ * A draw right after a zoom finds none of the new scale's tiles. With
+ * progressive draws on (calque_shape_layer_set_progressive()), it does not
+ * wait for them: it shows, in place of each missing tile, what the tiles
+ * of the previous scale show there, scaled (a blit, a little blurry), and
+ * hands the missing tiles to a render off the frame, a "job": threads
+ * (as many as there are processors, up to one a tile) draw them from a
+ * snapshot of the plain shapes (entries are reference counted and never
+ * changed once drawn: a replaced shape gets a new entry), then a source
+ * on the main context of the draw hands them back to the layer, which
+ * emits "changed" so that the widget draws again, sharp.
+ *
+ * Nothing stale is shown: a shape change drops the tiles being drawn that
+ * it touches (they are thrown away when they arrive, and drawn again at
+ * the next draw), and the previous scale's tiles it touches (those parts
+ * stay empty until the new tiles arrive); a new scale, a clear or the
+ * end of the layer cancels the jobs (their threads stop after the tile in
+ * hand, and nothing reaches the layer).
+ *
+ * Memory: the previous scale's tiles are one cache's worth at most (see
+ * above), kept until a draw finds every tile in view at its own scale;
+ * on a zoom during a zoom, the larger of the two sets is kept. */
+
+typedef struct {
+  gatomicrefcount ref_count;
+  GWeakRef        layer;
+  GMainContext   *context;    /* the draw's, where the tiles are handed back */
+  GPtrArray      *entries;    /* Entry*, referenced: the plain shapes that meet the tiles */
+  GPtrArray      *tiles;      /* Tile*, NULL once handed over */
+  double          scale, phase_x, phase_y;
+  gint            next;       /* atomic: the index of the next tile to take */
+  gint            running;    /* atomic: the threads still at work */
+  gint            cancelled;  /* atomic */
+} Job;
+
+static Job *
+job_ref (Job *job)
+{
+  g_atomic_ref_count_inc (&job->ref_count);
+  return job;
+}
+
+/* May run on a worker thread: touches nothing of the layer. */
+static void
+job_unref (Job *job)
+{
+  if (!g_atomic_ref_count_dec (&job->ref_count))
+    return;
+  for (guint i = 0; i < job->tiles->len; i++)
+    if (g_ptr_array_index (job->tiles, i) != NULL)
+      tile_free (g_ptr_array_index (job->tiles, i));
+  g_ptr_array_unref (job->tiles);
+  g_ptr_array_unref (job->entries);
+  g_main_context_unref (job->context);
+  g_weak_ref_clear (&job->layer);
+  g_free (job);
+}
+
+static void
+job_render_tile (Job  *job,
+                 Tile *tile)
+{
+  CalqueViewport vp = {
+    .scale = job->scale,
+    .offset_x = job->phase_x - (double) tile->tx * TILE_SIZE + TILE_PAD,
+    .offset_y = job->phase_y - (double) tile->ty * TILE_SIZE + TILE_PAD,
+    .width = TILE_SIZE + 2 * TILE_PAD,
+    .height = TILE_SIZE + 2 * TILE_PAD,
+  };
+  double margin = DRAW_MARGIN / job->scale;
+  View view;
+  cairo_t *cr;
+
+  view_init (&view, &vp, 0, 0, vp.width, vp.height);
+  cr = cairo_create (tile->surface);
+  begin_shapes (cr);
+  /* As draw_plain() does, from the snapshot. */
+  for (guint i = 0; i < job->entries->len && !g_atomic_int_get (&job->cancelled); i++)
+    {
+      const Entry *entry = g_ptr_array_index (job->entries, i);
+
+      if (entry->x1 + margin >= view.ix0 && entry->x0 - margin <= view.ix1
+          && entry->y1 + margin >= view.iy0 && entry->y0 - margin <= view.iy1)
+        draw_entry (cr, &view, entry, FILL_ALPHA, OUTLINE_WIDTH, FALSE);
+    }
+  cairo_destroy (cr);
+  cairo_surface_flush (tile->surface);
+}
+
+/* On the main context of the draw that started @data. */
+static gboolean
+job_done_cb (gpointer data)
+{
+  Job *job = data;
+  g_autoptr(CalqueShapeLayer) self = g_weak_ref_get (&job->layer);
+  gboolean arrived = FALSE;
+
+  if (self == NULL || g_atomic_int_get (&job->cancelled) || !g_ptr_array_find (self->jobs, job, NULL))
+    return G_SOURCE_REMOVE;
+
+  for (guint i = 0; i < job->tiles->len; i++)
+    {
+      Tile *tile = g_ptr_array_index (job->tiles, i);
+
+      /* Not there if a shape change dropped it meanwhile. */
+      if (g_hash_table_lookup (self->pending, &tile->key) != job)
+        continue;
+      g_hash_table_remove (self->pending, &tile->key);
+      g_ptr_array_index (job->tiles, i) = NULL;
+      g_hash_table_replace (self->tiles, &tile->key, tile);
+      arrived = TRUE;
+    }
+  g_ptr_array_remove (self->jobs, job);
+  if (arrived)
+    emit_changed (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+job_thread (gpointer data)
+{
+  Job *job = data;
+  guint i;
+
+  while (!g_atomic_int_get (&job->cancelled)
+         && (i = (guint) g_atomic_int_add (&job->next, 1)) < job->tiles->len)
+    job_render_tile (job, g_ptr_array_index (job->tiles, i));
+
+  /* The last thread hands the tiles back, with its reference. Through a
+   * source, never g_main_context_invoke(), which could run the callback
+   * here, on this thread, when no one owns the context. */
+  if (g_atomic_int_dec_and_test (&job->running) && !g_atomic_int_get (&job->cancelled))
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, job_done_cb, job, (GDestroyNotify) job_unref);
+      g_source_set_name (source, "[calque] shape tiles");
+      g_source_attach (source, job->context);
+      g_source_unref (source);
+    }
+  else
+    job_unref (job);
+  return NULL;
+}
+
+/* Draws @tiles (Tile*, taken) off the frame, for the current scale. */
+static void
+job_start (CalqueShapeLayer *self,
+           GPtrArray        *tiles)
+{
+  Job *job = g_new0 (Job, 1);
+  double s = self->cache_scale, margin = DRAW_MARGIN / s;
+  double cx0 = G_MAXDOUBLE, cy0 = G_MAXDOUBLE, cx1 = -G_MAXDOUBLE, cy1 = -G_MAXDOUBLE;
+  double ix0, iy0, ix1, iy1;
+  guint n_threads = MIN (g_get_num_processors (), tiles->len);
+
+  g_atomic_ref_count_init (&job->ref_count);
+  g_weak_ref_init (&job->layer, self);
+  job->context = g_main_context_ref_thread_default ();
+  job->tiles = tiles;
+  job->scale = s;
+  job->phase_x = self->cache_phase_x;
+  job->phase_y = self->cache_phase_y;
+
+  /* The plain shapes that meet the tiles, pads included. */
+  for (guint i = 0; i < tiles->len; i++)
+    {
+      Tile *tile = g_ptr_array_index (tiles, i);
+
+      cx0 = MIN (cx0, (double) tile->tx * TILE_SIZE - TILE_PAD);
+      cy0 = MIN (cy0, (double) tile->ty * TILE_SIZE - TILE_PAD);
+      cx1 = MAX (cx1, (double) (tile->tx + 1) * TILE_SIZE + TILE_PAD);
+      cy1 = MAX (cy1, (double) (tile->ty + 1) * TILE_SIZE + TILE_PAD);
+      g_hash_table_insert (self->pending, &tile->key, job);
+    }
+  ix0 = (cx0 - job->phase_x) / s - margin;
+  iy0 = (cy0 - job->phase_y) / s - margin;
+  ix1 = (cx1 - job->phase_x) / s + margin;
+  iy1 = (cy1 - job->phase_y) / s + margin;
+  job->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_unref);
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      if (entry_is_plain (self, entry) && entry->x1 >= ix0 && entry->x0 <= ix1
+          && entry->y1 >= iy0 && entry->y0 <= iy1)
+        g_ptr_array_add (job->entries, entry_ref (entry));
+    }
+
+  g_ptr_array_add (self->jobs, job);   /* the layer's reference */
+  job->running = (gint) n_threads;
+  for (guint t = 0; t < n_threads; t++)
+    {
+      GThread *thread = g_thread_try_new ("calque-tiles", job_thread, job_ref (job), NULL);
+
+      if (thread != NULL)
+        {
+          g_thread_unref (thread);
+          continue;
+        }
+      /* Fewer threads: those started do the work; with none, this one. */
+      job_unref (job);
+      if (g_atomic_int_add (&job->running, -(gint) (n_threads - t)) == (gint) (n_threads - t))
+        {
+          g_atomic_int_inc (&job->running);
+          job_thread (job_ref (job));
+        }
+      break;
+    }
+}
+
+/* Stops the jobs in flight; their tiles never reach the layer. */
+static void
+jobs_cancel (CalqueShapeLayer *self)
+{
+  /* The pending table's keys are in the jobs' tiles: emptied first. */
+  g_hash_table_remove_all (self->pending);
+  for (guint i = 0; i < self->jobs->len; i++)
+    g_atomic_int_set (&((Job *) g_ptr_array_index (self->jobs, i))->cancelled, TRUE);
+  g_ptr_array_set_size (self->jobs, 0);
+}
+
+/* Paints, clipped to what @cr's path outlines, the tiles of the previous
+ * scale, scaled to @vp's. */
+static void
+draw_old_tiles (CalqueShapeLayer     *self,
+                cairo_t              *cr,
+                const CalqueViewport *vp)
+{
+  GHashTableIter iter;
+  Tile *tile;
+  double r = vp->scale / self->old_scale;
+
+  cairo_save (cr);
+  cairo_clip (cr);
+  /* widget = (old cache pixel - old phase) × r + offset */
+  cairo_translate (cr, vp->offset_x - self->old_phase_x * r, vp->offset_y - self->old_phase_y * r);
+  cairo_scale (cr, r, r);
+  g_hash_table_iter_init (&iter, self->old_tiles);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &tile))
+    {
+      double x = (double) tile->tx * TILE_SIZE, y = (double) tile->ty * TILE_SIZE;
+
+      cairo_set_source_surface (cr, tile->surface, x - TILE_PAD, y - TILE_PAD);
+      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_BILINEAR);
+      cairo_rectangle (cr, x, y, TILE_SIZE, TILE_SIZE);
+      cairo_fill (cr);
+    }
+  cairo_restore (cr);
+}
+
 /* The tiles (columns @tx0…@tx1, rows @ty0…@ty1) of the visible rectangle
  * [@wx0, @wx1) × [@wy0, @wy1) in widget pixels, for cache-to-widget shift
  * (@dx, @dy). */
@@ -824,11 +1128,30 @@ draw_cached (CalqueShapeLayer     *self,
   double dx, dy;
   int tx0, ty0, tx1, ty1, kx0, ky0, kx1, ky1, keep_x, keep_y;
   g_autoptr(GPtrArray) missing = g_ptr_array_new ();
-  guint rendered;
+  guint rendered, n_missing = 0;
 
   if (self->cache_scale != vp->scale)
     {
-      cache_drop_all (self);
+      if (self->progressive && self->cache_scale != 0)
+        {
+          /* The tiles of this scale become the previous scale's, unless
+           * fewer of them are drawn than of that one (a zoom during a
+           * zoom). */
+          jobs_cancel (self);
+          if (g_hash_table_size (self->tiles) >= g_hash_table_size (self->old_tiles))
+            {
+              GHashTable *old = self->old_tiles;
+
+              self->old_tiles = self->tiles;
+              self->tiles = old;
+              self->old_scale = self->cache_scale;
+              self->old_phase_x = self->cache_phase_x;
+              self->old_phase_y = self->cache_phase_y;
+            }
+          g_hash_table_remove_all (self->tiles);
+        }
+      else
+        cache_drop_all (self);
       self->cache_scale = vp->scale;
       self->cache_phase_x = vp->offset_x - floor (vp->offset_x);
       self->cache_phase_y = vp->offset_y - floor (vp->offset_y);
@@ -846,12 +1169,30 @@ draw_cached (CalqueShapeLayer     *self,
       {
         gint64 key = tile_key (tx, ty);
 
-        if (!g_hash_table_contains (self->tiles, &key))
-          g_ptr_array_add (missing, tile_new (tx, ty));
+        if (g_hash_table_contains (self->tiles, &key))
+          continue;
+        n_missing++;
+        if (self->progressive)
+          {
+            /* In place of the tile, the previous scale's, scaled. */
+            cairo_rectangle (cr, (double) tx * TILE_SIZE + dx, (double) ty * TILE_SIZE + dy, TILE_SIZE, TILE_SIZE);
+            if (g_hash_table_contains (self->pending, &key))
+              continue;
+          }
+        g_ptr_array_add (missing, tile_new (tx, ty));
       }
-  rendered = missing->len;
-  if (missing->len > 0)
+  rendered = n_missing;
+  if (!self->progressive && missing->len > 0)
     render_tiles (self, missing);
+  else if (self->progressive)
+    {
+      if (n_missing > 0 && self->old_scale > 0 && g_hash_table_size (self->old_tiles) > 0)
+        draw_old_tiles (self, cr, vp);
+      cairo_new_path (cr);
+      if (missing->len > 0)
+        job_start (self, g_steal_pointer (&missing));
+    }
+  self->sharp = !self->progressive || n_missing == 0;
 
   for (int ty = ty0; ty <= ty1; ty++)
     for (int tx = tx0; tx <= tx1; tx++)
@@ -860,7 +1201,11 @@ draw_cached (CalqueShapeLayer     *self,
         double x = (double) tx * TILE_SIZE + dx, y = (double) ty * TILE_SIZE + dy;
 
         tile = g_hash_table_lookup (self->tiles, &key);
-        g_assert (tile != NULL);
+        if (tile == NULL)
+          {
+            g_assert (self->progressive);
+            continue;
+          }
         cairo_set_source_surface (cr, tile->surface, x - TILE_PAD, y - TILE_PAD);
         cairo_rectangle (cr, x, y, TILE_SIZE, TILE_SIZE);
         cairo_fill (cr);
@@ -870,6 +1215,12 @@ draw_cached (CalqueShapeLayer     *self,
   tile_range (0, 0, vp->width, vp->height, dx, dy, &tx0, &ty0, &tx1, &ty1);
   if (rendered == 0)
     prefetch_tiles (self, tx0, ty0, tx1, ty1);
+  /* The previous scale's tiles are needed no more. */
+  if (n_missing == 0 && g_hash_table_size (self->pending) == 0)
+    {
+      g_hash_table_remove_all (self->old_tiles);
+      self->old_scale = 0;
+    }
 
   /* Keep what is within half a view (and one tile) of the view. */
   keep_x = (int) ceil (vp->width / 2 / TILE_SIZE) + 1;
@@ -1048,10 +1399,23 @@ hit_entry (const Entry *entry,
 /* ---- GObject --------------------------------------------------------- */
 
 static void
+calque_shape_layer_dispose (GObject *object)
+{
+  CalqueShapeLayer *self = CALQUE_SHAPE_LAYER (object);
+
+  jobs_cancel (self);
+
+  G_OBJECT_CLASS (calque_shape_layer_parent_class)->dispose (object);
+}
+
+static void
 calque_shape_layer_finalize (GObject *object)
 {
   CalqueShapeLayer *self = CALQUE_SHAPE_LAYER (object);
 
+  g_ptr_array_unref (self->jobs);
+  g_hash_table_unref (self->pending);
+  g_hash_table_unref (self->old_tiles);
   g_hash_table_unref (self->tiles);
   g_hash_table_unref (self->by_id);
   g_ptr_array_unref (self->entries);
@@ -1064,6 +1428,7 @@ calque_shape_layer_class_init (CalqueShapeLayerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->dispose = calque_shape_layer_dispose;
   object_class->finalize = calque_shape_layer_finalize;
 
   /**
@@ -1078,10 +1443,14 @@ calque_shape_layer_class_init (CalqueShapeLayerClass *klass)
 static void
 calque_shape_layer_init (CalqueShapeLayer *self)
 {
-  self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
+  self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_unref);
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->tiles = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) tile_free);
+  self->old_tiles = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) tile_free);
+  self->pending = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) job_unref);
   self->cache_enabled = TRUE;
+  self->sharp = TRUE;
 }
 
 /* ---- Public API ------------------------------------------------------ */
@@ -1105,7 +1474,7 @@ calque_shape_layer_set_shape (CalqueShapeLayer  *self,
                               const CalqueShape *shape,
                               guint32            rgba)
 {
-  Entry *entry;
+  Entry *entry, *old;
 
   g_return_val_if_fail (CALQUE_IS_SHAPE_LAYER (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
@@ -1120,20 +1489,31 @@ calque_shape_layer_set_shape (CalqueShapeLayer  *self,
   g_return_val_if_fail (shape->kind == CALQUE_SHAPE_BOX || shape->kind == CALQUE_SHAPE_POINT
                         || shape->points != NULL, FALSE);
 
-  entry = g_hash_table_lookup (self->by_id, id);
-  if (entry == NULL)
-    {
-      entry = g_new0 (Entry, 1);
-      entry->id = g_strdup (id);
-      g_ptr_array_add (self->entries, entry);
-      g_hash_table_insert (self->by_id, entry->id, entry);
-    }
+  /* A replaced shape gets a new entry in the old one's place: renders off
+   * the frame may still be reading the old one. */
+  old = g_hash_table_lookup (self->by_id, id);
+  entry = entry_new (id);
+  if (old == NULL)
+    g_ptr_array_add (self->entries, entry);
   else
     {
-      if (entry_is_plain (self, entry))
-        cache_drop_entry (self, entry);
-      g_clear_pointer (&entry->shape, calque_shape_free);
+      guint index = 0;
+      gboolean found;
+
+      if (entry_is_plain (self, old))
+        cache_drop_entry (self, old);
+      found = g_ptr_array_find (self->entries, old, &index);
+      g_assert (found);
+      entry->flags = old->flags;
+      self->entries->pdata[index] = entry;
+      if (self->selected == old)
+        self->selected = entry;
+      if (self->hovered == old)
+        self->hovered = entry;
     }
+  g_hash_table_replace (self->by_id, entry->id, entry);
+  if (old != NULL)
+    entry_unref (old);
 
   entry->shape = calque_shape_copy (shape);
   entry->rgba = rgba;
@@ -1345,6 +1725,7 @@ calque_shape_layer_draw (CalqueShapeLayer     *self,
   g_return_if_fail (cr != NULL);
   g_return_if_fail (vp != NULL && vp->scale > 0);
 
+  self->sharp = TRUE;
   if (self->entries->len == 0)
     return;
 
@@ -1399,7 +1780,51 @@ calque_shape_layer_get_cache_size (CalqueShapeLayer *self)
 {
   g_return_val_if_fail (CALQUE_IS_SHAPE_LAYER (self), 0);
 
-  return (gsize) g_hash_table_size (self->tiles) * (TILE_SIZE + 2 * TILE_PAD) * (TILE_SIZE + 2 * TILE_PAD) * 4;
+  return (gsize) (g_hash_table_size (self->tiles) + g_hash_table_size (self->old_tiles))
+         * (TILE_SIZE + 2 * TILE_PAD) * (TILE_SIZE + 2 * TILE_PAD) * 4;
+}
+
+void
+calque_shape_layer_set_progressive (CalqueShapeLayer *self,
+                                    gboolean          progressive)
+{
+  g_return_if_fail (CALQUE_IS_SHAPE_LAYER (self));
+
+  progressive = !!progressive;
+  if (self->progressive == progressive)
+    return;
+  self->progressive = progressive;
+  /* Synchronous draws neither wait for jobs nor show older tiles. */
+  if (!progressive)
+    {
+      jobs_cancel (self);
+      g_hash_table_remove_all (self->old_tiles);
+      self->old_scale = 0;
+    }
+}
+
+gboolean
+calque_shape_layer_get_progressive (CalqueShapeLayer *self)
+{
+  g_return_val_if_fail (CALQUE_IS_SHAPE_LAYER (self), FALSE);
+
+  return self->progressive;
+}
+
+guint
+calque_shape_layer_get_n_pending (CalqueShapeLayer *self)
+{
+  g_return_val_if_fail (CALQUE_IS_SHAPE_LAYER (self), 0);
+
+  return g_hash_table_size (self->pending);
+}
+
+gboolean
+calque_shape_layer_get_sharp (CalqueShapeLayer *self)
+{
+  g_return_val_if_fail (CALQUE_IS_SHAPE_LAYER (self), FALSE);
+
+  return self->sharp;
 }
 
 gboolean

@@ -119,8 +119,25 @@ void               calque_shape_layer_draw         (CalqueShapeLayer     *self,
 void               calque_shape_layer_set_cache_enabled (CalqueShapeLayer *self,
                                                          gboolean          enabled);
 gboolean           calque_shape_layer_get_cache_enabled (CalqueShapeLayer *self);
-/* The bytes of tiles the cache holds now. */
+/* The bytes of tiles the cache holds now, the previous scale's included. */
 gsize              calque_shape_layer_get_cache_size    (CalqueShapeLayer *self);
+
+/* Progressive draws: off by default. On, a draw that finds tiles of its
+ * scale missing (after a zoom) does not wait for them: in their place it
+ * shows the previous scale's tiles, scaled (a little blurry, and empty
+ * where there were none), draws the missing tiles on worker threads, and
+ * hands them back through a source on the thread-default main context of
+ * that draw, then emits "changed": the caller draws again. Off, a draw
+ * draws every missing tile before it returns, as a reference. Turning it
+ * off cancels the tiles being drawn. */
+void               calque_shape_layer_set_progressive   (CalqueShapeLayer *self,
+                                                         gboolean          progressive);
+gboolean           calque_shape_layer_get_progressive   (CalqueShapeLayer *self);
+/* The tiles being drawn off the frame, not yet handed back. */
+guint              calque_shape_layer_get_n_pending     (CalqueShapeLayer *self);
+/* Whether the last draw showed every shape as a draw without the cache
+ * would: FALSE when it showed stand-ins for missing tiles. */
+gboolean           calque_shape_layer_get_sharp         (CalqueShapeLayer *self);
 
 /* What is under the widget point (@wx, @wy), within @tolerance_px widget
  * pixels; returns whether anything was hit. @out must be zeroed or hold an

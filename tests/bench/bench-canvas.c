@@ -13,7 +13,10 @@
  *   view drawn); one shape in view, not selected, moved every frame (the
  *   tiles under it drawn again); the selected shape moved every frame, as
  *   in a drag (drawn live, no tile touched). And the pan with the cache
- *   off, every shape drawn every frame;
+ *   off, every shape drawn every frame. And the same zoom with the
+ *   layer's progressive draws, from the view drawn sharp: the first frame
+ *   (the old tiles scaled, the new ones drawn off the frame), and the
+ *   time from the zoom until a frame shows every tile of the new scale;
  * - time to first frame of a 12,000 × 9,000 JPEG: from the start of the
  *   load to the first frame drawn (the reduced preview); goal < 1 s.
  *
@@ -318,6 +321,70 @@ run_frames (cairo_surface_t      *surface,
   return figures;
 }
 
+/* Draws, and draws again as the layer's tiles arrive, until a draw is
+ * sharp. */
+static void
+draw_until_sharp (cairo_surface_t      *surface,
+                  CalqueImageSource    *source,
+                  CalqueShapeLayer     *layer,
+                  GArray               *polygons,
+                  const CalqueViewport *vp)
+{
+  for (;;)
+    {
+      draw_one (surface, DRAW_FRAME, source, layer, polygons, vp);
+      if (calque_shape_layer_get_sharp (layer))
+        return;
+      while (calque_shape_layer_get_n_pending (layer) > 0)
+        g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* Zooms with progressive draws: @n_frames times, from @start drawn
+ * sharp, the same new scale as STEP_ZOOM; @frame gets the first frame at
+ * the new scale (old tiles scaled), @sharp the time from the zoom until
+ * a frame is drawn with every tile of the new scale (that frame
+ * included). */
+static void
+run_progressive_zoom (cairo_surface_t      *surface,
+                      CalqueImageSource    *source,
+                      CalqueShapeLayer     *layer,
+                      GArray               *polygons,
+                      const CalqueViewport *start,
+                      guint                 n_frames,
+                      Figures              *frame,
+                      Figures              *sharp)
+{
+  g_autoptr(GArray) frames = g_array_sized_new (FALSE, FALSE, sizeof (double), n_frames);
+  g_autoptr(GArray) sharps = g_array_sized_new (FALSE, FALSE, sizeof (double), n_frames);
+
+  calque_shape_layer_set_progressive (layer, TRUE);
+  for (guint f = 0; f < n_frames; f++)
+    {
+      CalqueViewport vp = *start;
+      double t0, ms;
+
+      draw_until_sharp (surface, source, layer, polygons, &vp);
+      calque_viewport_zoom_at (&vp, start->scale * (1 + 0.001 * (f + 1)), FRAME_WIDTH / 2.0,
+                               FRAME_HEIGHT / 2.0, CALQUE_VIEWPORT_MIN_SCALE, CALQUE_VIEWPORT_MAX_SCALE);
+      t0 = now_s ();
+      draw_one (surface, DRAW_FRAME, source, layer, polygons, &vp);
+      ms = (now_s () - t0) * 1000;
+      g_array_append_val (frames, ms);
+      draw_until_sharp (surface, source, layer, polygons, &vp);
+      ms = (now_s () - t0) * 1000;
+      g_array_append_val (sharps, ms);
+    }
+  calque_shape_layer_set_progressive (layer, FALSE);
+
+  g_array_sort (frames, compare_doubles);
+  g_array_sort (sharps, compare_doubles);
+  frame->p50 = percentile (frames, 50);
+  frame->p95 = percentile (frames, 95);
+  sharp->p50 = percentile (sharps, 50);
+  sharp->p95 = percentile (sharps, 95);
+}
+
 /* The polygon nearest the middle of the view. */
 static guint
 polygon_in_view (GArray               *polygons,
@@ -403,7 +470,9 @@ phase_frames (const char *dir,
            "pan: the view panned 4 px and 2.5 px before each frame; zoom: a new scale before each frame, "
            "so the render cache is cold;\n"
            "one shape changed: a shape in view, not selected, moved by a pixel before each frame; "
-           "drag: the same for the selected shape\n",
+           "drag: the same for the selected shape;\n"
+           "zoom, progressive: the same zoom from the view drawn sharp, progressive draws on: the first frame, "
+           "and from the zoom to the first sharp frame\n",
            n_polygons, N_VERTICES, N_LABELS, IMAGE_WIDTH, IMAGE_HEIGHT, FRAME_WIDTH, FRAME_HEIGHT, n_frames);
   for (int z = 0; z < 3; z++)
     {
@@ -417,13 +486,14 @@ phase_frames (const char *dir,
         .shape = g_array_index (polygons, Polygon, moved).shape,
         .rgba = g_array_index (polygons, Polygon, moved).rgba,
       };
-      Figures pan, image, shapes, uncached, zoom, zoom_shapes, change, drag, naive;
+      Figures pan, image, shapes, uncached, zoom, zoom_shapes, change, drag, naive, progressive, until_sharp;
 
       pan = run_frames (surface, DRAW_FRAME, STEP_PAN, source, layer, polygons, NULL, vp, n_frames);
       image = run_frames (surface, DRAW_IMAGE_ONLY, STEP_PAN, source, layer, polygons, NULL, vp, n_frames);
       shapes = run_frames (surface, DRAW_SHAPES_ONLY, STEP_PAN, source, layer, polygons, NULL, vp, n_frames);
       zoom = run_frames (surface, DRAW_FRAME, STEP_ZOOM, source, layer, polygons, NULL, vp, n_frames);
       zoom_shapes = run_frames (surface, DRAW_SHAPES_ONLY, STEP_ZOOM, source, layer, polygons, NULL, vp, n_frames);
+      run_progressive_zoom (surface, source, layer, polygons, vp, n_frames, &progressive, &until_sharp);
       change = run_frames (surface, DRAW_FRAME, STEP_CHANGE_ONE, source, layer, polygons, &changing, vp, n_frames);
       calque_shape_layer_set_selected (layer, moved_id);
       drag = run_frames (surface, DRAW_FRAME, STEP_DRAG, source, layer, polygons, &changing, vp, n_frames);
@@ -440,6 +510,8 @@ phase_frames (const char *dir,
       print_figures ("  of which shapes alone", shapes, 0);
       print_figures ("zoom (cache cold): image + shapes", zoom, goal);
       print_figures ("  of which shapes alone", zoom_shapes, 0);
+      print_figures ("zoom, progressive: frame", progressive, goal);
+      print_figures ("zoom, progressive: until sharp", until_sharp, 0);
       print_figures ("one shape changed: image + shapes", change, goal);
       print_figures ("drag (selected shape changed): image + shapes", drag, goal);
       print_figures ("pan, render cache off: image + shapes", uncached, goal);

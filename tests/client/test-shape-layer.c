@@ -843,6 +843,273 @@ test_cache_bounded (void)
   g_assert_cmpuint (calque_shape_layer_get_cache_size (layer), ==, 0);
 }
 
+/* ---- Progressive draws ----------------------------------------------- */
+
+/* Runs the thread-default main context until the tiles being drawn off
+ * the frame are back, at most 10 s. */
+static void
+wait_pending (CalqueShapeLayer *layer)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (calque_shape_layer_get_n_pending (layer) > 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("tiles still pending after 10 s");
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* Draws, and draws again as the tiles arrive, until a draw is sharp. */
+static cairo_surface_t *
+render_sharp (CalqueShapeLayer     *layer,
+              const CalqueViewport *vp)
+{
+  for (int round = 0; round < 10; round++)
+    {
+      cairo_surface_t *surface = render (layer, vp);
+
+      if (calque_shape_layer_get_sharp (layer))
+        return surface;
+      g_assert_true (calque_shape_layer_get_progressive (layer));
+      cairo_surface_destroy (surface);
+      wait_pending (layer);
+    }
+  g_error ("no sharp draw after 10 rounds");
+  return NULL;
+}
+
+/* Of the pixels where @reference shows a shape (alpha of 64 or more), the
+ * share where @surface shows something. */
+static double
+covered_share (cairo_surface_t *surface,
+               cairo_surface_t *reference)
+{
+  int width = cairo_image_surface_get_width (reference);
+  int height = cairo_image_surface_get_height (reference);
+  guint n = 0, covered = 0;
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      if ((pixel (reference, x, y) >> 24) >= 64)
+        {
+          n++;
+          if ((pixel (surface, x, y) >> 24) > 0)
+            covered++;
+        }
+  g_assert_cmpuint (n, >, 0);
+  return (double) covered / n;
+}
+
+static void
+changed_count_cb (CalqueShapeLayer *layer,
+                  guint            *count)
+{
+  (*count)++;
+}
+
+/* After a zoom, a progressive draw shows the old tiles scaled at once,
+ * then, when the new ones are back, what a fresh draw shows. */
+static void
+test_progressive_zoom (void)
+{
+  Pair pair = { calque_shape_layer_new (), calque_shape_layer_new () };
+  CalqueViewport vp = { .scale = 0.7, .offset_x = 13.25, .offset_y = -40.5, .width = 400, .height = 300 };
+  cairo_surface_t *quick, *fresh;
+  guint changed = 0;
+  double share;
+
+  calque_shape_layer_set_cache_enabled (pair.fresh, FALSE);
+  calque_shape_layer_set_progressive (pair.cached, TRUE);
+  g_signal_connect (pair.cached, "changed", G_CALLBACK (changed_count_cb), &changed);
+  pair_fill (&pair);
+  changed = 0;
+
+  /* The first draw has no older tiles: nothing to show yet. */
+  cairo_surface_destroy (render (pair.cached, &vp));
+  g_assert_false (calque_shape_layer_get_sharp (pair.cached));
+  g_assert_cmpuint (calque_shape_layer_get_n_pending (pair.cached), >, 0);
+  wait_pending (pair.cached);
+  g_assert_cmpuint (changed, >, 0);
+  assert_same_as_fresh (&pair, &vp, "progressive, first draw");
+  g_assert_true (calque_shape_layer_get_sharp (pair.cached));
+
+  /* Zoomed in: the old tiles, scaled, cover the view. */
+  calque_viewport_zoom_at (&vp, 1.5, 200, 150, CALQUE_VIEWPORT_MIN_SCALE, CALQUE_VIEWPORT_MAX_SCALE);
+  changed = 0;
+  quick = render (pair.cached, &vp);
+  g_assert_false (calque_shape_layer_get_sharp (pair.cached));
+  g_assert_cmpuint (calque_shape_layer_get_n_pending (pair.cached), >, 0);
+  fresh = render (pair.fresh, &vp);
+  share = covered_share (quick, fresh);
+  g_test_message ("zoom in: the quick frame covers %.1f %% of the shapes' pixels", 100 * share);
+  g_assert_cmpfloat (share, >, 0.9);
+  cairo_surface_destroy (quick);
+  cairo_surface_destroy (fresh);
+  wait_pending (pair.cached);
+  g_assert_cmpuint (changed, >, 0);
+  assert_same_as_fresh (&pair, &vp, "progressive, zoomed in");
+  g_assert_true (calque_shape_layer_get_sharp (pair.cached));
+
+  /* Zoomed out, and again before the tiles are back. */
+  calque_viewport_zoom_at (&vp, 0.5, 100, 100, CALQUE_VIEWPORT_MIN_SCALE, CALQUE_VIEWPORT_MAX_SCALE);
+  cairo_surface_destroy (render (pair.cached, &vp));
+  calque_viewport_zoom_at (&vp, 0.45, 100, 100, CALQUE_VIEWPORT_MIN_SCALE, CALQUE_VIEWPORT_MAX_SCALE);
+  quick = render (pair.cached, &vp);
+  g_assert_false (calque_shape_layer_get_sharp (pair.cached));
+  cairo_surface_destroy (quick);
+  cairo_surface_destroy (render_sharp (pair.cached, &vp));
+  assert_same_as_fresh (&pair, &vp, "progressive, zoomed out twice");
+
+  /* Back to synchronous draws: every draw is sharp. */
+  calque_shape_layer_set_progressive (pair.cached, FALSE);
+  calque_viewport_zoom_at (&vp, 1.25, 100, 100, CALQUE_VIEWPORT_MIN_SCALE, CALQUE_VIEWPORT_MAX_SCALE);
+  assert_same_as_fresh (&pair, &vp, "synchronous again");
+  g_assert_true (calque_shape_layer_get_sharp (pair.cached));
+  g_assert_cmpuint (calque_shape_layer_get_n_pending (pair.cached), ==, 0);
+
+  g_object_unref (pair.cached);
+  g_object_unref (pair.fresh);
+}
+
+/* Shape changes while tiles are drawn off the frame: neither the scaled
+ * old tiles nor the tiles that arrive show the shapes as they were. */
+static void
+test_progressive_not_stale (void)
+{
+  g_autoptr(CalqueShapeLayer) layer = calque_shape_layer_new ();
+  g_autoptr(CalqueShape) box = calque_shape_new_box (20, 20, 40, 40);
+  g_autoptr(CalqueShape) other = calque_shape_new_box (120, 120, 30, 30);
+  g_autoptr(CalqueShape) third = calque_shape_new_box (20, 120, 30, 30);
+  CalqueViewport vp = identity;
+  cairo_surface_t *surface;
+
+  calque_shape_layer_set_progressive (layer, TRUE);
+  calque_shape_layer_set_shape (layer, "a", box, RED);
+  calque_shape_layer_set_shape (layer, "b", other, BLUE);
+  calque_shape_layer_set_shape (layer, "c", third, GREEN);
+  surface = render_sharp (layer, &vp);
+  assert_filled (surface, 40, 40, RED);
+  assert_filled (surface, 135, 135, BLUE);
+  cairo_surface_destroy (surface);
+
+  /* Zoomed in 1.25× about the origin: "a" at 25…75, "b" at 150…187. */
+  calque_viewport_zoom_at (&vp, 1.25, 0, 0, CALQUE_VIEWPORT_MIN_SCALE, CALQUE_VIEWPORT_MAX_SCALE);
+  surface = render (layer, &vp);
+  g_assert_false (calque_shape_layer_get_sharp (layer));
+  assert_filled (surface, 50, 50, RED);
+  assert_filled (surface, 168, 168, BLUE);
+  cairo_surface_destroy (surface);
+  g_assert_cmpuint (calque_shape_layer_get_n_pending (layer), >, 0);
+
+  /* Let the threads draw the old shapes into the tiles. */
+  g_usleep (50000);
+  box->x = 100;
+  box->y = 10;
+  calque_shape_layer_set_shape (layer, "a", box, GREEN);
+  calque_shape_layer_set_hidden (layer, "b", TRUE);
+  calque_shape_layer_set_selected (layer, "c");
+
+  surface = render (layer, &vp);
+  assert_clear (surface, 50, 50);
+  assert_clear (surface, 168, 168);
+  cairo_surface_destroy (surface);
+
+  wait_pending (layer);
+  surface = render_sharp (layer, &vp);
+  assert_clear (surface, 50, 50);
+  assert_filled (surface, 150, 37, GREEN);
+  assert_clear (surface, 168, 168);
+  assert_filled (surface, 44, 168, GREEN);
+  cairo_surface_destroy (surface);
+
+  /* Deselected: "c" back in the tiles, drawn once (a fill drawn twice
+   * would be twice as opaque). */
+  {
+    g_autoptr(CalqueShapeLayer) reference = calque_shape_layer_new ();
+    cairo_surface_t *expected;
+
+    calque_shape_layer_set_cache_enabled (reference, FALSE);
+    calque_shape_layer_set_shape (reference, "a", box, GREEN);
+    calque_shape_layer_set_shape (reference, "c", third, GREEN);
+    calque_shape_layer_set_selected (layer, NULL);
+    surface = render_sharp (layer, &vp);
+    expected = render (reference, &vp);
+    g_assert_cmpuint (count_different (surface, expected, 3), <=, 20);
+    cairo_surface_destroy (surface);
+    cairo_surface_destroy (expected);
+  }
+}
+
+/* The layer goes while its tiles are drawn off the frame. */
+static void
+test_progressive_dispose (void)
+{
+  for (int round = 0; round < 5; round++)
+    {
+      Pair pair = { calque_shape_layer_new (), calque_shape_layer_new () };
+      CalqueViewport vp = { .scale = 0.7, .width = 800, .height = 600 };
+      gint64 until;
+
+      calque_shape_layer_set_progressive (pair.cached, TRUE);
+      pair_fill (&pair);
+      cairo_surface_destroy (render_sharp (pair.cached, &vp));
+      calque_viewport_zoom_at (&vp, 3.0 + round, 400, 300, CALQUE_VIEWPORT_MIN_SCALE, CALQUE_VIEWPORT_MAX_SCALE);
+      cairo_surface_destroy (render (pair.cached, &vp));
+      g_assert_cmpuint (calque_shape_layer_get_n_pending (pair.cached), >, 0);
+      /* Sometimes after the tiles are handed over to the main context. */
+      if (round % 2 == 1)
+        g_usleep (100000);
+      g_object_unref (pair.cached);
+      g_object_unref (pair.fresh);
+
+      until = g_get_monotonic_time () + 200000;
+      while (g_get_monotonic_time () < until)
+        {
+          g_main_context_iteration (NULL, FALSE);
+          g_usleep (1000);
+        }
+    }
+}
+
+/* Old and new tiles together stay within twice one scale's bound. */
+static void
+test_progressive_bounded (void)
+{
+  g_autoptr(CalqueShapeLayer) layer = calque_shape_layer_new ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (3);
+  CalqueViewport vp = { .scale = 1, .width = 400, .height = 300 };
+  const gsize bound = 2 * 7 * 7 * 260 * 260 * 4;
+  gsize most = 0;
+
+  calque_shape_layer_set_progressive (layer, TRUE);
+  for (int i = 0; i < 20; i++)
+    for (int j = 0; j < 20; j++)
+      {
+        g_autofree char *id = g_strdup_printf ("%d-%d", i, j);
+        g_autoptr(CalqueShape) box = calque_shape_new_box (i * 500 + 100, j * 500 + 100, 200, 200);
+
+        calque_shape_layer_set_shape (layer, id, box, (i + j) % 2 ? RED : BLUE);
+      }
+
+  for (int step = 0; step < 200; step++)
+    {
+      if (step % 5 == 4)
+        calque_viewport_zoom_at (&vp, g_rand_double_range (rand, 0.05, 4), 200, 150, CALQUE_VIEWPORT_MIN_SCALE,
+                                 CALQUE_VIEWPORT_MAX_SCALE);
+      else
+        calque_viewport_pan (&vp, g_rand_int_range (rand, -300, 100), g_rand_int_range (rand, -250, 80));
+      cairo_surface_destroy (render (layer, &vp));
+      if (step % 3 == 0)
+        wait_pending (layer);
+      most = MAX (most, calque_shape_layer_get_cache_size (layer));
+    }
+  g_test_message ("most held: %" G_GSIZE_FORMAT " bytes, bound %" G_GSIZE_FORMAT, most, bound);
+  g_assert_cmpuint (most, >, 0);
+  g_assert_cmpuint (most, <=, bound);
+}
+
 /* ---- The layer's contents -------------------------------------------- */
 
 static void
@@ -1093,6 +1360,10 @@ main (int argc, char **argv)
   g_test_add_func ("/shape-layer/cache/fractional-pan", test_cache_fractional_pan);
   g_test_add_func ("/shape-layer/cache/scaled-target", test_cache_scaled_target);
   g_test_add_func ("/shape-layer/cache/bounded", test_cache_bounded);
+  g_test_add_func ("/shape-layer/progressive/zoom", test_progressive_zoom);
+  g_test_add_func ("/shape-layer/progressive/not-stale", test_progressive_not_stale);
+  g_test_add_func ("/shape-layer/progressive/dispose", test_progressive_dispose);
+  g_test_add_func ("/shape-layer/progressive/bounded", test_progressive_bounded);
   g_test_add_func ("/shape-layer/set-replace-remove", test_set_replace_remove);
   g_test_add_func ("/shape-layer/hit/polygon", test_hit_polygon);
   g_test_add_func ("/shape-layer/hit/tolerance-is-on-screen", test_hit_tolerance_is_on_screen);
