@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "calque-box-tool.h"
 #include "calque-image-source.h"
 #include "calque-select-tool.h"
 
@@ -51,10 +52,18 @@ struct _CalqueCanvas
   gint64                 last_press_us;
   double                 pointer_x, pointer_y;
   gboolean               has_pointer;
+
+  /* Drawing from the keyboard: the arrows move a cross, "." places. */
+  gboolean               keyboard_cursor;
+  double                 cursor_x, cursor_y;   /* image pixels */
+  gboolean               keyboard_pressed;     /* a box's first corner is down */
   double                 last_press_x, last_press_y;
 };
 
 G_DEFINE_FINAL_TYPE (CalqueCanvas, calque_canvas, GTK_TYPE_WIDGET)
+
+static void draw_keyboard_cursor (CalqueCanvas *self,
+                                  cairo_t      *cr);
 
 /* --- the layer follows the annotations --------------------------------------------- */
 
@@ -300,6 +309,7 @@ calque_canvas_snapshot (GtkWidget   *widget,
   calque_shape_layer_set_cache_enabled (self->layer, gtk_widget_get_scale_factor (widget) <= 1);
   calque_shape_layer_draw (self->layer, cr, &self->vp);
   draw_tool_preview (self, cr);
+  draw_keyboard_cursor (self, cr);
 
   if (self->problem != NULL)
     draw_message (self, cr, self->problem);
@@ -458,6 +468,12 @@ motion_cb (GtkEventControllerMotion *controller,
   self->pointer_x = x;
   self->pointer_y = y;
   self->has_pointer = TRUE;
+  if (self->keyboard_cursor && !self->keyboard_pressed)
+    {
+      /* The pointer takes over from the keyboard's cross. */
+      self->keyboard_cursor = FALSE;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
   if (self->tool == NULL || self->tool_dragging || self->panning)
     return;
   pointer_to_image (self, x, y, &ix, &iy);
@@ -504,6 +520,67 @@ scroll_cb (GtkEventControllerScroll *controller,
   return TRUE;
 }
 
+static void
+move_keyboard_cursor (CalqueCanvas *self,
+                      double        dx,
+                      double        dy)
+{
+  if (!self->keyboard_cursor)
+    {
+      /* It starts at the middle of the image, where it is easy to find. */
+      self->keyboard_cursor = TRUE;
+      self->cursor_x = self->image_width / 2;
+      self->cursor_y = self->image_height / 2;
+    }
+  self->cursor_x = CLAMP (self->cursor_x + dx, 0, MAX (self->image_width, 0));
+  self->cursor_y = CLAMP (self->cursor_y + dy, 0, MAX (self->image_height, 0));
+  calque_tool_motion (self->tool, self->cursor_x, self->cursor_y);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* "." is a click at the cross: a point, a polygon's next point; for a box,
+ * the first corner, then the second. */
+static void
+place_at_keyboard_cursor (CalqueCanvas *self)
+{
+  if (!self->keyboard_cursor)
+    move_keyboard_cursor (self, 0, 0);
+  if (CALQUE_IS_BOX_TOOL (self->tool))
+    {
+      if (!self->keyboard_pressed)
+        calque_tool_press (self->tool, self->cursor_x, self->cursor_y, 1);
+      else
+        calque_tool_release (self->tool, self->cursor_x, self->cursor_y);
+      self->keyboard_pressed = !self->keyboard_pressed;
+      return;
+    }
+  calque_tool_press (self->tool, self->cursor_x, self->cursor_y, 1);
+  calque_tool_release (self->tool, self->cursor_x, self->cursor_y);
+}
+
+static void
+draw_keyboard_cursor (CalqueCanvas *self,
+                      cairo_t      *cr)
+{
+  double wx, wy;
+
+  if (!self->keyboard_cursor || self->tool == NULL || CALQUE_IS_SELECT_TOOL (self->tool))
+    return;
+  calque_viewport_image_to_widget (&self->vp, self->cursor_x, self->cursor_y, &wx, &wy);
+  cairo_save (cr);
+  cairo_set_line_width (cr, 3);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.7);
+  cairo_move_to (cr, wx - 10, wy);
+  cairo_line_to (cr, wx + 10, wy);
+  cairo_move_to (cr, wx, wy - 10);
+  cairo_line_to (cr, wx, wy + 10);
+  cairo_stroke_preserve (cr);
+  cairo_set_line_width (cr, 1);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
 static gboolean
 key_pressed_cb (GtkEventControllerKey *controller,
                 guint                  keyval,
@@ -545,15 +622,26 @@ key_pressed_cb (GtkEventControllerKey *controller,
     case GDK_KEY_Up:
     case GDK_KEY_Down:
       {
-        /* The selected shape moves by a pixel of the image, or ten with Shift. */
         double step = (state & GDK_SHIFT_MASK) ? 10 : 1;
         double dx = keyval == GDK_KEY_Left ? -step : keyval == GDK_KEY_Right ? step : 0;
         double dy = keyval == GDK_KEY_Up ? -step : keyval == GDK_KEY_Down ? step : 0;
 
-        if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 || !CALQUE_IS_SELECT_TOOL (self->tool))
+        if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 || self->tool == NULL)
           return FALSE;
-        return calque_select_tool_nudge (CALQUE_SELECT_TOOL (self->tool), dx, dy);
+        /* The select tool moves the selected shape by a pixel of the image
+         * (ten with Shift); a drawing tool moves the keyboard's cross by a
+         * pixel of the screen. */
+        if (CALQUE_IS_SELECT_TOOL (self->tool))
+          return calque_select_tool_nudge (CALQUE_SELECT_TOOL (self->tool), dx, dy);
+        move_keyboard_cursor (self, dx / self->vp.scale, dy / self->vp.scale);
+        return TRUE;
       }
+    case GDK_KEY_period:
+    case GDK_KEY_KP_Decimal:
+      if (self->tool == NULL || CALQUE_IS_SELECT_TOOL (self->tool))
+        return FALSE;
+      place_at_keyboard_cursor (self);
+      return TRUE;
     case GDK_KEY_Escape:
       return self->tool != NULL && calque_tool_key (self->tool, CALQUE_TOOL_KEY_ESCAPE);
     case GDK_KEY_Return:
@@ -807,6 +895,7 @@ calque_canvas_set_tool (CalqueCanvas *self,
     }
   g_set_object (&self->tool, tool);
   self->tool_dragging = FALSE;
+  self->keyboard_pressed = FALSE;
   if (tool != NULL)
     {
       calque_tool_set_annotations (tool, self->annotations);

@@ -563,6 +563,57 @@ test_huge_polygon (Fixture       *f,
   g_assert_cmpfloat (calque_canvas_get_viewport (canvas (f))->scale, >, scale_before);
 }
 
+/* Without a pointer: the arrows move a cross over the image, "." places
+ * a point, or a box's corners, and the keys do the rest. */
+static void
+test_keyboard_drawing (Fixture       *f,
+                       gconstpointer  data)
+{
+  GtkColumnView *items = GTK_COLUMN_VIEW (gtk_widget_get_template_child (GTK_WIDGET (f->window), CALQUE_TYPE_WINDOW,
+                                                                         "item_view"));
+  CountQuery one = { f, 1 }, two = { f, 2 };
+  g_autoptr(CalqueRecord) point = NULL;
+  g_autoptr(CalqueRecord) box = NULL;
+  g_autoptr(CalqueShape) shape = NULL;
+  double scale;
+
+  g_signal_emit_by_name (items, "activate", 0);
+  g_assert_true (calque_gui_wait_for (canvas_loaded, canvas (f)));
+  current_canvas = canvas (f);
+  /* The keys go to the focused canvas, wherever the pointer is. */
+  pointer_to (f, 400, 300);
+  calque_gui_spin (200);   /* the canvas has its final size */
+  scale = calque_canvas_get_viewport (canvas (f))->scale;
+
+  /* A point, ten screen pixels right of the middle (Shift+Right). */
+  key ("o");
+  key ("shift+Right");
+  key ("period");
+  g_assert_true (calque_gui_wait_for (n_stored_is, &one));
+  point = stored_of_kind (f, CALQUE_SHAPE_POINT);
+  g_assert_nonnull (point);
+  shape = calque_record_dup_shape (point, NULL);
+  g_assert_cmpfloat (fabs (shape->x - (IMAGE_WIDTH / 2.0 + 10 / scale)), <, 0.01);
+  g_assert_cmpfloat (fabs (shape->y - IMAGE_HEIGHT / 2.0), <, 0.01);
+  g_clear_pointer (&shape, calque_shape_free);
+
+  /* A box: a corner, twenty screen pixels down and right, the other corner. */
+  key ("b");
+  key ("period");
+  key ("shift+Down");
+  key ("shift+Down");
+  key ("shift+Right");
+  key ("shift+Right");
+  key ("period");
+  g_assert_true (calque_gui_wait_for (n_stored_is, &two));
+  box = stored_of_kind (f, CALQUE_SHAPE_BOX);
+  g_assert_nonnull (box);
+  shape = calque_record_dup_shape (box, NULL);
+  g_assert_cmpfloat (fabs (shape->w - 20 / scale), <, 0.01);
+  g_assert_cmpfloat (fabs (shape->h - 20 / scale), <, 0.01);
+  calque_gui_save_screenshot (GTK_WINDOW (f->window), "38-canvas-keyboard");
+}
+
 static void
 test_no_display (void)
 {
@@ -599,6 +650,7 @@ main (int   argc,
 
   g_test_add ("/gui/canvas/annotate", Fixture, NULL, fixture_set_up, test_annotate, fixture_tear_down);
   g_test_add ("/gui/canvas/broken-image", Fixture, NULL, fixture_set_up, test_broken_image, fixture_tear_down);
+  g_test_add ("/gui/canvas/keyboard-drawing", Fixture, NULL, fixture_set_up, test_keyboard_drawing, fixture_tear_down);
   g_test_add ("/gui/canvas/huge-polygon", Fixture, NULL, fixture_set_up, test_huge_polygon, fixture_tear_down);
 
   status = g_test_run ();
