@@ -155,6 +155,39 @@ calque_shape_copy (const CalqueShape *self)
   return copy;
 }
 
+static gboolean
+coords_equal (const GArray *a,
+              const GArray *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return a->len == b->len && memcmp (a->data, b->data, a->len * sizeof (double)) == 0;
+}
+
+gboolean
+calque_shape_equal (const CalqueShape *a,
+                    const CalqueShape *b)
+{
+  guint n_holes_a, n_holes_b;
+
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  if (a->kind != b->kind || a->x != b->x || a->y != b->y || a->w != b->w || a->h != b->h
+      || a->rotation != b->rotation || a->span_start != b->span_start || a->span_end != b->span_end
+      || a->seg_start != b->seg_start || a->seg_end != b->seg_end || a->channel != b->channel
+      || !coords_equal (a->points, b->points))
+    return FALSE;
+
+  n_holes_a = a->holes != NULL ? a->holes->len : 0;
+  n_holes_b = b->holes != NULL ? b->holes->len : 0;
+  if (n_holes_a != n_holes_b)
+    return FALSE;
+  for (guint i = 0; i < n_holes_a; i++)
+    if (!coords_equal (g_ptr_array_index (a->holes, i), g_ptr_array_index (b->holes, i)))
+      return FALSE;
+  return TRUE;
+}
+
 void
 calque_shape_free (CalqueShape *self)
 {

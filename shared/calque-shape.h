@@ -91,6 +91,9 @@ void         calque_shape_add_hole       (CalqueShape *self,
                                           guint n_points);
 CalqueShape *calque_shape_copy           (const CalqueShape *self);
 void         calque_shape_free           (CalqueShape *self);
+/* Whether @a and @b are the same geometry, number for number. */
+gboolean     calque_shape_equal          (const CalqueShape *a,
+                                          const CalqueShape *b);
 guint        calque_shape_get_n_points   (const CalqueShape *self);
 
 /* Parses and checks the geometry (finite, not degenerate, within limits);

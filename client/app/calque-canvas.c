@@ -82,8 +82,14 @@ color_of (CalqueCanvas *self,
   return GPOINTER_TO_UINT (g_hash_table_lookup (self->label_colors, first));
 }
 
+/* Puts the shapes of rows [@first, @first + @n_rows) of the annotations
+ * into the layer, and takes out those of annotations no longer there.
+ * Other rows are not parsed again: an edit changes one row, and an item
+ * can hold thousands. */
 static void
-sync_layer (CalqueCanvas *self)
+sync_layer_rows (CalqueCanvas *self,
+                 guint         first,
+                 guint         n_rows)
 {
   g_autoptr(GHashTable) now = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   GHashTableIter iter;
@@ -94,17 +100,17 @@ sync_layer (CalqueCanvas *self)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(CalqueRecord) annotation = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
-      g_autoptr(CalqueShape) shape = calque_record_dup_shape (annotation, NULL);
       const char *annotation_id = calque_record_get_id (annotation);
+      g_autoptr(CalqueShape) shape = NULL;
 
+      g_hash_table_add (now, g_strdup (annotation_id));
       /* A shape being dragged keeps its preview until the drag ends. */
-      if (shape == NULL || g_strcmp0 (annotation_id, self->dragged) == 0)
-        {
-          g_hash_table_add (now, g_strdup (annotation_id));
-          continue;
-        }
-      if (calque_shape_layer_set_shape (self->layer, annotation_id, shape, color_of (self, annotation)))
-        g_hash_table_add (now, g_strdup (annotation_id));
+      if (i < first || i - first >= n_rows || g_strcmp0 (annotation_id, self->dragged) == 0)
+        continue;
+      shape = calque_record_dup_shape (annotation, NULL);
+      if (shape == NULL || !calque_shape_layer_set_shape (self->layer, annotation_id, shape,
+                                                          color_of (self, annotation)))
+        calque_shape_layer_remove (self->layer, annotation_id);
     }
 
   g_hash_table_iter_init (&iter, self->shown);
@@ -118,9 +124,38 @@ sync_layer (CalqueCanvas *self)
 }
 
 static void
-annotations_changed_cb (CalqueCanvas *self)
+sync_layer (CalqueCanvas *self)
 {
-  sync_layer (self);
+  sync_layer_rows (self, 0, G_MAXUINT);
+}
+
+/* The row of annotation @id only. */
+static void
+sync_layer_id (CalqueCanvas *self,
+               const char   *id)
+{
+  guint n = self->annotations != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->annotations)) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CalqueRecord) annotation = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
+
+      if (g_strcmp0 (calque_record_get_id (annotation), id) == 0)
+        {
+          sync_layer_rows (self, i, 1);
+          return;
+        }
+    }
+  sync_layer_rows (self, 0, 0);
+}
+
+static void
+annotations_changed_cb (CalqueCanvas *self,
+                        guint         position,
+                        guint         removed,
+                        guint         added)
+{
+  sync_layer_rows (self, position, added);
 }
 
 /* --- the viewport ------------------------------------------------------------------- */
@@ -697,8 +732,9 @@ tool_preview_changed_cb (CalqueCanvas *self)
   else if (self->dragged != NULL)
     {
       /* The drag ended: the stored shape (saved, or left as it was) is shown. */
-      g_clear_pointer (&self->dragged, g_free);
-      sync_layer (self);
+      g_autofree char *ended = g_steal_pointer (&self->dragged);
+
+      sync_layer_id (self, ended);
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

@@ -1492,6 +1492,11 @@ calque_shape_layer_set_shape (CalqueShapeLayer  *self,
   /* A replaced shape gets a new entry in the old one's place: renders off
    * the frame may still be reading the old one. */
   old = g_hash_table_lookup (self->by_id, id);
+
+  /* The same shape set again (a view re-reading its model after another
+   * shape changed) keeps its entry and the tiles drawn with it. */
+  if (old != NULL && old->rgba == rgba && calque_shape_equal (old->shape, shape))
+    return TRUE;
   entry = entry_new (id);
   if (old == NULL)
     g_ptr_array_add (self->entries, entry);

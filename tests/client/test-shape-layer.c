@@ -801,6 +801,35 @@ test_cache_scaled_target (void)
 
 /* Many pans across a large image, and zooms: the tiles far from the view,
  * and those of other scales, are let go. */
+/* A view re-reading its model sets every shape again after one changed:
+ * the unchanged ones keep their tiles, a changed colour does not. */
+static void
+test_cache_same_shape_again (void)
+{
+  g_autoptr(CalqueShapeLayer) layer = calque_shape_layer_new ();
+  CalqueViewport vp = { .scale = 1, .width = 400, .height = 300 };
+  g_autoptr(CalqueShape) box = calque_shape_new_box (100, 100, 50, 50);
+  g_autoptr(CalqueShape) same = calque_shape_copy (box);
+  cairo_surface_t *surface;
+  gsize cached;
+
+  calque_shape_layer_set_shape (layer, "a", box, RED);
+  surface = render (layer, &vp);
+  cairo_surface_destroy (surface);
+  cached = calque_shape_layer_get_cache_size (layer);
+  g_assert_cmpuint (cached, >, 0);
+
+  g_assert_true (calque_shape_layer_set_shape (layer, "a", same, RED));
+  g_assert_cmpuint (calque_shape_layer_get_cache_size (layer), ==, cached);
+
+  g_assert_true (calque_shape_layer_set_shape (layer, "a", same, BLUE));
+  g_assert_cmpuint (calque_shape_layer_get_cache_size (layer), <, cached);
+  /* And the new colour is what is drawn: ARGB32, blue above red. */
+  surface = render (layer, &vp);
+  g_assert_cmpuint (pixel (surface, 125, 125) & 0xff, >, (pixel (surface, 125, 125) >> 16) & 0xff);
+  cairo_surface_destroy (surface);
+}
+
 static void
 test_cache_bounded (void)
 {
@@ -1360,6 +1389,7 @@ main (int argc, char **argv)
   g_test_add_func ("/shape-layer/cache/fractional-pan", test_cache_fractional_pan);
   g_test_add_func ("/shape-layer/cache/scaled-target", test_cache_scaled_target);
   g_test_add_func ("/shape-layer/cache/bounded", test_cache_bounded);
+  g_test_add_func ("/shape-layer/cache/same-shape-again", test_cache_same_shape_again);
   g_test_add_func ("/shape-layer/progressive/zoom", test_progressive_zoom);
   g_test_add_func ("/shape-layer/progressive/not-stale", test_progressive_not_stale);
   g_test_add_func ("/shape-layer/progressive/dispose", test_progressive_dispose);

@@ -194,6 +194,34 @@ test_copy (void)
   g_assert_true (copy->points != shape->points);
 }
 
+static void
+test_equal (void)
+{
+  const double ring[] = { 0, 0, 10, 0, 10, 10 };
+  const double hole[] = { 2, 2, 4, 2, 4, 4 };
+  g_autoptr(CalqueShape) a = calque_shape_new_polygon (ring, 3);
+  g_autoptr(CalqueShape) b = NULL;
+  g_autoptr(CalqueShape) box = calque_shape_new_box (0, 0, 10, 10);
+
+  b = calque_shape_copy (a);
+  g_assert_true (calque_shape_equal (a, b));
+  g_array_index (b->points, double, 3) = 0.5;
+  g_assert_false (calque_shape_equal (a, b));
+  g_clear_pointer (&b, calque_shape_free);
+
+  b = calque_shape_copy (a);
+  calque_shape_add_hole (b, hole, 3);
+  g_assert_false (calque_shape_equal (a, b));
+  calque_shape_add_hole (a, hole, 3);
+  g_assert_true (calque_shape_equal (a, b));
+
+  g_assert_false (calque_shape_equal (a, box));
+  g_clear_pointer (&b, calque_shape_free);
+  b = calque_shape_copy (box);
+  b->rotation = 15;
+  g_assert_false (calque_shape_equal (box, b));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -203,6 +231,7 @@ main (int argc, char **argv)
   g_test_add_func ("/shape/degenerate", test_degenerate);
   g_test_add_func ("/shape/nan-from-c", test_nan_from_c);
   g_test_add_func ("/shape/too-many-points", test_too_many_points);
+  g_test_add_func ("/shape/equal", test_equal);
   g_test_add_func ("/shape/bounds", test_bounds);
   g_test_add_func ("/shape/copy", test_copy);
   return g_test_run ();
