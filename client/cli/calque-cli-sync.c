@@ -19,6 +19,7 @@
 #include "calque-session.h"
 #include "calque-store-sync.h"
 #include "calque-sync-client.h"
+#include "calque-sync-manager.h"
 
 /* One line of standard input without its line ending; NULL at its end. */
 static char *
@@ -97,6 +98,8 @@ cli_cmd_login (CliContext  *cli,
   if (workspace == NULL)
     return cli_fail (CLI_EXIT_FAILURE, "%s", error->message);
   store = calque_workspace_get_store (workspace);
+  if (!calque_sync_manager_check_sign_in (store, server, argv[2], &error))
+    return cli_fail (CLI_EXIT_FAILURE, "login: %s", error->message);
 
   password = read_password ();
   if (password == NULL || password[0] == '\0')

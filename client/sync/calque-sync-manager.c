@@ -361,16 +361,16 @@ sign_in_free (SignIn *sign_in)
 
 /* Signing in elsewhere or as someone else would mix two servers' records
  * in one workspace, or send one person's changes under another's name. */
-static gboolean
-check_sign_in (CalqueSyncManager  *self,
-               const char         *server,
-               const char         *user,
-               GError            **error)
+gboolean
+calque_sync_manager_check_sign_in (CalqueStore  *store,
+                                   const char   *server,
+                                   const char   *user,
+                                   GError      **error)
 {
-  g_autofree char *old_server = calque_store_get_setting (self->store, "server");
-  g_autofree char *old_user = calque_store_get_setting (self->store, "user");
-  g_autoptr(GPtrArray) synced = calque_store_list_synced_projects (self->store, NULL);
-  gint64 pending = calque_store_get_outbox_size (self->store, NULL);
+  g_autofree char *old_server = calque_store_get_setting (store, "server");
+  g_autofree char *old_user = calque_store_get_setting (store, "user");
+  g_autoptr(GPtrArray) synced = calque_store_list_synced_projects (store, NULL);
+  gint64 pending = calque_store_get_outbox_size (store, NULL);
 
   if (old_server != NULL && g_strcmp0 (old_server, server) != 0 && synced != NULL && synced->len > 0)
     {
@@ -718,7 +718,7 @@ calque_sync_manager_sign_in (CalqueSyncManager  *self,
                                _("Give your user name"));
       return;
     }
-  if (!check_sign_in (self, base, name, &error))
+  if (!calque_sync_manager_check_sign_in (self->store, base, name, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

@@ -58,6 +58,14 @@ gboolean               calque_sync_manager_dismiss_refused (CalqueSyncManager *s
                                                           guint64            op_no,
                                                           GError           **error);
 
+/* Whether @store may sign in to @server (normalized) as @user: not when
+ * it holds another server's projects, nor while another user's changes
+ * wait to be sent. calque-cli's login checks the same. */
+gboolean               calque_sync_manager_check_sign_in  (CalqueStore       *store,
+                                                          const char        *server,
+                                                          const char        *user,
+                                                          GError           **error);
+
 /* Signs in (calque-session.h), keeps the token and starts syncing. */
 void                   calque_sync_manager_sign_in        (CalqueSyncManager  *self,
                                                           const char         *server,

@@ -294,6 +294,20 @@ test_cli_round_trip (Fixture       *f,
   g_assert_cmpint (cli_run (laptop->path, logout, NULL, NULL), ==, 0);
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (cli_run (laptop->path, sync, NULL, &out), ==, 1);
+
+  /* A workspace synced with this server signs in to no other: its records
+   * would mix. The workspace keeps its server. */
+  {
+    const char *elsewhere[] = { "login", "http://127.0.0.1:1", "alice", NULL };
+    g_autoptr(CalqueWorkspace) reopened = NULL;
+    g_autofree char *kept = NULL;
+
+    g_assert_cmpint (cli_run (laptop->path, elsewhere, PASSWORD "\n", NULL), ==, 1);
+    reopened = calque_workspace_open (laptop->path, &error);
+    g_assert_no_error (error);
+    kept = calque_store_get_setting (calque_workspace_get_store (reopened), "server");
+    g_assert_cmpstr (kept, ==, f->base);
+  }
 }
 
 /* Two devices edit different fields of one record offline, then sync:
