@@ -18,6 +18,8 @@
 #include "calque-polygon-tool.h"
 #include "calque-select-tool.h"
 #include "calque-store.h"
+#include "calque-text-offsets.h"
+#include "calque-text-view.h"
 
 /* More changed records than this are read again as the whole item. */
 #define MAX_RECORDS_ONE_BY_ONE 64
@@ -31,10 +33,18 @@ struct _CalqueItemPage
 
   CalqueWorkspace       *workspace;
   CalqueRecord          *item;
+  char                  *author;
   CalqueHistory         *history;
   CalqueItemAnnotations *annotations;
 
+  CalqueMediaType        media;
+  GtkWidget             *views;           /* GtkStack: "image", "text" */
   CalqueCanvas          *canvas;
+  CalqueTextView        *text_view;
+  GtkWidget             *image_tools;     /* toolbar parts shown for one media only */
+  GtkWidget             *image_zoom;
+  GtkWidget             *text_tools;
+  GtkWidget             *whole_item;      /* the item-level labels' buttons */
   CalqueTool            *select_tool;
   CalqueTool            *box_tool;
   CalqueTool            *polygon_tool;
@@ -65,6 +75,29 @@ enum { EDITED, FAILED, TASK_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CalqueItemPage, calque_item_page, GTK_TYPE_BOX)
+
+static void tool_edited_cb (CalqueItemPage *self);
+static void update_whole_item (CalqueItemPage *self);
+
+/* --- the selected annotation, whichever view has it ---------------------------- */
+
+static const char *
+get_selected (CalqueItemPage *self)
+{
+  if (self->media == CALQUE_MEDIA_TEXT)
+    return calque_text_view_get_selected (self->text_view);
+  return calque_select_tool_get_selected (CALQUE_SELECT_TOOL (self->select_tool));
+}
+
+static void
+select_annotation (CalqueItemPage *self,
+                   const char     *id)
+{
+  if (self->media == CALQUE_MEDIA_TEXT)
+    calque_text_view_select (self->text_view, id);
+  else
+    calque_select_tool_select (CALQUE_SELECT_TOOL (self->select_tool), id);
+}
 
 /* --- labels ------------------------------------------------------------------------ */
 
@@ -174,6 +207,7 @@ apply_current_labels (CalqueItemPage *self)
   calque_tool_set_labels (self->polygon_tool, (const char * const *) ids);
   calque_tool_set_labels (self->polyline_tool, (const char * const *) ids);
   calque_tool_set_labels (self->point_tool, (const char * const *) ids);
+  calque_text_view_set_labels (self->text_view, (const char * const *) ids);
   update_palette_state (self);
 }
 
@@ -196,6 +230,23 @@ choose_label (CalqueItemPage *self,
   label = g_ptr_array_index (self->labels, position);
   id = calque_record_get_id (label);
 
+  /* Text selected: the key marks it with that label. */
+  if (self->media == CALQUE_MEDIA_TEXT && calque_text_view_has_text_selection (self->text_view))
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_ptr_array_set_size (self->current_labels, 0);
+      g_ptr_array_add (self->current_labels, g_strdup (id));
+      apply_current_labels (self);
+      if (calque_text_view_add_span (self->text_view, &error))
+        tool_edited_cb (self);
+      else if (error != NULL)
+        g_signal_emit (self, signals[FAILED], 0, error);
+      else
+        gtk_widget_error_bell (GTK_WIDGET (self));   /* only spaces selected */
+      return;
+    }
+
   for (guint j = 0; j < self->current_labels->len; j++)
     if (g_strcmp0 (g_ptr_array_index (self->current_labels, j), id) == 0)
       {
@@ -213,7 +264,7 @@ choose_label (CalqueItemPage *self,
     g_ptr_array_add (self->current_labels, g_strdup (id));
   apply_current_labels (self);
 
-  selected = calque_select_tool_get_selected (CALQUE_SELECT_TOOL (self->select_tool));
+  selected = get_selected (self);
   if (selected != NULL && self->annotations != NULL)
     {
       g_auto(GStrv) ids = dup_current_labels (self);
@@ -325,6 +376,8 @@ annotation_setup_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (name, TRUE);
   gtk_widget_add_css_class (kind, "dim-label");
+  gtk_label_set_ellipsize (GTK_LABEL (kind), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (kind), 16);
   gtk_widget_add_css_class (eye, "flat");
   gtk_widget_set_tooltip_text (eye, _("Show or hide this annotation"));
   g_signal_connect (eye, "toggled", G_CALLBACK (visibility_toggled_cb), self);
@@ -339,16 +392,43 @@ annotation_setup_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (list_item, row);
 }
 
-static const char *
-shape_kind_name (CalqueShapeKind kind)
+/* Longest excerpt of a span's text shown in its row, in characters. */
+#define SPAN_EXCERPT_CHARS 24
+
+/* What the row says of the shape: its kind, or for a span the words it
+ * marks, for a segment its times. */
+static char *
+describe_shape (CalqueItemPage    *self,
+                const CalqueShape *shape)
 {
-  switch (kind)
+  switch (shape->kind)
     {
-    case CALQUE_SHAPE_BOX: return _("Box");
-    case CALQUE_SHAPE_POLYGON: return _("Polygon");
-    case CALQUE_SHAPE_POLYLINE: return _("Polyline");
-    case CALQUE_SHAPE_POINT: return _("Point");
-    default: return "";
+    case CALQUE_SHAPE_BOX: return g_strdup (_("Box"));
+    case CALQUE_SHAPE_POLYGON: return g_strdup (_("Polygon"));
+    case CALQUE_SHAPE_POLYLINE: return g_strdup (_("Polyline"));
+    case CALQUE_SHAPE_POINT: return g_strdup (_("Point"));
+    case CALQUE_SHAPE_CLASSIFICATION: return g_strdup (_("Whole item"));
+    case CALQUE_SHAPE_SEGMENT:
+      /* TRANSLATORS: a segment of a recording, from and to, in seconds */
+      return g_strdup_printf (_("%.2f–%.2f s"), shape->seg_start, shape->seg_end);
+    case CALQUE_SHAPE_SPAN:
+      {
+        const char *text = self->item != NULL ? calque_record_get_string (self->item, "text") : NULL;
+        gint64 end = MIN (shape->span_end, shape->span_start + SPAN_EXCERPT_CHARS);
+        gsize from, to;
+        g_autofree char *excerpt = NULL;
+
+        if (text == NULL)
+          return g_strdup (_("Span"));
+        from = calque_text_offset_to_byte (text, shape->span_start);
+        to = calque_text_offset_to_byte (text, end);
+        excerpt = g_strndup (text + from, to - from);
+        g_strdelimit (excerpt, "\n\r\t", ' ');
+        /* TRANSLATORS: the words a span marks, quoted; %s… when cut short */
+        return g_strdup_printf (end < shape->span_end ? _("“%s…”") : _("“%s”"), excerpt);
+      }
+    default:
+      return g_strdup ("");
     }
 }
 
@@ -387,7 +467,17 @@ annotation_bind_cb (GtkSignalListItemFactory *factory,
   gtk_box_remove (GTK_BOX (row), old_dot);
   gtk_box_prepend (GTK_BOX (row), dot_new (rgba));
   gtk_label_set_text (GTK_LABEL (name), names->str);
-  gtk_label_set_text (GTK_LABEL (kind), shape != NULL ? shape_kind_name (shape->kind) : "");
+  if (shape != NULL)
+    {
+      g_autofree char *description = describe_shape (self, shape);
+
+      gtk_label_set_text (GTK_LABEL (kind), description);
+    }
+  else
+    gtk_label_set_text (GTK_LABEL (kind), "");
+  /* Hiding and locking are the canvas's. */
+  gtk_widget_set_visible (lock, self->media == CALQUE_MEDIA_IMAGE);
+  gtk_widget_set_visible (eye, self->media == CALQUE_MEDIA_IMAGE);
   g_object_set_data_full (G_OBJECT (eye), "calque-id", g_strdup (id), g_free);
   g_object_set_data_full (G_OBJECT (lock), "calque-id", g_strdup (id), g_free);
   self->updating = TRUE;
@@ -450,7 +540,7 @@ same_field (CalqueRecord *a,
 static void
 update_confidence (CalqueItemPage *self)
 {
-  const char *selected = calque_select_tool_get_selected (CALQUE_SELECT_TOOL (self->select_tool));
+  const char *selected = get_selected (self);
   CalqueRecord *annotation = selected != NULL && self->annotations != NULL
                              ? calque_item_annotations_lookup (self->annotations, selected) : NULL;
 
@@ -481,7 +571,7 @@ update_confidence (CalqueItemPage *self)
 static void
 tool_selection_changed_cb (CalqueItemPage *self)
 {
-  const char *selected = calque_select_tool_get_selected (CALQUE_SELECT_TOOL (self->select_tool));
+  const char *selected = get_selected (self);
   guint n = self->annotations != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->annotations)) : 0;
   guint position = GTK_INVALID_LIST_POSITION;
 
@@ -511,6 +601,7 @@ annotations_changed_cb (CalqueItemPage *self)
 {
   self->model_changing = FALSE;
   tool_selection_changed_cb (self);
+  update_whole_item (self);
 }
 
 static void
@@ -520,14 +611,13 @@ list_selection_changed_cb (CalqueItemPage *self)
 
   if (self->updating || self->model_changing)
     return;
-  calque_select_tool_select (CALQUE_SELECT_TOOL (self->select_tool),
-                             annotation != NULL ? calque_record_get_id (annotation) : NULL);
+  select_annotation (self, annotation != NULL ? calque_record_get_id (annotation) : NULL);
 }
 
 static void
 confidence_changed_cb (CalqueItemPage *self)
 {
-  const char *selected = calque_select_tool_get_selected (CALQUE_SELECT_TOOL (self->select_tool));
+  const char *selected = get_selected (self);
   g_autoptr(GError) error = NULL;
 
   if (self->updating || selected == NULL || self->annotations == NULL)
@@ -537,6 +627,153 @@ confidence_changed_cb (CalqueItemPage *self)
     g_signal_emit (self, signals[EDITED], 0);
   else
     g_signal_emit (self, signals[FAILED], 0, error);
+}
+
+/* --- labels of the whole item ---------------------------------------------------- */
+
+/* The author's classification of the item: the annotation without
+ * geometry that holds the labels of the whole item. */
+static CalqueRecord *
+find_classification (CalqueItemPage *self)
+{
+  guint n = self->annotations != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->annotations)) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CalqueRecord) annotation = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
+      g_autoptr(CalqueShape) shape = calque_record_dup_shape (annotation, NULL);
+
+      if (shape != NULL && shape->kind == CALQUE_SHAPE_CLASSIFICATION
+          && g_strcmp0 (calque_record_get_string (annotation, "author"), self->author) == 0)
+        return calque_item_annotations_lookup (self->annotations, calque_record_get_id (annotation));
+    }
+  return NULL;
+}
+
+static gboolean
+has_label (CalqueRecord *annotation,
+           const char   *label_id)
+{
+  JsonNode *labels = annotation != NULL ? calque_record_get_field (annotation, "labels") : NULL;
+
+  for (guint i = 0; labels != NULL && JSON_NODE_HOLDS_ARRAY (labels)
+                    && i < json_array_get_length (json_node_get_array (labels)); i++)
+    if (g_strcmp0 (json_array_get_string_element (json_node_get_array (labels), i), label_id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The buttons follow the stored classification (an undo, a teammate). */
+static void
+update_whole_item (CalqueItemPage *self)
+{
+  CalqueRecord *classification = find_classification (self);
+  gboolean any = FALSE;
+
+  self->updating = TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (self->whole_item); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *label_id = g_object_get_data (G_OBJECT (child), "calque-label");
+      gboolean active = label_id != NULL && has_label (classification, label_id);
+
+      if (label_id != NULL)
+        gtk_check_button_set_active (GTK_CHECK_BUTTON (child), active);
+      any |= active;
+    }
+  /* "None", first, in single choice. */
+  if (!self->multi_label && gtk_widget_get_first_child (self->whole_item) != NULL)
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (gtk_widget_get_first_child (self->whole_item)), !any);
+  self->updating = FALSE;
+}
+
+static void
+whole_item_toggled_cb (GtkCheckButton *button,
+                       CalqueItemPage *self)
+{
+  CalqueRecord *classification;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  gboolean ok = TRUE;
+
+  /* A radio button going off is half of a change; its partner going on
+   * does the work. */
+  if (self->updating || self->annotations == NULL
+      || (!self->multi_label && !gtk_check_button_get_active (button)))
+    return;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (self->whole_item); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *label_id = g_object_get_data (G_OBJECT (child), "calque-label");
+
+      if (label_id != NULL && gtk_check_button_get_active (GTK_CHECK_BUTTON (child)))
+        g_ptr_array_add (ids, (gpointer) label_id);
+    }
+  g_ptr_array_add (ids, NULL);
+
+  classification = find_classification (self);
+  if (ids->len == 1)
+    {
+      if (classification != NULL)
+        ok = calque_item_annotations_remove (self->annotations, calque_record_get_id (classification), &error);
+    }
+  else if (classification != NULL)
+    ok = calque_item_annotations_set_labels (self->annotations, calque_record_get_id (classification),
+                                             (const char * const *) ids->pdata, &error);
+  else
+    {
+      g_autoptr(CalqueShape) shape = calque_shape_new (CALQUE_SHAPE_CLASSIFICATION);
+      g_autofree char *id = calque_item_annotations_add (self->annotations, shape,
+                                                         (const char * const *) ids->pdata, &error);
+
+      ok = id != NULL;
+    }
+  if (ok)
+    tool_edited_cb (self);
+  else
+    {
+      g_signal_emit (self, signals[FAILED], 0, error);
+      update_whole_item (self);
+    }
+}
+
+/* One check button per label (radio buttons with "None" first when the
+ * item takes a single label). */
+static void
+fill_whole_item (CalqueItemPage *self)
+{
+  GtkWidget *child;
+  GtkCheckButton *group = NULL;
+
+  while ((child = gtk_widget_get_first_child (self->whole_item)) != NULL)
+    gtk_box_remove (GTK_BOX (self->whole_item), child);
+
+  if (!self->multi_label && self->labels->len > 0)
+    {
+      GtkWidget *none = gtk_check_button_new_with_label (_("None"));
+
+      group = GTK_CHECK_BUTTON (none);
+      g_signal_connect (none, "toggled", G_CALLBACK (whole_item_toggled_cb), self);
+      gtk_box_append (GTK_BOX (self->whole_item), none);
+    }
+  for (guint i = 0; i < self->labels->len; i++)
+    {
+      CalqueRecord *label = g_ptr_array_index (self->labels, i);
+      GtkWidget *button = gtk_check_button_new ();
+      GtkWidget *name = gtk_label_new (calque_record_get_string (label, "name"));
+
+      /* A label's name is shown as it is, never as markup. */
+      gtk_label_set_use_markup (GTK_LABEL (name), FALSE);
+      gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+      gtk_check_button_set_child (GTK_CHECK_BUTTON (button), name);
+      if (group != NULL)
+        gtk_check_button_set_group (GTK_CHECK_BUTTON (button), group);
+      g_object_set_data_full (G_OBJECT (button), "calque-label", g_strdup (calque_record_get_id (label)), g_free);
+      g_signal_connect (button, "toggled", G_CALLBACK (whole_item_toggled_cb), self);
+      gtk_box_append (GTK_BOX (self->whole_item), button);
+    }
+  update_whole_item (self);
 }
 
 /* --- the task ------------------------------------------------------------------------------ */
@@ -779,7 +1016,34 @@ show_all_activated (GSimpleAction *action,
   set_all_hidden (CALQUE_ITEM_PAGE (user_data), FALSE);
 }
 
+static void
+snap_words_changed (GSimpleAction *action,
+                    GVariant      *state,
+                    gpointer       user_data)
+{
+  g_simple_action_set_state (action, state);
+  calque_text_view_set_snap_to_words (CALQUE_ITEM_PAGE (user_data)->text_view, g_variant_get_boolean (state));
+}
+
+static void
+fit_span_activated (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  CalqueItemPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (calque_text_view_fit_selected (self->text_view, &error))
+    tool_edited_cb (self);
+  else if (error != NULL)
+    g_signal_emit (self, signals[FAILED], 0, error);
+  else
+    gtk_widget_error_bell (GTK_WIDGET (self));
+}
+
 static const GActionEntry page_actions[] = {
+  { .name = "snap-words", .state = "true", .change_state = snap_words_changed },
+  { .name = "fit-span", .activate = fit_span_activated },
   { .name = "tool", .parameter_type = "s", .state = "'select'", .change_state = tool_state_changed },
   { .name = "label", .parameter_type = "i", .activate = label_activated },
   { .name = "undo", .activate = undo_activated },
@@ -854,6 +1118,10 @@ build (CalqueItemPage *self)
   GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *toolbar_scroller;
   GtkWidget *tools = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *snap;
+  GtkWidget *fit;
+  GtkWidget *text_scroller = gtk_scrolled_window_new ();
+  GtkWidget *whole_item_heading;
   GtkWidget *side = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *scrolled = gtk_scrolled_window_new ();
   GtkWidget *list_header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
@@ -871,13 +1139,29 @@ build (CalqueItemPage *self)
   gtk_box_append (GTK_BOX (tools), tool_button_new ("calque-tool-polyline-symbolic", "polyline", _("Polyline (L)")));
   gtk_box_append (GTK_BOX (tools), tool_button_new ("calque-tool-point-symbolic", "point", _("Point (O)")));
   gtk_box_append (GTK_BOX (toolbar), tools);
+  self->image_tools = tools;
   gtk_box_append (GTK_BOX (toolbar), action_button_new ("edit-undo-symbolic", "item.undo", _("Undo (Ctrl+Z)")));
   gtk_box_append (GTK_BOX (toolbar), action_button_new ("edit-redo-symbolic", "item.redo",
                                                         _("Redo (Shift+Ctrl+Z)")));
-  gtk_box_append (GTK_BOX (toolbar), action_button_new ("zoom-fit-best-symbolic", "item.zoom-fit",
-                                                        _("Fit the Image (Ctrl+0)")));
-  gtk_box_append (GTK_BOX (toolbar), action_button_new ("zoom-original-symbolic", "item.zoom-actual",
-                                                        _("Actual Size (Ctrl+1)")));
+  self->image_zoom = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (self->image_zoom), action_button_new ("zoom-fit-best-symbolic", "item.zoom-fit",
+                                                                 _("Fit the Image (Ctrl+0)")));
+  gtk_box_append (GTK_BOX (self->image_zoom), action_button_new ("zoom-original-symbolic", "item.zoom-actual",
+                                                                 _("Actual Size (Ctrl+1)")));
+  gtk_box_append (GTK_BOX (toolbar), self->image_zoom);
+
+  /* Text: snapping to words, and moving a span to the selected text. */
+  self->text_tools = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  snap = gtk_toggle_button_new_with_mnemonic (_("Snap to _Words"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (snap), "item.snap-words");
+  gtk_widget_set_tooltip_text (snap, _("Widen new spans to whole words (W)"));
+  gtk_box_append (GTK_BOX (self->text_tools), snap);
+  fit = gtk_button_new_with_mnemonic (_("_Fit Span to Selection"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (fit), "item.fit-span");
+  gtk_widget_set_tooltip_text (fit, _("Move the selected span’s ends to the selected text (E)"));
+  gtk_widget_add_css_class (fit, "flat");
+  gtk_box_append (GTK_BOX (self->text_tools), fit);
+  gtk_box_append (GTK_BOX (toolbar), self->text_tools);
   self->task_label = gtk_label_new (NULL);
   gtk_widget_add_css_class (self->task_label, "dim-label");
   gtk_widget_set_hexpand (self->task_label, TRUE);
@@ -896,8 +1180,19 @@ build (CalqueItemPage *self)
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (toolbar_scroller), toolbar);
   gtk_box_append (GTK_BOX (main), toolbar_scroller);
 
+  /* One view per kind of media. */
+  self->views = gtk_stack_new ();
+  gtk_widget_set_vexpand (self->views, TRUE);
   self->canvas = CALQUE_CANVAS (calque_canvas_new ());
-  gtk_box_append (GTK_BOX (main), GTK_WIDGET (self->canvas));
+  gtk_stack_add_named (GTK_STACK (self->views), GTK_WIDGET (self->canvas), "image");
+  self->text_view = CALQUE_TEXT_VIEW (calque_text_view_new ());
+  g_signal_connect_swapped (self->text_view, "selection-changed", G_CALLBACK (tool_selection_changed_cb), self);
+  g_signal_connect_swapped (self->text_view, "edited", G_CALLBACK (tool_edited_cb), self);
+  g_signal_connect_swapped (self->text_view, "failed", G_CALLBACK (tool_failed_cb), self);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (text_scroller), GTK_WIDGET (self->text_view));
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (text_scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_stack_add_named (GTK_STACK (self->views), text_scroller, "text");
+  gtk_box_append (GTK_BOX (main), self->views);
   gtk_widget_set_hexpand (main, TRUE);
   gtk_box_append (GTK_BOX (self), main);
   gtk_box_append (GTK_BOX (self), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
@@ -912,6 +1207,12 @@ build (CalqueItemPage *self)
   gtk_box_append (GTK_BOX (side), heading_new (_("Labels")));
   self->palette = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   gtk_box_append (GTK_BOX (side), self->palette);
+
+  whole_item_heading = heading_new (_("Whole Item"));
+  gtk_widget_set_tooltip_text (whole_item_heading, _("Labels of the whole item, not of a part of it"));
+  gtk_box_append (GTK_BOX (side), whole_item_heading);
+  self->whole_item = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (side), self->whole_item);
 
   gtk_box_append (GTK_BOX (list_header), heading_new (_("Annotations")));
   gtk_widget_set_hexpand (gtk_widget_get_first_child (list_header), TRUE);
@@ -966,6 +1267,8 @@ build (CalqueItemPage *self)
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "p", "item.tool", g_variant_new_string ("polygon"));
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "l", "item.tool", g_variant_new_string ("polyline"));
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "o", "item.tool", g_variant_new_string ("point"));
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "w", "item.snap-words", NULL);
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "e", "item.fit-span", NULL);
   for (int i = 0; i < N_LABEL_KEYS; i++)
     {
       g_autofree char *key = g_strdup_printf ("%d", i + 1);
@@ -975,6 +1278,28 @@ build (CalqueItemPage *self)
       add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), keypad, "item.label", g_variant_new_int32 (i));
     }
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+}
+
+/* The view, the toolbar and the keys of the item's kind of media. */
+static void
+show_media (CalqueItemPage *self)
+{
+  static const char * const image_actions[] = { "tool", "zoom-fit", "zoom-actual", "hide-all", "show-all" };
+  static const char * const text_actions[] = { "snap-words", "fit-span" };
+  gboolean image = self->media == CALQUE_MEDIA_IMAGE;
+  gboolean text = self->media == CALQUE_MEDIA_TEXT;
+
+  gtk_stack_set_visible_child_name (GTK_STACK (self->views), text ? "text" : "image");
+  gtk_widget_set_visible (self->image_tools, image);
+  gtk_widget_set_visible (self->image_zoom, image);
+  gtk_widget_set_visible (self->text_tools, text);
+  /* Disabled actions leave their keys to the view (W, E, V… are letters). */
+  for (guint i = 0; i < G_N_ELEMENTS (image_actions); i++)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->actions),
+                                                                              image_actions[i])), image);
+  for (guint i = 0; i < G_N_ELEMENTS (text_actions); i++)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->actions),
+                                                                              text_actions[i])), text);
 }
 
 /* --- GObject ---------------------------------------------------------------------------------- */
@@ -995,6 +1320,7 @@ calque_item_page_dispose (GObject *object)
   g_clear_object (&self->attributes_shown);
   g_clear_handle_id (&self->attributes_idle, g_source_remove);
   g_clear_object (&self->workspace);
+  g_clear_pointer (&self->author, g_free);
   g_clear_object (&self->select_tool);
   g_clear_object (&self->box_tool);
   g_clear_object (&self->polygon_tool);
@@ -1072,6 +1398,7 @@ calque_item_page_init (CalqueItemPage *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), page_actions, G_N_ELEMENTS (page_actions), self);
   gtk_widget_insert_action_group (GTK_WIDGET (self), "item", G_ACTION_GROUP (self->actions));
   calque_canvas_set_tool (self->canvas, self->select_tool);
+  show_media (self);
 }
 
 /* --- public API ---------------------------------------------------------------- */
@@ -1106,6 +1433,7 @@ calque_item_page_set_item (CalqueItemPage  *self,
   g_clear_object (&self->annotations);
   g_clear_object (&self->item);
   g_clear_object (&self->workspace);
+  g_clear_pointer (&self->author, g_free);
 
   g_clear_object (&self->task);
   g_clear_object (&self->attributes_shown);
@@ -1114,6 +1442,7 @@ calque_item_page_set_item (CalqueItemPage  *self,
     {
       update_task (self);
       calque_canvas_set_item (self->canvas, NULL, NULL, NULL);
+      calque_text_view_set_item (self->text_view, NULL, NULL, NULL);
       gtk_single_selection_set_model (self->annotation_selection, NULL);
       return TRUE;
     }
@@ -1130,6 +1459,10 @@ calque_item_page_set_item (CalqueItemPage  *self,
 
   self->workspace = g_object_ref (workspace);
   self->item = g_object_ref (item);
+  self->author = g_strdup (author);
+  if (!calque_media_type_from_string (calque_record_get_string (item, "media"), &self->media))
+    self->media = CALQUE_MEDIA_IMAGE;
+  show_media (self);
   self->annotations = g_steal_pointer (&annotations);
   self->task = find_task (store, item, author);
   calque_item_annotations_set_task (self->annotations,
@@ -1164,13 +1497,23 @@ calque_item_page_set_item (CalqueItemPage  *self,
     g_ptr_array_add (self->current_labels, g_strdup (calque_record_get_id (g_ptr_array_index (self->labels, 0))));
   fill_palette (self);
   apply_current_labels (self);
+  fill_whole_item (self);
 
   sha256 = calque_record_get_string (item, "sha256");
   if (sha256 != NULL && calque_blob_cache_contains (calque_workspace_get_blobs (workspace), sha256))
     image_path = calque_blob_cache_get_path (calque_workspace_get_blobs (workspace), sha256);
 
   calque_select_tool_select (CALQUE_SELECT_TOOL (self->select_tool), NULL);
-  calque_canvas_set_item (self->canvas, self->annotations, image_path, self->label_colors);
+  if (self->media == CALQUE_MEDIA_TEXT)
+    {
+      calque_canvas_set_item (self->canvas, NULL, NULL, NULL);
+      calque_text_view_set_item (self->text_view, self->annotations, self->label_colors, self->labels);
+    }
+  else
+    {
+      calque_text_view_set_item (self->text_view, NULL, NULL, NULL);
+      calque_canvas_set_item (self->canvas, self->annotations, image_path, self->label_colors);
+    }
   /* Before the selection model's own handler, and after every handler. */
   g_signal_connect_swapped (self->annotations, "items-changed", G_CALLBACK (annotations_changing_cb), self);
   gtk_single_selection_set_model (self->annotation_selection, G_LIST_MODEL (self->annotations));
