@@ -65,11 +65,16 @@ memcheck: build
 	meson test -C $(BUILD) --setup valgrind --suite shared --suite client --suite server --suite e2e --suite fuzz --print-errorlogs
 
 # Benchmarks print figures rather than pass or fail, so they are not tests.
+# Those that draw windows get a display from xvfb-run when there is none.
 bench: build
 	@for bench in $(BUILD)/tests/bench/bench-*; do \
 		if [ -f "$$bench" ] && [ -x "$$bench" ]; then \
 			echo "== $$bench"; \
-			"$$bench" || exit 1; \
+			if [ -z "$$DISPLAY" ] && command -v xvfb-run >/dev/null; then \
+				xvfb-run -a -s "-screen 0 1280x1024x24" "$$bench" || exit 1; \
+			else \
+				"$$bench" || exit 1; \
+			fi; \
 		fi; \
 	done
 
