@@ -154,10 +154,11 @@ seek_range (CalqueAudioPlayer *self,
       return;
     }
   self->seek_pending = FALSE;
+  /* The stop is always set: GST_SEEK_TYPE_NONE would keep the last
+   * range's, and "none" (-1) is how to say the end of the file. */
   gst_element_seek (self->playbin, 1.0, GST_FORMAT_TIME, GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE,
                     GST_SEEK_TYPE_SET, (GstClockTime) (start * GST_SECOND),
-                    stop >= 0 ? GST_SEEK_TYPE_SET : GST_SEEK_TYPE_NONE,
-                    stop >= 0 ? (GstClockTime) (stop * GST_SECOND) : GST_CLOCK_TIME_NONE);
+                    GST_SEEK_TYPE_SET, stop >= 0 ? (GstClockTime) (stop * GST_SECOND) : GST_CLOCK_TIME_NONE);
 }
 
 static void
