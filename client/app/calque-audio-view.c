@@ -136,19 +136,28 @@ update_message (CalqueAudioView *self)
   else if (self->annotations != NULL && !self->loaded)
     text = _("Computing the waveform…");
   gtk_label_set_text (GTK_LABEL (self->message), text != NULL ? text : "");
+  /* Waiting is quiet; a problem is there to be read. */
+  if (self->problem != NULL)
+    gtk_widget_remove_css_class (self->message, "dim-label");
+  else
+    gtk_widget_add_css_class (self->message, "dim-label");
   gtk_widget_set_visible (self->message, text != NULL);
   gtk_widget_set_visible (self->silent, self->player != NULL && self->problem == NULL
                                         && !calque_audio_player_has_sound_output (self->player));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* @detail: what went wrong, from the waveform or the player; they name
+ * the file by its path in the blob cache, so the item's name goes first. */
 static void
 set_problem (CalqueAudioView *self,
-             const char      *problem)
+             const char      *detail)
 {
+  const char *name = calque_record_get_string (calque_item_annotations_get_item (self->annotations), "name");
+
   /* The first problem is the one to fix; later ones follow from it. */
   if (self->problem == NULL)
-    self->problem = g_strdup (problem);
+    self->problem = g_strdup_printf (_("%s cannot be played or shown.\n%s"), name != NULL ? name : "", detail);
   update_message (self);
 }
 
@@ -569,7 +578,7 @@ calque_audio_view_set_item (CalqueAudioView       *self,
   if (audio_path == NULL)
     {
       self->loaded = TRUE;
-      set_problem (self, _("This recording is not on this computer. It can be annotated once it has been downloaded."));
+      self->problem = g_strdup (_("This recording is not on this computer. It can be played once it has been downloaded."));
     }
   else
     {
