@@ -310,6 +310,14 @@ calque_item_annotations_get_item (CalqueItemAnnotations *self)
   return self->item;
 }
 
+CalqueStore *
+calque_item_annotations_get_store (CalqueItemAnnotations *self)
+{
+  g_return_val_if_fail (CALQUE_IS_ITEM_ANNOTATIONS (self), NULL);
+
+  return self->store;
+}
+
 void
 calque_item_annotations_set_task (CalqueItemAnnotations *self,
                                   const char            *task_id)

@@ -32,6 +32,8 @@ CalqueItemAnnotations *calque_item_annotations_new          (CalqueStore        
                                                              const char            *author,
                                                              GError               **error);
 CalqueRecord          *calque_item_annotations_get_item     (CalqueItemAnnotations *self);
+/* Where the annotations are kept: views read the labels' names there. */
+CalqueStore           *calque_item_annotations_get_store    (CalqueItemAnnotations *self);
 /* The task new annotations belong to (the author's task on this item), or
  * NULL: an annotator's annotations must name their task on the server. */
 void                   calque_item_annotations_set_task     (CalqueItemAnnotations *self,
