@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "calque-attribute-editor.h"
+#include "calque-audio-view.h"
 #include "calque-box-tool.h"
 #include "calque-item-annotations.h"
 #include "calque-point-tool.h"
@@ -38,9 +39,11 @@ struct _CalqueItemPage
   CalqueItemAnnotations *annotations;
 
   CalqueMediaType        media;
-  GtkWidget             *views;           /* GtkStack: "image", "text" */
+  GtkWidget             *views;           /* GtkStack: "image", "text", "audio" */
   CalqueCanvas          *canvas;
   CalqueTextView        *text_view;
+  CalqueAudioView       *audio_view;
+  GtkWidget             *audio_tools;
   GtkWidget             *image_tools;     /* toolbar parts shown for one media only */
   GtkWidget             *image_zoom;
   GtkWidget             *text_tools;
@@ -86,6 +89,8 @@ get_selected (CalqueItemPage *self)
 {
   if (self->media == CALQUE_MEDIA_TEXT)
     return calque_text_view_get_selected (self->text_view);
+  if (self->media == CALQUE_MEDIA_AUDIO)
+    return calque_audio_view_get_selected (self->audio_view);
   return calque_select_tool_get_selected (CALQUE_SELECT_TOOL (self->select_tool));
 }
 
@@ -95,6 +100,8 @@ select_annotation (CalqueItemPage *self,
 {
   if (self->media == CALQUE_MEDIA_TEXT)
     calque_text_view_select (self->text_view, id);
+  else if (self->media == CALQUE_MEDIA_AUDIO)
+    calque_audio_view_select (self->audio_view, id);
   else
     calque_select_tool_select (CALQUE_SELECT_TOOL (self->select_tool), id);
 }
@@ -208,6 +215,7 @@ apply_current_labels (CalqueItemPage *self)
   calque_tool_set_labels (self->polyline_tool, (const char * const *) ids);
   calque_tool_set_labels (self->point_tool, (const char * const *) ids);
   calque_text_view_set_labels (self->text_view, (const char * const *) ids);
+  calque_audio_view_set_labels (self->audio_view, (const char * const *) ids);
   update_palette_state (self);
 }
 
@@ -971,7 +979,12 @@ zoom_fit_activated (GSimpleAction *action,
                     GVariant      *parameter,
                     gpointer       user_data)
 {
-  calque_canvas_zoom_fit (CALQUE_ITEM_PAGE (user_data)->canvas);
+  CalqueItemPage *self = user_data;
+
+  if (self->media == CALQUE_MEDIA_AUDIO)
+    calque_audio_view_zoom_fit (self->audio_view);
+  else
+    calque_canvas_zoom_fit (self->canvas);
 }
 
 static void
@@ -1041,7 +1054,30 @@ fit_span_activated (GSimpleAction *action,
     gtk_widget_error_bell (GTK_WIDGET (self));
 }
 
+static void
+play_pause_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  calque_audio_view_play_pause (CALQUE_ITEM_PAGE (user_data)->audio_view);
+}
+
+static void
+play_segment_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  CalqueItemPage *self = user_data;
+
+  if (calque_audio_view_get_selected (self->audio_view) == NULL)
+    gtk_widget_error_bell (GTK_WIDGET (self));
+  else
+    calque_audio_view_play_selected (self->audio_view);
+}
+
 static const GActionEntry page_actions[] = {
+  { .name = "play-pause", .activate = play_pause_activated },
+  { .name = "play-segment", .activate = play_segment_activated },
   { .name = "snap-words", .state = "true", .change_state = snap_words_changed },
   { .name = "fit-span", .activate = fit_span_activated },
   { .name = "tool", .parameter_type = "s", .state = "'select'", .change_state = tool_state_changed },
@@ -1120,6 +1156,7 @@ build (CalqueItemPage *self)
   GtkWidget *tools = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   GtkWidget *snap;
   GtkWidget *fit;
+  GtkWidget *play_segment;
   GtkWidget *text_scroller = gtk_scrolled_window_new ();
   GtkWidget *whole_item_heading;
   GtkWidget *side = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
@@ -1162,6 +1199,19 @@ build (CalqueItemPage *self)
   gtk_widget_add_css_class (fit, "flat");
   gtk_box_append (GTK_BOX (self->text_tools), fit);
   gtk_box_append (GTK_BOX (toolbar), self->text_tools);
+
+  /* Audio: playback, and the whole recording in view. */
+  self->audio_tools = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (self->audio_tools), action_button_new ("media-playback-start-symbolic", "item.play-pause",
+                                                                  _("Play or Pause (Space)")));
+  play_segment = gtk_button_new_with_mnemonic (_("Play _Segment"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (play_segment), "item.play-segment");
+  gtk_widget_set_tooltip_text (play_segment, _("Play just the selected segment (Enter)"));
+  gtk_widget_add_css_class (play_segment, "flat");
+  gtk_box_append (GTK_BOX (self->audio_tools), play_segment);
+  gtk_box_append (GTK_BOX (self->audio_tools), action_button_new ("zoom-fit-best-symbolic", "item.zoom-fit",
+                                                                  _("The Whole Recording (Ctrl+0)")));
+  gtk_box_append (GTK_BOX (toolbar), self->audio_tools);
   self->task_label = gtk_label_new (NULL);
   gtk_widget_add_css_class (self->task_label, "dim-label");
   gtk_widget_set_hexpand (self->task_label, TRUE);
@@ -1192,6 +1242,11 @@ build (CalqueItemPage *self)
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (text_scroller), GTK_WIDGET (self->text_view));
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (text_scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_stack_add_named (GTK_STACK (self->views), text_scroller, "text");
+  self->audio_view = CALQUE_AUDIO_VIEW (calque_audio_view_new ());
+  g_signal_connect_swapped (self->audio_view, "selection-changed", G_CALLBACK (tool_selection_changed_cb), self);
+  g_signal_connect_swapped (self->audio_view, "edited", G_CALLBACK (tool_edited_cb), self);
+  g_signal_connect_swapped (self->audio_view, "failed", G_CALLBACK (tool_failed_cb), self);
+  gtk_stack_add_named (GTK_STACK (self->views), GTK_WIDGET (self->audio_view), "audio");
   gtk_box_append (GTK_BOX (main), self->views);
   gtk_widget_set_hexpand (main, TRUE);
   gtk_box_append (GTK_BOX (self), main);
@@ -1269,6 +1324,7 @@ build (CalqueItemPage *self)
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "o", "item.tool", g_variant_new_string ("point"));
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "w", "item.snap-words", NULL);
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "e", "item.fit-span", NULL);
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "space", "item.play-pause", NULL);
   for (int i = 0; i < N_LABEL_KEYS; i++)
     {
       g_autofree char *key = g_strdup_printf ("%d", i + 1);
@@ -1284,15 +1340,23 @@ build (CalqueItemPage *self)
 static void
 show_media (CalqueItemPage *self)
 {
-  static const char * const image_actions[] = { "tool", "zoom-fit", "zoom-actual", "hide-all", "show-all" };
+  static const char * const image_actions[] = { "tool", "zoom-actual", "hide-all", "show-all" };
   static const char * const text_actions[] = { "snap-words", "fit-span" };
+  static const char * const audio_actions[] = { "play-pause", "play-segment" };
   gboolean image = self->media == CALQUE_MEDIA_IMAGE;
   gboolean text = self->media == CALQUE_MEDIA_TEXT;
+  gboolean audio = self->media == CALQUE_MEDIA_AUDIO;
 
-  gtk_stack_set_visible_child_name (GTK_STACK (self->views), text ? "text" : "image");
+  gtk_stack_set_visible_child_name (GTK_STACK (self->views), text ? "text" : audio ? "audio" : "image");
   gtk_widget_set_visible (self->image_tools, image);
   gtk_widget_set_visible (self->image_zoom, image);
   gtk_widget_set_visible (self->text_tools, text);
+  gtk_widget_set_visible (self->audio_tools, audio);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->actions),
+                                                                            "zoom-fit")), image || audio);
+  for (guint i = 0; i < G_N_ELEMENTS (audio_actions); i++)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->actions),
+                                                                              audio_actions[i])), audio);
   /* Disabled actions leave their keys to the view (W, E, V… are letters). */
   for (guint i = 0; i < G_N_ELEMENTS (image_actions); i++)
     g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->actions),
@@ -1419,7 +1483,7 @@ calque_item_page_set_item (CalqueItemPage  *self,
   g_autoptr(CalqueItemAnnotations) annotations = NULL;
   g_autoptr(GPtrArray) labels = NULL;
   g_autoptr(CalqueRecord) project = NULL;
-  g_autofree char *image_path = NULL;
+  g_autofree char *image_path = NULL;   /* or the recording */
   CalqueStore *store;
   const char *sha256;
 
@@ -1443,6 +1507,7 @@ calque_item_page_set_item (CalqueItemPage  *self,
       update_task (self);
       calque_canvas_set_item (self->canvas, NULL, NULL, NULL);
       calque_text_view_set_item (self->text_view, NULL, NULL, NULL);
+      calque_audio_view_set_item (self->audio_view, NULL, NULL, NULL, NULL);
       gtk_single_selection_set_model (self->annotation_selection, NULL);
       return TRUE;
     }
@@ -1504,16 +1569,24 @@ calque_item_page_set_item (CalqueItemPage  *self,
     image_path = calque_blob_cache_get_path (calque_workspace_get_blobs (workspace), sha256);
 
   calque_select_tool_select (CALQUE_SELECT_TOOL (self->select_tool), NULL);
-  if (self->media == CALQUE_MEDIA_TEXT)
+  /* The other views let go of the previous item (an audio one stops playing). */
+  calque_canvas_set_item (self->canvas, self->media == CALQUE_MEDIA_IMAGE ? self->annotations : NULL,
+                          image_path, self->label_colors);
+  calque_text_view_set_item (self->text_view, self->media == CALQUE_MEDIA_TEXT ? self->annotations : NULL,
+                             self->label_colors, self->labels);
+  if (self->media == CALQUE_MEDIA_AUDIO)
     {
-      calque_canvas_set_item (self->canvas, NULL, NULL, NULL);
-      calque_text_view_set_item (self->text_view, self->annotations, self->label_colors, self->labels);
+      g_autofree char *peaks_dir = g_build_filename (calque_workspace_get_path (workspace), "peaks", NULL);
+      g_autofree char *peaks_name = sha256 != NULL ? g_strconcat (sha256, ".peaks", NULL) : NULL;
+      g_autofree char *peaks_path = NULL;
+
+      /* Peaks are kept beside the thumbnails, named by the content. */
+      if (peaks_name != NULL && g_mkdir_with_parents (peaks_dir, 0700) == 0)
+        peaks_path = g_build_filename (peaks_dir, peaks_name, NULL);
+      calque_audio_view_set_item (self->audio_view, self->annotations, image_path, peaks_path, self->label_colors);
     }
   else
-    {
-      calque_text_view_set_item (self->text_view, NULL, NULL, NULL);
-      calque_canvas_set_item (self->canvas, self->annotations, image_path, self->label_colors);
-    }
+    calque_audio_view_set_item (self->audio_view, NULL, NULL, NULL, NULL);
   /* Before the selection model's own handler, and after every handler. */
   g_signal_connect_swapped (self->annotations, "items-changed", G_CALLBACK (annotations_changing_cb), self);
   gtk_single_selection_set_model (self->annotation_selection, G_LIST_MODEL (self->annotations));
