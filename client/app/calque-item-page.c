@@ -1,7 +1,8 @@
-/* calque-item-page.c — one image item open for annotation
+/* calque-item-page.c — one item open for annotation
  *
- * Ties the canvas to the tools, the label palette, the list of annotations
- * and the history. Every edit is in the workspace when the tool returns:
+ * Ties the view of the item's media (the canvas and its tools, the text
+ * view, the audio view) to the label palette, the list of annotations and
+ * the history. Every edit is in the workspace when the tool returns:
  * there is no save button; the page only says "edited" so that the window
  * can push it to the server at once.
  */

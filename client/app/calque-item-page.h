@@ -1,12 +1,17 @@
-/* calque-item-page.h — one image item open for annotation
+/* calque-item-page.h — one item open for annotation
  *
- * The canvas, the tools (select V, box B, polygon P, polyline L, point O),
- * the project's labels (keys 1–9), the item's annotations with a
- * visibility toggle each, the confidence of the selected one, and undo and
- * redo. Actions, in the "item" group the page installs on itself:
- * item.tool (string: select, box, polygon, polyline, point), item.label
- * (int: position in the palette), item.undo, item.redo, item.zoom-fit,
- * item.zoom-actual, item.hide-all, item.show-all.
+ * The view of the item's media in the middle (an image on the canvas, a
+ * text in the text view, a recording in the audio view) and, beside it, the
+ * project's labels (keys 1–9), the labels of the whole item, the item's
+ * annotations, the confidence and attributes of the selected one, and undo
+ * and redo. Actions, in the "item" group the page installs on itself:
+ * item.label (int: position in the palette), item.undo, item.redo,
+ * item.start-task, item.submit-task; for images item.tool (string: select,
+ * box, polygon, polyline, point — keys V B P L O), item.zoom-fit,
+ * item.zoom-actual, item.hide-all, item.show-all; for texts
+ * item.snap-words (W) and item.fit-span (E); for recordings
+ * item.play-pause (Space), item.play-segment and item.zoom-fit. The
+ * actions of the other media are disabled, so their keys stay free.
  */
 #pragma once
 
