@@ -364,6 +364,21 @@ assert_span (GPtrArray  *spans,
 
 /* --- the tests -------------------------------------------------------------------- */
 
+static GtkWidget *
+find_spin_button (GtkWidget *widget)
+{
+  if (GTK_IS_SPIN_BUTTON (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_spin_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The check button whose label says @text. */
 static GtkWidget *
 find_check_button (GtkWidget  *widget,
@@ -412,6 +427,7 @@ test_spans (Fixture       *f,
   CountQuery one = { f, 1 }, two = { f, 2 }, three = { f, 3 }, four = { f, 4 }, five = { f, 5 }, six = { f, 6 };
   g_autoptr(GPtrArray) spans = NULL;
   g_autoptr(GtkTextBuffer) buffer = NULL;
+  GtkWidget *confidence;
 
   /* Open the text, as Enter on its row does. */
   g_signal_emit_by_name (items, "activate", 0);
@@ -511,6 +527,37 @@ test_spans (Fixture       *f,
   g_assert_cmpstr (calque_text_view_get_selected (text_view (f)), ==, find_span (spans, 3, 14)->id);
   g_clear_pointer (&spans, g_ptr_array_unref);
   calque_gui_save_screenshot (GTK_WINDOW (f->window), "42-text-selected");
+
+  /* Its confidence, from the side panel, as on images. */
+  confidence = find_spin_button (GTK_WIDGET (item_page (f)));
+  g_assert_nonnull (confidence);
+  g_assert_true (gtk_widget_get_sensitive (confidence));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (confidence), 0.4);
+  calque_gui_spin (50);
+  {
+    g_autoptr(CalqueRecord) stored = calque_store_get (calque_workspace_get_store (f->workspace),
+                                                       calque_text_view_get_selected (text_view (f)), NULL);
+
+    g_assert_cmpfloat_with_epsilon (calque_record_get_double (stored, "confidence", 1.0), 0.4, 1e-9);
+  }
+
+  /* A teammate's span arrives through the sync: it shows. */
+  {
+    g_autoptr(CalqueRecord) theirs = calque_record_new (CALQUE_KIND_ANNOTATION, f->project);
+    g_autoptr(CalqueShape) shape = calque_shape_new_span (48, 53);   /* مرحبا */
+    g_autoptr(JsonNode) labels = json_from_string ("[]", NULL);
+    const char *ids[2] = { NULL, NULL };
+
+    json_array_add_string_element (json_node_get_array (labels), f->person);
+    calque_record_set_string (theirs, "item", f->item);
+    calque_record_set_string (theirs, "author", "amina");
+    calque_record_set_field (theirs, "labels", g_steal_pointer (&labels));
+    calque_record_set_shape (theirs, shape);
+    g_assert_true (calque_store_save (calque_workspace_get_store (f->workspace), theirs, NULL));
+    ids[0] = calque_record_get_id (theirs);
+    calque_item_page_reload_records (item_page (f), ids);
+    g_assert_cmpuint (calque_text_view_get_n_spans (text_view (f)), ==, 7);
+  }
 }
 
 /* Labels of the whole document: single choice, as the project is not
