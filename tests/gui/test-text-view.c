@@ -79,6 +79,8 @@ fixture_set_up (Fixture       *f,
 
   calque_record_set_string (project, "name", "Récits");
   calque_record_set_string (project, "type", "text");
+  /* data: "multi" for a project taking several labels per annotation. */
+  calque_record_set_bool (project, "multi_label", g_strcmp0 (data, "multi") == 0);
   g_assert_true (calque_store_save (store, project, &error));
   f->project = g_strdup (calque_record_get_id (project));
   f->person = save_label (store, f->project, "personne <i>PER</i>", "#e01b24", 0);
@@ -604,6 +606,44 @@ test_whole_item (Fixture       *f,
   g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (lieu)));
 }
 
+/* Several labels: check boxes, no "None"; each one adds its label. */
+static void
+test_whole_item_multi (Fixture       *f,
+                       gconstpointer  data)
+{
+  GtkColumnView *items = GTK_COLUMN_VIEW (gtk_widget_get_template_child (GTK_WIDGET (f->window), CALQUE_TYPE_WINDOW,
+                                                                         "item_view"));
+  GtkWidget *person, *place;
+  g_autoptr(GPtrArray) annotations = NULL;
+  JsonNode *labels;
+
+  g_signal_emit_by_name (items, "activate", 0);
+  g_assert_true (calque_gui_wait_for (text_shown, f));
+  g_assert_null (find_check_button (GTK_WIDGET (item_page (f)), "None"));
+  person = find_check_button (GTK_WIDGET (item_page (f)), "personne <i>PER</i>");
+  place = find_check_button (GTK_WIDGET (item_page (f)), "lieu");
+  g_assert_nonnull (person);
+  g_assert_nonnull (place);
+
+  gtk_widget_activate (person);
+  gtk_widget_activate (place);
+  calque_gui_spin (100);
+  annotations = calque_store_list_for_item (calque_workspace_get_store (f->workspace), CALQUE_KIND_ANNOTATION,
+                                            f->item, NULL);
+  g_assert_cmpuint (annotations->len, ==, 1);
+  labels = calque_record_get_field (g_ptr_array_index (annotations, 0), "labels");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (labels)), ==, 2);
+  g_clear_pointer (&annotations, g_ptr_array_unref);
+
+  /* Both off: no classification left. */
+  gtk_widget_activate (person);
+  gtk_widget_activate (place);
+  calque_gui_spin (100);
+  annotations = calque_store_list_for_item (calque_workspace_get_store (f->workspace), CALQUE_KIND_ANNOTATION,
+                                            f->item, NULL);
+  g_assert_cmpuint (annotations->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -633,6 +673,8 @@ main (int   argc,
 
   g_test_add ("/gui/text-view/spans", Fixture, NULL, fixture_set_up, test_spans, fixture_tear_down);
   g_test_add ("/gui/text-view/whole-item", Fixture, NULL, fixture_set_up, test_whole_item, fixture_tear_down);
+  g_test_add ("/gui/text-view/whole-item-multi", Fixture, "multi", fixture_set_up, test_whole_item_multi,
+              fixture_tear_down);
 
   status = g_test_run ();
   g_clear_object (&app);
