@@ -672,6 +672,13 @@ has_label (CalqueRecord *annotation,
   return FALSE;
 }
 
+/* The check button in a child of the whole item's flow box. */
+static GtkWidget *
+whole_item_button (GtkWidget *flow_child)
+{
+  return gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (flow_child));
+}
+
 /* The buttons follow the stored classification (an undo, a teammate). */
 static void
 update_whole_item (CalqueItemPage *self)
@@ -683,16 +690,18 @@ update_whole_item (CalqueItemPage *self)
   for (GtkWidget *child = gtk_widget_get_first_child (self->whole_item); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      const char *label_id = g_object_get_data (G_OBJECT (child), "calque-label");
+      GtkWidget *button = whole_item_button (child);
+      const char *label_id = g_object_get_data (G_OBJECT (button), "calque-label");
       gboolean active = label_id != NULL && has_label (classification, label_id);
 
       if (label_id != NULL)
-        gtk_check_button_set_active (GTK_CHECK_BUTTON (child), active);
+        gtk_check_button_set_active (GTK_CHECK_BUTTON (button), active);
       any |= active;
     }
   /* "None", first, in single choice. */
   if (!self->multi_label && gtk_widget_get_first_child (self->whole_item) != NULL)
-    gtk_check_button_set_active (GTK_CHECK_BUTTON (gtk_widget_get_first_child (self->whole_item)), !any);
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (whole_item_button (gtk_widget_get_first_child (self->whole_item))),
+                                 !any);
   self->updating = FALSE;
 }
 
@@ -714,9 +723,10 @@ whole_item_toggled_cb (GtkCheckButton *button,
   for (GtkWidget *child = gtk_widget_get_first_child (self->whole_item); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      const char *label_id = g_object_get_data (G_OBJECT (child), "calque-label");
+      GtkWidget *button = whole_item_button (child);
+      const char *label_id = g_object_get_data (G_OBJECT (button), "calque-label");
 
-      if (label_id != NULL && gtk_check_button_get_active (GTK_CHECK_BUTTON (child)))
+      if (label_id != NULL && gtk_check_button_get_active (GTK_CHECK_BUTTON (button)))
         g_ptr_array_add (ids, (gpointer) label_id);
     }
   g_ptr_array_add (ids, NULL);
@@ -756,7 +766,7 @@ fill_whole_item (CalqueItemPage *self)
   GtkCheckButton *group = NULL;
 
   while ((child = gtk_widget_get_first_child (self->whole_item)) != NULL)
-    gtk_box_remove (GTK_BOX (self->whole_item), child);
+    gtk_flow_box_remove (GTK_FLOW_BOX (self->whole_item), child);
 
   if (!self->multi_label && self->labels->len > 0)
     {
@@ -764,7 +774,7 @@ fill_whole_item (CalqueItemPage *self)
 
       group = GTK_CHECK_BUTTON (none);
       g_signal_connect (none, "toggled", G_CALLBACK (whole_item_toggled_cb), self);
-      gtk_box_append (GTK_BOX (self->whole_item), none);
+      gtk_flow_box_append (GTK_FLOW_BOX (self->whole_item), none);
     }
   for (guint i = 0; i < self->labels->len; i++)
     {
@@ -780,7 +790,7 @@ fill_whole_item (CalqueItemPage *self)
         gtk_check_button_set_group (GTK_CHECK_BUTTON (button), group);
       g_object_set_data_full (G_OBJECT (button), "calque-label", g_strdup (calque_record_get_id (label)), g_free);
       g_signal_connect (button, "toggled", G_CALLBACK (whole_item_toggled_cb), self);
-      gtk_box_append (GTK_BOX (self->whole_item), button);
+      gtk_flow_box_append (GTK_FLOW_BOX (self->whole_item), button);
     }
   update_whole_item (self);
 }
@@ -1267,7 +1277,11 @@ build (CalqueItemPage *self)
   whole_item_heading = heading_new (_("Whole Item"));
   gtk_widget_set_tooltip_text (whole_item_heading, _("Labels of the whole item, not of a part of it"));
   gtk_box_append (GTK_BOX (side), whole_item_heading);
-  self->whole_item = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  /* Side by side, so that many labels do not push the annotations away. */
+  self->whole_item = gtk_flow_box_new ();
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->whole_item), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->whole_item), 3);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->whole_item), 4);
   gtk_box_append (GTK_BOX (side), self->whole_item);
 
   gtk_box_append (GTK_BOX (list_header), heading_new (_("Annotations")));
