@@ -583,6 +583,13 @@ tool_selection_changed_cb (CalqueItemPage *self)
   guint n = self->annotations != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->annotations)) : 0;
   guint position = GTK_INVALID_LIST_POSITION;
 
+  /* A view drops its selection when the selected annotation goes (an
+   * undo, another annotator), from its own items-changed handler: the
+   * selection model has not seen the change yet, and a position in the
+   * new list would be out of its range. annotations_changed_cb comes
+   * back here once it has. */
+  if (self->model_changing)
+    return;
   for (guint i = 0; selected != NULL && i < n; i++)
     {
       g_autoptr(CalqueRecord) annotation = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
@@ -1529,6 +1536,9 @@ calque_item_page_set_item (CalqueItemPage  *self,
     self->media = CALQUE_MEDIA_IMAGE;
   show_media (self);
   self->annotations = g_steal_pointer (&annotations);
+  /* Before every other handler: the views' (connected by their set_item
+   * below) as much as the selection model's. */
+  g_signal_connect_swapped (self->annotations, "items-changed", G_CALLBACK (annotations_changing_cb), self);
   self->task = find_task (store, item, author);
   calque_item_annotations_set_task (self->annotations,
                                     self->task != NULL ? calque_record_get_id (self->task) : NULL);
@@ -1587,8 +1597,7 @@ calque_item_page_set_item (CalqueItemPage  *self,
     }
   else
     calque_audio_view_set_item (self->audio_view, NULL, NULL, NULL, NULL);
-  /* Before the selection model's own handler, and after every handler. */
-  g_signal_connect_swapped (self->annotations, "items-changed", G_CALLBACK (annotations_changing_cb), self);
+  /* After every handler. */
   gtk_single_selection_set_model (self->annotation_selection, G_LIST_MODEL (self->annotations));
   g_signal_connect_object (self->annotations, "items-changed", G_CALLBACK (annotations_changed_cb), self,
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
