@@ -1406,12 +1406,35 @@ calque_item_page_dispose (GObject *object)
   G_OBJECT_CLASS (calque_item_page_parent_class)->dispose (object);
 }
 
+/* The focus goes to the view that shows the item, where its keys are
+ * (Space and Enter play audio), and from where the page's own shortcuts
+ * (Page Up, Page Down) are reached: the views hidden in the stack are not
+ * on screen, and a key sent to one of them goes nowhere. */
+static gboolean
+calque_item_page_grab_focus (GtkWidget *widget)
+{
+  CalqueItemPage *self = CALQUE_ITEM_PAGE (widget);
+
+  switch (self->media)
+    {
+    case CALQUE_MEDIA_TEXT:
+      return gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
+    case CALQUE_MEDIA_AUDIO:
+      return gtk_widget_grab_focus (GTK_WIDGET (self->audio_view));
+    case CALQUE_MEDIA_IMAGE:
+    default:
+      return gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+    }
+}
+
 static void
 calque_item_page_class_init (CalqueItemPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = calque_item_page_dispose;
+  widget_class->grab_focus = calque_item_page_grab_focus;
 
   /**
    * CalqueItemPage::edited:
