@@ -584,6 +584,13 @@ tool_selection_changed_cb (CalqueItemPage *self)
   guint n = self->annotations != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->annotations)) : 0;
   guint position = GTK_INVALID_LIST_POSITION;
 
+  /* A view drops its selection when the selected annotation goes (an
+   * undo, another annotator), from its own items-changed handler: the
+   * selection model has not seen the change yet, and a position in the
+   * new list would be out of its range. annotations_changed_cb comes
+   * back here once it has. */
+  if (self->model_changing)
+    return;
   for (guint i = 0; selected != NULL && i < n; i++)
     {
       g_autoptr(CalqueRecord) annotation = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
@@ -1414,12 +1421,35 @@ calque_item_page_dispose (GObject *object)
   G_OBJECT_CLASS (calque_item_page_parent_class)->dispose (object);
 }
 
+/* The focus goes to the view that shows the item, where its keys are
+ * (Space and Enter play audio), and from where the page's own shortcuts
+ * (Page Up, Page Down) are reached: the views hidden in the stack are not
+ * on screen, and a key sent to one of them goes nowhere. */
+static gboolean
+calque_item_page_grab_focus (GtkWidget *widget)
+{
+  CalqueItemPage *self = CALQUE_ITEM_PAGE (widget);
+
+  switch (self->media)
+    {
+    case CALQUE_MEDIA_TEXT:
+      return gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
+    case CALQUE_MEDIA_AUDIO:
+      return gtk_widget_grab_focus (GTK_WIDGET (self->audio_view));
+    case CALQUE_MEDIA_IMAGE:
+    default:
+      return gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+    }
+}
+
 static void
 calque_item_page_class_init (CalqueItemPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = calque_item_page_dispose;
+  widget_class->grab_focus = calque_item_page_grab_focus;
 
   /**
    * CalqueItemPage::edited:
@@ -1544,6 +1574,9 @@ calque_item_page_set_item (CalqueItemPage  *self,
     self->media = CALQUE_MEDIA_IMAGE;
   show_media (self);
   self->annotations = g_steal_pointer (&annotations);
+  /* Before every other handler: the views' (connected by their set_item
+   * below) as much as the selection model's. */
+  g_signal_connect_swapped (self->annotations, "items-changed", G_CALLBACK (annotations_changing_cb), self);
   self->task = find_task (store, item, author);
   calque_item_annotations_set_task (self->annotations,
                                     self->task != NULL ? calque_record_get_id (self->task) : NULL);
@@ -1602,8 +1635,7 @@ calque_item_page_set_item (CalqueItemPage  *self,
     }
   else
     calque_audio_view_set_item (self->audio_view, NULL, NULL, NULL, NULL);
-  /* Before the selection model's own handler, and after every handler. */
-  g_signal_connect_swapped (self->annotations, "items-changed", G_CALLBACK (annotations_changing_cb), self);
+  /* After every handler. */
   gtk_single_selection_set_model (self->annotation_selection, G_LIST_MODEL (self->annotations));
   g_signal_connect_object (self->annotations, "items-changed", G_CALLBACK (annotations_changed_cb), self,
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);

@@ -98,7 +98,7 @@ open_position (CalqueWindow *self,
   /* Translators: where the open item is in the list: "3 of 120" */
   subtitle = g_strdup_printf (_("%u of %u"), position + 1, n);
   adw_window_title_set_subtitle (self->content_title, subtitle);
-  gtk_widget_grab_focus (GTK_WIDGET (calque_item_page_get_canvas (CALQUE_ITEM_PAGE (self->item_page))));
+  gtk_widget_grab_focus (self->item_page);
   update_item_actions (self);
 }
 
