@@ -642,7 +642,8 @@ calque_text_view_init (CalqueTextView *self)
 
   gtk_widget_add_css_class (GTK_WIDGET (self), "calque-document");
   gtk_text_view_set_editable (view, FALSE);
-  gtk_text_view_set_cursor_visible (view, FALSE);
+  /* A caret, so that text can be selected with the keys too (Shift+arrows). */
+  gtk_text_view_set_cursor_visible (view, TRUE);
   gtk_text_view_set_wrap_mode (view, GTK_WRAP_WORD_CHAR);
   gtk_text_view_set_left_margin (view, 24);
   gtk_text_view_set_right_margin (view, 24);

@@ -426,7 +426,7 @@ test_spans (Fixture       *f,
 {
   GtkColumnView *items = GTK_COLUMN_VIEW (gtk_widget_get_template_child (GTK_WIDGET (f->window), CALQUE_TYPE_WINDOW,
                                                                          "item_view"));
-  CountQuery one = { f, 1 }, two = { f, 2 }, three = { f, 3 }, four = { f, 4 }, five = { f, 5 }, six = { f, 6 };
+  CountQuery one = { f, 1 }, two = { f, 2 }, three = { f, 3 }, four = { f, 4 }, five = { f, 5 }, six = { f, 6 }, seven = { f, 7 };
   g_autoptr(GPtrArray) spans = NULL;
   g_autoptr(GtkTextBuffer) buffer = NULL;
   GtkWidget *confidence;
@@ -501,6 +501,18 @@ test_spans (Fixture       *f,
   g_assert_cmpuint (spans->len, ==, 6);
   assert_span (spans, 26, 31, "animé", f->person);
   g_clear_pointer (&spans, g_ptr_array_unref);
+
+  /* With the keys only: the caret before "était", Shift+Ctrl+Right
+   * selects the word, key 1 marks it. */
+  click_offset (f, 15, 0, 1);
+  key ("shift+ctrl+Right");
+  key ("1");
+  g_assert_true (calque_gui_wait_for (n_spans_is, &seven));
+  spans = stored_spans (f);
+  assert_span (spans, 15, 20, "était", f->person);
+  g_clear_pointer (&spans, g_ptr_array_unref);
+  key ("ctrl+z");
+  g_assert_true (calque_gui_wait_for (n_spans_is, &six));
 
   /* A click on "matin-là" selects that span; Delete removes it. */
   click_offset (f, 40, 2, 1);
