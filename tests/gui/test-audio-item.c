@@ -9,13 +9,13 @@
 #define G_LOG_DOMAIN "test-audio-item"
 
 #include <adwaita.h>
-#include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <sndfile.h>
 
 #include "calque-application.h"
 #include "calque-audio-view.h"
+#include "calque-gui-input.h"
 #include "calque-gui-test-util.h"
 #include "calque-item-page.h"
 #include "calque-test-util.h"
@@ -158,43 +158,6 @@ fixture_tear_down (Fixture       *f,
 
 /* --- input through the X server ------------------------------------------------ */
 
-static void
-process_waited_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  gboolean *done = user_data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
-  *done = TRUE;
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-xdotool (const char * const *args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean done = FALSE;
-
-  g_ptr_array_add (argv, (gpointer) "xdotool");
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait_async (process, NULL, process_waited_cb, &done);
-  g_assert_true (calque_gui_wait_for (flag_set, &done));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
-  calque_gui_spin (60);
-}
-
 static CalqueItemPage *
 item_page (Fixture *f)
 {
@@ -230,26 +193,7 @@ pointer_to (Fixture *f,
             double   x,
             double   y)
 {
-  GtkWidget *view = GTK_WIDGET (audio_view (f));
-  GtkNative *native = gtk_widget_get_native (view);
-  graphene_point_t in_window;
-  double nx, ny;
-  g_autofree char *window_id = NULL;
-  g_autofree char *sx = NULL;
-  g_autofree char *sy = NULL;
-
-  g_assert_true (gtk_widget_compute_point (view, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (x, y), &in_window));
-  gtk_native_get_surface_transform (native, &nx, &ny);
-  window_id = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
-  sx = g_strdup_printf ("%d", (int) lround (in_window.x + nx));
-  sy = g_strdup_printf ("%d", (int) lround (in_window.y + ny));
-  xdotool ((const char *[]) { "mousemove", "--window", window_id, sx, sy, NULL });
-}
-
-static void
-key (const char *keys)
-{
-  xdotool ((const char *[]) { "key", keys, NULL });
+  calque_gui_pointer_to (GTK_WIDGET (audio_view (f)), x, y);
 }
 
 static gboolean
@@ -338,10 +282,10 @@ test_segment (Fixture       *f,
   seconds_per_pixel = 1.5 / (x1 - x0);
   y = gtk_widget_get_height (GTK_WIDGET (audio_view (f))) / 2.0;
   pointer_to (f, x0, y);
-  xdotool ((const char *[]) { "mousedown", "1", NULL });
+  calque_gui_xdotool ((const char *[]) { "mousedown", "1", NULL });
   for (int step = 1; step <= 4; step++)
     pointer_to (f, x0 + (x1 - x0) * step / 4, y);
-  xdotool ((const char *[]) { "mouseup", "1", NULL });
+  calque_gui_xdotool ((const char *[]) { "mouseup", "1", NULL });
   g_assert_true (calque_gui_wait_for (segment_stored, f));
   segment = stored_segment (f);
   shape = calque_record_dup_shape (segment, NULL);
@@ -352,33 +296,33 @@ test_segment (Fixture       *f,
   g_clear_object (&segment);
 
   /* Key 2 relabels the selected segment. */
-  key ("2");
+  calque_gui_key ("2");
   segment = stored_segment (f);
   g_assert_cmpstr (first_label (segment), ==, f->music);
   calque_gui_save_screenshot (GTK_WINDOW (f->window), "45-audio-segment");
 
   /* Enter plays just the segment: it stops at its end. */
   gtk_widget_grab_focus (GTK_WIDGET (audio_view (f)));
-  key ("Return");
+  calque_gui_key ("Return");
   g_assert_true (calque_gui_wait_for (playing, f));
   g_assert_true (calque_gui_wait_for (not_playing, f));
   cursor = calque_audio_view_get_cursor (audio_view (f));
   g_assert_cmpfloat (fabs (cursor - shape->seg_end), <, 0.2);
 
   /* Space plays from there, and again pauses. */
-  key ("space");
+  calque_gui_key ("space");
   g_assert_true (calque_gui_wait_for (playing, f));
   calque_gui_spin (400);
-  key ("space");
+  calque_gui_key ("space");
   g_assert_true (calque_gui_wait_for (not_playing, f));
   g_assert_cmpfloat (calque_audio_view_get_cursor (audio_view (f)), >, cursor + 0.2);
 
   /* Undo, twice: the label back, then no segment. */
-  key ("ctrl+z");
+  calque_gui_key ("ctrl+z");
   g_clear_object (&segment);
   segment = stored_segment (f);
   g_assert_cmpstr (first_label (segment), ==, f->speech);
-  key ("ctrl+z");
+  calque_gui_key ("ctrl+z");
   g_clear_object (&segment);
   segment = stored_segment (f);
   g_assert_null (segment);
@@ -402,7 +346,7 @@ test_cut_short (Fixture       *f,
   calque_gui_save_screenshot (GTK_WINDOW (f->window), "46-audio-cut-short");
 
   /* Back to the first, whole recording. */
-  key ("Page_Up");
+  calque_gui_key ("Page_Up");
   g_assert_true (calque_gui_wait_for (view_loaded, f));
   g_assert_cmpstr (calque_record_get_id (calque_item_page_get_item (item_page (f))), ==, f->items[0]);
   g_assert_null (calque_audio_view_get_problem (audio_view (f)));

@@ -9,13 +9,13 @@
 #define G_LOG_DOMAIN "test-canvas"
 
 #include <adwaita.h>
-#include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
 #include <math.h>
 
 #include "calque-application.h"
 #include "calque-attribute-editor.h"
 #include "calque-canvas.h"
+#include "calque-gui-input.h"
 #include "calque-gui-test-util.h"
 #include "calque-item-page.h"
 #include "calque-test-util.h"
@@ -160,45 +160,6 @@ fixture_tear_down (Fixture       *f,
 
 /* --- input through the X server ------------------------------------------------ */
 
-static void
-process_waited_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  gboolean *done = user_data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
-  *done = TRUE;
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-/* Runs xdotool with @args, the window's main loop turning meanwhile. */
-static void
-xdotool (const char * const *args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean done = FALSE;
-
-  g_ptr_array_add (argv, (gpointer) "xdotool");
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait_async (process, NULL, process_waited_cb, &done);
-  g_assert_true (calque_gui_wait_for (flag_set, &done));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
-  /* Let GTK take in what the server now sends it. */
-  calque_gui_spin (60);
-}
-
 static CalqueItemPage *
 item_page (Fixture *f)
 {
@@ -220,22 +181,10 @@ pointer_to (Fixture *f,
             double   ix,
             double   iy)
 {
-  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (canvas (f)));
-  const CalqueViewport *vp = calque_canvas_get_viewport (canvas (f));
-  graphene_point_t in_window;
-  double wx, wy, nx, ny;
-  g_autofree char *window_id = NULL;
-  g_autofree char *sx = NULL;
-  g_autofree char *sy = NULL;
+  double wx, wy;
 
-  calque_viewport_image_to_widget (vp, ix, iy, &wx, &wy);
-  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (canvas (f)), GTK_WIDGET (native),
-                                           &GRAPHENE_POINT_INIT (wx, wy), &in_window));
-  gtk_native_get_surface_transform (native, &nx, &ny);
-  window_id = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
-  sx = g_strdup_printf ("%d", (int) lround (in_window.x + nx));
-  sy = g_strdup_printf ("%d", (int) lround (in_window.y + ny));
-  xdotool ((const char *[]) { "mousemove", "--window", window_id, sx, sy, NULL });
+  calque_viewport_image_to_widget (calque_canvas_get_viewport (canvas (f)), ix, iy, &wx, &wy);
+  calque_gui_pointer_to (GTK_WIDGET (canvas (f)), wx, wy);
 }
 
 static void
@@ -246,10 +195,10 @@ drag (Fixture *f,
       double   y1)
 {
   pointer_to (f, x0, y0);
-  xdotool ((const char *[]) { "mousedown", "1", NULL });
+  calque_gui_xdotool ((const char *[]) { "mousedown", "1", NULL });
   for (int step = 1; step <= 4; step++)
     pointer_to (f, x0 + (x1 - x0) * step / 4, y0 + (y1 - y0) * step / 4);
-  xdotool ((const char *[]) { "mouseup", "1", NULL });
+  calque_gui_xdotool ((const char *[]) { "mouseup", "1", NULL });
 }
 
 static void
@@ -258,15 +207,9 @@ click (Fixture *f,
        double   y)
 {
   pointer_to (f, x, y);
-  xdotool ((const char *[]) { "click", "1", NULL });
+  calque_gui_xdotool ((const char *[]) { "click", "1", NULL });
   /* Apart from the next click: not a double click. */
   calque_gui_spin (450);
-}
-
-static void
-key (const char *keys)
-{
-  xdotool ((const char *[]) { "key", keys, NULL });
 }
 
 /* --- reading back ----------------------------------------------------------------- */
@@ -393,7 +336,7 @@ test_annotate (Fixture       *f,
 
   /* Draw a box with the box tool (B): it gets the first label, cat. */
   pointer_to (f, 400, 300);
-  key ("b");
+  calque_gui_key ("b");
   drag (f, 100, 100, 300, 250);
   g_assert_true (calque_gui_wait_for (n_stored_is, &one));
   box = stored_of_kind (f, CALQUE_SHAPE_BOX);
@@ -411,9 +354,9 @@ test_annotate (Fixture       *f,
   calque_gui_save_screenshot (GTK_WINDOW (f->window), "31-canvas-box");
 
   /* Select it (V, a click inside) and change its label with key 2. */
-  key ("v");
+  calque_gui_key ("v");
   click (f, 200, 175);
-  key ("2");
+  calque_gui_key ("2");
   relabelled = calque_store_get (calque_workspace_get_store (f->workspace), calque_record_get_id (box), NULL);
   g_assert_cmpstr (first_label (relabelled), ==, f->dog);
 
@@ -435,12 +378,12 @@ test_annotate (Fixture       *f,
   }
 
   /* A polygon (P): three clicks and Enter. It is drawn with dog now. */
-  key ("Escape");
-  key ("p");
+  calque_gui_key ("Escape");
+  calque_gui_key ("p");
   click (f, 450, 100);
   click (f, 650, 150);
   click (f, 550, 350);
-  key ("Return");
+  calque_gui_key ("Return");
   g_assert_true (calque_gui_wait_for (n_stored_is, &two));
   polygon = stored_of_kind (f, CALQUE_SHAPE_POLYGON);
   g_assert_nonnull (polygon);
@@ -452,7 +395,7 @@ test_annotate (Fixture       *f,
   calque_gui_save_screenshot (GTK_WINDOW (f->window), "32-canvas-polygon");
 
   /* Drag its second vertex with the select tool. */
-  key ("v");
+  calque_gui_key ("v");
   click (f, 560, 200);     /* inside: select it */
   drag (f, 650, 150, 700, 220);
   edited = calque_store_get (calque_workspace_get_store (f->workspace), calque_record_get_id (polygon), NULL);
@@ -463,23 +406,23 @@ test_annotate (Fixture       *f,
   calque_gui_save_screenshot (GTK_WINDOW (f->window), "33-canvas-vertex-moved");
 
   /* Undo puts the vertex back, redo moves it again. */
-  key ("ctrl+z");
+  calque_gui_key ("ctrl+z");
   undone = calque_store_get (calque_workspace_get_store (f->workspace), calque_record_get_id (polygon), NULL);
   shape = calque_record_dup_shape (undone, NULL);
   assert_near (g_array_index (shape->points, double, 2), 650);
   g_clear_pointer (&shape, calque_shape_free);
-  key ("ctrl+shift+z");
+  calque_gui_key ("ctrl+shift+z");
   redone = calque_store_get (calque_workspace_get_store (f->workspace), calque_record_get_id (polygon), NULL);
   shape = calque_record_dup_shape (redone, NULL);
   assert_near (g_array_index (shape->points, double, 2), 700);
   g_clear_pointer (&shape, calque_shape_free);
 
   /* The next item (Page Down), then back (Page Up): each has its own. */
-  key ("Next");
+  calque_gui_key ("Next");
   g_assert_cmpstr (calque_record_get_id (calque_item_page_get_item (item_page (f))), ==, f->items[1]);
   g_assert_cmpuint (calque_shape_layer_get_n_shapes (calque_canvas_get_layer (canvas (f))), ==, 0);
   g_assert_true (calque_gui_wait_for (canvas_loaded, canvas (f)));
-  key ("Prior");
+  calque_gui_key ("Prior");
   g_assert_cmpstr (calque_record_get_id (calque_item_page_get_item (item_page (f))), ==, f->items[0]);
   g_assert_cmpuint (calque_shape_layer_get_n_shapes (calque_canvas_get_layer (canvas (f))), ==, 2);
   g_assert_true (calque_gui_wait_for (canvas_loaded, canvas (f)));
@@ -511,7 +454,7 @@ test_broken_image (Fixture       *f,
   g_assert_nonnull (calque_canvas_get_problem (canvas (f)));
   calque_gui_save_screenshot (GTK_WINDOW (f->window), "35-canvas-broken-image");
 
-  key ("Next");
+  calque_gui_key ("Next");
   g_assert_true (calque_gui_wait_for (canvas_loaded, canvas (f)));
   g_assert_null (calque_canvas_get_problem (canvas (f)));
 }
@@ -559,7 +502,7 @@ test_huge_polygon (Fixture       *f,
 
   scale_before = calque_canvas_get_viewport (canvas (f))->scale;
   pointer_to (f, 400, 300);
-  key ("plus");
+  calque_gui_key ("plus");
   g_assert_cmpfloat (calque_canvas_get_viewport (canvas (f))->scale, >, scale_before);
 }
 
@@ -586,9 +529,9 @@ test_keyboard_drawing (Fixture       *f,
   scale = calque_canvas_get_viewport (canvas (f))->scale;
 
   /* A point, ten screen pixels right of the middle (Shift+Right). */
-  key ("o");
-  key ("shift+Right");
-  key ("period");
+  calque_gui_key ("o");
+  calque_gui_key ("shift+Right");
+  calque_gui_key ("period");
   g_assert_true (calque_gui_wait_for (n_stored_is, &one));
   point = stored_of_kind (f, CALQUE_SHAPE_POINT);
   g_assert_nonnull (point);
@@ -598,13 +541,13 @@ test_keyboard_drawing (Fixture       *f,
   g_clear_pointer (&shape, calque_shape_free);
 
   /* A box: a corner, twenty screen pixels down and right, the other corner. */
-  key ("b");
-  key ("period");
-  key ("shift+Down");
-  key ("shift+Down");
-  key ("shift+Right");
-  key ("shift+Right");
-  key ("period");
+  calque_gui_key ("b");
+  calque_gui_key ("period");
+  calque_gui_key ("shift+Down");
+  calque_gui_key ("shift+Down");
+  calque_gui_key ("shift+Right");
+  calque_gui_key ("shift+Right");
+  calque_gui_key ("period");
   g_assert_true (calque_gui_wait_for (n_stored_is, &two));
   box = stored_of_kind (f, CALQUE_SHAPE_BOX);
   g_assert_nonnull (box);

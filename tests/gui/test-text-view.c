@@ -10,11 +10,11 @@
 #define G_LOG_DOMAIN "test-text-view"
 
 #include <adwaita.h>
-#include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
 #include <math.h>
 
 #include "calque-application.h"
+#include "calque-gui-input.h"
 #include "calque-gui-test-util.h"
 #include "calque-item-page.h"
 #include "calque-test-util.h"
@@ -117,43 +117,6 @@ fixture_tear_down (Fixture       *f,
 
 /* --- input through the X server ------------------------------------------------ */
 
-static void
-process_waited_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  gboolean *done = user_data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
-  *done = TRUE;
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-xdotool (const char * const *args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean done = FALSE;
-
-  g_ptr_array_add (argv, (gpointer) "xdotool");
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait_async (process, NULL, process_waited_cb, &done);
-  g_assert_true (calque_gui_wait_for (flag_set, &done));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
-  calque_gui_spin (60);
-}
-
 static CalqueItemPage *
 item_page (Fixture *f)
 {
@@ -190,21 +153,10 @@ pointer_to_offset (Fixture *f,
                    gint64   offset,
                    double   dx)
 {
-  GtkWidget *view = GTK_WIDGET (text_view (f));
-  GtkNative *native = gtk_widget_get_native (view);
-  graphene_point_t in_window;
-  double wx, wy, nx, ny;
-  g_autofree char *window_id = NULL;
-  g_autofree char *sx = NULL;
-  g_autofree char *sy = NULL;
+  double x, y;
 
-  g_assert_true (calque_text_view_get_offset_position (text_view (f), offset, &wx, &wy));
-  g_assert_true (gtk_widget_compute_point (view, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (wx + dx, wy), &in_window));
-  gtk_native_get_surface_transform (native, &nx, &ny);
-  window_id = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
-  sx = g_strdup_printf ("%d", (int) lround (in_window.x + nx));
-  sy = g_strdup_printf ("%d", (int) lround (in_window.y + ny));
-  xdotool ((const char *[]) { "mousemove", "--window", window_id, sx, sy, NULL });
+  g_assert_true (calque_text_view_get_offset_position (text_view (f), offset, &x, &y));
+  calque_gui_pointer_to (GTK_WIDGET (text_view (f)), x + dx, y);
 }
 
 /* Drags the pointer over the text from code point @start to @end. */
@@ -216,10 +168,10 @@ select_text (Fixture *f,
              double   end_dx)
 {
   pointer_to_offset (f, start, start_dx);
-  xdotool ((const char *[]) { "mousedown", "1", NULL });
+  calque_gui_xdotool ((const char *[]) { "mousedown", "1", NULL });
   pointer_to_offset (f, (start + end) / 2, 0);
   pointer_to_offset (f, end, end_dx);
-  xdotool ((const char *[]) { "mouseup", "1", NULL });
+  calque_gui_xdotool ((const char *[]) { "mouseup", "1", NULL });
   calque_gui_spin (450);   /* not the first half of a double click */
 }
 
@@ -232,14 +184,8 @@ click_offset (Fixture *f,
   g_autofree char *n = g_strdup_printf ("%d", repeat);
 
   pointer_to_offset (f, offset, dx);
-  xdotool ((const char *[]) { "click", "--repeat", n, "--delay", "60", "1", NULL });
+  calque_gui_xdotool ((const char *[]) { "click", "--repeat", n, "--delay", "60", "1", NULL });
   calque_gui_spin (450);
-}
-
-static void
-key (const char *keys)
-{
-  xdotool ((const char *[]) { "key", keys, NULL });
 }
 
 /* --- reading back ----------------------------------------------------------------- */
@@ -443,7 +389,7 @@ test_spans (Fixture       *f,
    * (on by default) widens it to the word. */
   select_text (f, 4, 2, 6, 2);
   g_assert_true (calque_text_view_has_text_selection (text_view (f)));
-  key ("1");
+  calque_gui_key ("1");
   g_assert_true (calque_gui_wait_for (n_spans_is, &one));
   spans = stored_spans (f);
   assert_span (spans, 3, 7, "café", f->person);
@@ -451,7 +397,7 @@ test_spans (Fixture       *f,
 
   /* "matin-là", after the two code points of the emoji: key 2. */
   select_text (f, 38, 1, 46, -1);
-  key ("2");
+  calque_gui_key ("2");
   g_assert_true (calque_gui_wait_for (n_spans_is, &two));
   spans = stored_spans (f);
   assert_span (spans, 38, 46, "matin-là", f->place);
@@ -459,7 +405,7 @@ test_spans (Fixture       *f,
 
   /* A span around the first: "café de Zoë" nests "café"; two bars. */
   select_text (f, 3, 1, 14, -1);
-  key ("2");
+  calque_gui_key ("2");
   g_assert_true (calque_gui_wait_for (n_spans_is, &three));
   spans = stored_spans (f);
   assert_span (spans, 3, 14, "café de Zoë", f->place);
@@ -482,21 +428,21 @@ test_spans (Fixture       *f,
   calque_gui_save_screenshot (GTK_WINDOW (f->window), "41-text-spans");
 
   /* Snapping off (W): exactly the letters selected, "ani" of "animé". */
-  key ("w");
+  calque_gui_key ("w");
   g_assert_false (calque_text_view_get_snap_to_words (text_view (f)));
   select_text (f, 26, 0, 29, 0);
-  key ("1");
+  calque_gui_key ("1");
   g_assert_true (calque_gui_wait_for (n_spans_is, &six));
   spans = stored_spans (f);
   assert_span (spans, 26, 29, "ani", f->person);
   g_clear_pointer (&spans, g_ptr_array_unref);
-  key ("w");
+  calque_gui_key ("w");
   g_assert_true (calque_text_view_get_snap_to_words (text_view (f)));
 
   /* Edit it: selected (the new span is), then the whole word selected, E. */
   g_assert_nonnull (calque_text_view_get_selected (text_view (f)));
   select_text (f, 26, 2, 30, 0);
-  key ("e");
+  calque_gui_key ("e");
   spans = stored_spans (f);
   g_assert_cmpuint (spans->len, ==, 6);
   assert_span (spans, 26, 31, "animé", f->person);
@@ -505,13 +451,13 @@ test_spans (Fixture       *f,
   /* With the keys only: the caret before "était", Shift+Ctrl+Right
    * selects the word, key 1 marks it. */
   click_offset (f, 15, 0, 1);
-  key ("shift+ctrl+Right");
-  key ("1");
+  calque_gui_key ("shift+ctrl+Right");
+  calque_gui_key ("1");
   g_assert_true (calque_gui_wait_for (n_spans_is, &seven));
   spans = stored_spans (f);
   assert_span (spans, 15, 20, "était", f->person);
   g_clear_pointer (&spans, g_ptr_array_unref);
-  key ("ctrl+z");
+  calque_gui_key ("ctrl+z");
   g_assert_true (calque_gui_wait_for (n_spans_is, &six));
 
   /* A click on "matin-là" selects that span; Delete removes it. */
@@ -519,14 +465,14 @@ test_spans (Fixture       *f,
   spans = stored_spans (f);
   g_assert_cmpstr (calque_text_view_get_selected (text_view (f)), ==, find_span (spans, 38, 46)->id);
   g_clear_pointer (&spans, g_ptr_array_unref);
-  key ("Delete");
+  calque_gui_key ("Delete");
   g_assert_true (calque_gui_wait_for (n_spans_is, &five));
   spans = stored_spans (f);
   g_assert_null (find_span (spans, 38, 46));
   g_clear_pointer (&spans, g_ptr_array_unref);
 
   /* Undo brings it back. */
-  key ("ctrl+z");
+  calque_gui_key ("ctrl+z");
   g_assert_true (calque_gui_wait_for (n_spans_is, &six));
   spans = stored_spans (f);
   assert_span (spans, 38, 46, "matin-là", f->place);
