@@ -654,13 +654,19 @@ find_classification (CalqueItemPage *self)
 {
   guint n = self->annotations != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->annotations)) : 0;
 
+  /* Called after every edit: the shape's type is read, not the whole
+   * geometry, as an image may carry thousands of polygons. */
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(CalqueRecord) annotation = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
-      g_autoptr(CalqueShape) shape = calque_record_dup_shape (annotation, NULL);
+      JsonNode *shape;
 
-      if (shape != NULL && shape->kind == CALQUE_SHAPE_CLASSIFICATION
-          && g_strcmp0 (calque_record_get_string (annotation, "author"), self->author) == 0)
+      if (g_strcmp0 (calque_record_get_string (annotation, "author"), self->author) != 0)
+        continue;
+      shape = calque_record_get_field (annotation, "shape");
+      if (shape != NULL && JSON_NODE_HOLDS_OBJECT (shape)
+          && g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (shape), "type", NULL),
+                        calque_shape_kind_to_string (CALQUE_SHAPE_CLASSIFICATION)) == 0)
         return calque_item_annotations_lookup (self->annotations, calque_record_get_id (annotation));
     }
   return NULL;
