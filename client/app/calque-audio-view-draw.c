@@ -16,7 +16,9 @@
  * a small fraction of drawing the waveform again. The texture is drawn
  * again when the view's size, scale, colours or timeline differ from what
  * it was drawn for (compared here), or when the view says its content
- * changed (_calque_audio_view_invalidate).
+ * changed (_calque_audio_view_invalidate). While it changes on every
+ * frame, scrolling or dragging, it is drawn straight into each frame
+ * instead, as making the texture as well would only cost more.
  */
 #define G_LOG_DOMAIN "calque-audio-view"
 
@@ -572,18 +574,27 @@ snapshot_cached (CalqueAudioView            *self,
 {
   const graphene_rect_t *area = &key->area;
   double bottom = area->origin.y + area->size.height;
+  gboolean unchanged = self->static_valid && static_key_equal (&self->static_key, key);
 
-  if (self->static_texture == NULL || !static_key_equal (&self->static_key, key))
+  /* Changing on every frame (scrolling, zooming, a drag), the picture is
+   * drawn straight into the frame: making a texture too would only add
+   * to the cost. It is kept again once it stays still for a frame. */
+  if (!unchanged && self->static_changing)
+    g_clear_object (&self->static_texture);
+  else if (!unchanged || self->static_texture == NULL)
     {
       g_clear_object (&self->static_texture);
       self->static_texture = render_static (self, key);
-      self->static_key = *key;
     }
+  self->static_changing = !unchanged;
+  self->static_valid = TRUE;
+  self->static_key = *key;
+
   if (self->static_texture != NULL)
     gtk_snapshot_append_texture (snapshot, self->static_texture, &GRAPHENE_RECT_INIT (0, 0, key->width, key->height));
   else
     {
-      /* Too big for one image: drawn each frame, as it once was. */
+      /* Changing, or too big for one image. */
       cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, key->width, key->height));
 
       draw_static (self, cr, &key->fg, area, key->width);
@@ -651,7 +662,7 @@ _calque_audio_view_snapshot (GtkWidget   *widget,
 void
 _calque_audio_view_invalidate (CalqueAudioView *self)
 {
-  g_clear_object (&self->static_texture);
+  self->static_valid = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

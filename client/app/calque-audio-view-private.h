@@ -102,10 +102,12 @@ struct _CalqueAudioView
   GtkWidget             *message;        /* in place of the waveform: loading, problems */
   GtkWidget             *silent;         /* "No sound output" */
 
-  /* The ruler, the waveform and the segments, at device pixels; NULL
-   * when they must be drawn again. */
+  /* The ruler, the waveform and the segments, at device pixels;
+   * nullable: not made yet, or the picture is changing every frame. */
   GdkTexture            *static_texture;
-  CalqueAudioStaticKey   static_key;
+  CalqueAudioStaticKey   static_key;      /* what the last frame's picture was drawn for */
+  gboolean               static_valid;    /* and nothing else changed since */
+  gboolean               static_changing; /* the last frame drew it anew */
   gboolean               static_uncached; /* the benchmark's baseline: draw all every frame */
   guint                  n_static_draws;  /* for the tests */
 };

@@ -647,8 +647,11 @@ test_static_cache (Fixture       *f,
    * yet the cursor shows where it went. */
   _calque_audio_view_seek (f->view, 1.0);
   render_view (f, &at_one);
+  /* (The first still frame may make the texture.) */
+  _calque_audio_view_seek (f->view, 1.1);
+  calque_gui_spin (50);
   draws = _calque_audio_view_get_n_static_draws (f->view);
-  for (int i = 1; i <= 10; i++)
+  for (int i = 2; i <= 10; i++)
     {
       _calque_audio_view_seek (f->view, 1.0 + i * 0.1);
       calque_gui_spin (20);
