@@ -9,6 +9,16 @@
  * in past level 0 the samples are read from the file (only the visible
  * ones), and once a sample takes more than a pixel they are joined by a
  * line, with a dot on each when they are far enough apart to be told apart.
+ *
+ * All of that but the cursor is drawn once into an image at the screen's
+ * scale and handed to GTK as a texture, which the renderer keeps uploaded:
+ * while playing, a frame is that texture, the cursor and the focus ring,
+ * a small fraction of drawing the waveform again. The texture is drawn
+ * again when the view's size, scale, colours or timeline differ from what
+ * it was drawn for (compared here), or when the view says its content
+ * changed (_calque_audio_view_invalidate). While it changes on every
+ * frame, scrolling or dragging, it is drawn straight into each frame
+ * instead, as making the texture as well would only cost more.
  */
 #define G_LOG_DOMAIN "calque-audio-view"
 
@@ -458,53 +468,214 @@ draw_cursor (CalqueAudioView       *self,
   cairo_fill (cr);
 }
 
+/* --- the static picture ------------------------------------------------------------------- */
+
+/* Everything but the cursor and the focus ring, in widget coordinates. */
+static void
+draw_static (CalqueAudioView       *self,
+             cairo_t               *cr,
+             const GdkRGBA         *fg,
+             const graphene_rect_t *area,
+             double                 width)
+{
+  /* The waveform's ground, a shade off the window's. */
+  set_color (cr, fg, 0.03);
+  cairo_rectangle (cr, 0, CALQUE_AUDIO_VIEW_RULER_HEIGHT, width, area->origin.y + area->size.height
+                                                                 - CALQUE_AUDIO_VIEW_RULER_HEIGHT);
+  cairo_fill (cr);
+
+  if (self->annotations != NULL && self->duration > 0)
+    {
+      draw_ruler (self, cr, fg, width);
+      if (self->problem == NULL)
+        draw_waveform (self, cr, fg, area);
+      draw_segments (self, cr, area);
+    }
+  self->n_static_draws++;
+}
+
+static gboolean
+timeline_equal (const CalqueTimeline *a,
+                const CalqueTimeline *b)
+{
+  return a->duration == b->duration && a->sample_rate == b->sample_rate && a->width == b->width
+         && a->start == b->start && a->px_per_s == b->px_per_s;
+}
+
+static gboolean
+static_key_equal (const CalqueAudioStaticKey *a,
+                  const CalqueAudioStaticKey *b)
+{
+  return a->width == b->width && a->height == b->height && a->scale == b->scale
+         && graphene_rect_equal (&a->area, &b->area) && gdk_rgba_equal (&a->fg, &b->fg)
+         && a->duration == b->duration && timeline_equal (&a->tl, &b->tl);
+}
+
+/* The static picture at device pixels, so that it is as sharp as drawing
+ * straight to the window; NULL when cairo cannot make it that big. */
+static GdkTexture *
+render_static (CalqueAudioView            *self,
+               const CalqueAudioStaticKey *key)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, key->width * key->scale,
+                                                         key->height * key->scale);
+  g_autoptr(GBytes) bytes = NULL;
+  cairo_t *cr;
+
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (surface);
+      return NULL;
+    }
+  cairo_surface_set_device_scale (surface, key->scale, key->scale);
+  cr = cairo_create (surface);
+  draw_static (self, cr, &key->fg, &key->area, key->width);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  /* The bytes keep the surface alive; ARGB32 is GDK_MEMORY_DEFAULT. */
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface)
+                                      * cairo_image_surface_get_height (surface),
+                                      (GDestroyNotify) cairo_surface_destroy, surface);
+  return gdk_memory_texture_new (cairo_image_surface_get_width (surface), cairo_image_surface_get_height (surface),
+                                 GDK_MEMORY_DEFAULT, bytes, cairo_image_surface_get_stride (surface));
+}
+
 /* --- snapshot ------------------------------------------------------------------------------------- */
+
+/* As the view drew before it kept a texture: one cairo node, everything in
+ * it, each frame. The benchmark's baseline. */
+static void
+snapshot_uncached (CalqueAudioView            *self,
+                   GtkSnapshot                *snapshot,
+                   const CalqueAudioStaticKey *key)
+{
+  const graphene_rect_t *area = &key->area;
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, key->width, key->height));
+
+  draw_static (self, cr, &key->fg, area, key->width);
+  if (self->annotations != NULL && self->duration > 0 && self->player != NULL && self->problem == NULL)
+    draw_cursor (self, cr, area);
+  if (gtk_widget_has_visible_focus (GTK_WIDGET (self)))
+    {
+      set_rgba (cr, CURSOR_RGBA, 0.5);
+      cairo_set_line_width (cr, 2);
+      cairo_rectangle (cr, 1, 1, key->width - 2, area->origin.y + area->size.height - 2);
+      cairo_stroke (cr);
+    }
+  cairo_destroy (cr);
+}
+
+static void
+snapshot_cached (CalqueAudioView            *self,
+                 GtkSnapshot                *snapshot,
+                 const CalqueAudioStaticKey *key)
+{
+  const graphene_rect_t *area = &key->area;
+  double bottom = area->origin.y + area->size.height;
+  gboolean unchanged = self->static_valid && static_key_equal (&self->static_key, key);
+
+  /* Changing on every frame (scrolling, zooming, a drag), the picture is
+   * drawn straight into the frame: making a texture too would only add
+   * to the cost. It is kept again once it stays still for a frame. */
+  if (!unchanged && self->static_changing)
+    g_clear_object (&self->static_texture);
+  else if (!unchanged || self->static_texture == NULL)
+    {
+      g_clear_object (&self->static_texture);
+      self->static_texture = render_static (self, key);
+    }
+  self->static_changing = !unchanged;
+  self->static_valid = TRUE;
+  self->static_key = *key;
+
+  if (self->static_texture != NULL)
+    gtk_snapshot_append_texture (snapshot, self->static_texture, &GRAPHENE_RECT_INIT (0, 0, key->width, key->height));
+  else
+    {
+      /* Changing, or too big for one image. */
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, key->width, key->height));
+
+      draw_static (self, cr, &key->fg, area, key->width);
+      cairo_destroy (cr);
+    }
+
+  /* The cursor, fresh each frame, in a node just wide enough for its marker. */
+  if (self->annotations != NULL && self->duration > 0 && self->player != NULL && self->problem == NULL)
+    {
+      double x = round (calque_timeline_time_to_x (&self->tl, self->cursor));
+
+      if (x >= -6 && x <= area->size.width + 6)
+        {
+          cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x - 7, 0, 14, bottom));
+
+          draw_cursor (self, cr, area);
+          cairo_destroy (cr);
+        }
+    }
+
+  /* Where the focus is, for the keyboard: the same 2 px ring as a border. */
+  if (gtk_widget_has_visible_focus (GTK_WIDGET (self)))
+    {
+      GdkRGBA ring = { ((CURSOR_RGBA >> 24) & 0xff) / 255.0, ((CURSOR_RGBA >> 16) & 0xff) / 255.0,
+                       ((CURSOR_RGBA >> 8) & 0xff) / 255.0, 0.5 };
+      GskRoundedRect outline;
+
+      gsk_rounded_rect_init_from_rect (&outline, &GRAPHENE_RECT_INIT (0, 0, key->width, bottom), 0);
+      gtk_snapshot_append_border (snapshot, &outline, (float[4]) { 2, 2, 2, 2 },
+                                  (GdkRGBA[4]) { ring, ring, ring, ring });
+    }
+}
 
 void
 _calque_audio_view_snapshot (GtkWidget   *widget,
                              GtkSnapshot *snapshot)
 {
   CalqueAudioView *self = CALQUE_AUDIO_VIEW (widget);
-  double width = gtk_widget_get_width (widget);
-  double height = gtk_widget_get_height (widget);
-  graphene_rect_t area;
-  GdkRGBA fg;
-  cairo_t *cr;
+  CalqueAudioStaticKey key = {
+    .width = gtk_widget_get_width (widget),
+    .height = gtk_widget_get_height (widget),
+    .scale = gtk_widget_get_scale_factor (widget),
+    .duration = self->duration,
+    .tl = self->tl,
+  };
 
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &key.fg);
   G_GNUC_END_IGNORE_DEPRECATIONS
+  _calque_audio_view_wave_area (self, &key.area);
 
-  _calque_audio_view_wave_area (self, &area);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  /* The waveform's ground, a shade off the window's. */
-  set_color (cr, &fg, 0.03);
-  cairo_rectangle (cr, 0, CALQUE_AUDIO_VIEW_RULER_HEIGHT, width, area.origin.y + area.size.height
-                                                                 - CALQUE_AUDIO_VIEW_RULER_HEIGHT);
-  cairo_fill (cr);
-
-  if (self->annotations != NULL && self->duration > 0)
+  if (key.width > 0 && key.height > 0)
     {
-      draw_ruler (self, cr, &fg, width);
-      if (self->problem == NULL)
-        draw_waveform (self, cr, &fg, &area);
-      draw_segments (self, cr, &area);
-      if (self->player != NULL && self->problem == NULL)
-        draw_cursor (self, cr, &area);
+      if (self->static_uncached)
+        snapshot_uncached (self, snapshot, &key);
+      else
+        snapshot_cached (self, snapshot, &key);
     }
-
-  /* Where the focus is, for the keyboard. */
-  if (gtk_widget_has_visible_focus (widget))
-    {
-      set_rgba (cr, CURSOR_RGBA, 0.5);
-      cairo_set_line_width (cr, 2);
-      cairo_rectangle (cr, 1, 1, width - 2, area.origin.y + area.size.height - 2);
-      cairo_stroke (cr);
-    }
-  cairo_destroy (cr);
 
   gtk_widget_snapshot_child (widget, self->message, snapshot);
   gtk_widget_snapshot_child (widget, self->silent, snapshot);
   gtk_widget_snapshot_child (widget, self->scrollbar, snapshot);
+}
+
+void
+_calque_audio_view_invalidate (CalqueAudioView *self)
+{
+  self->static_valid = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+_calque_audio_view_set_static_cache (CalqueAudioView *self,
+                                     gboolean         cached)
+{
+  self->static_uncached = !cached;
+  _calque_audio_view_invalidate (self);
+}
+
+guint
+_calque_audio_view_get_n_static_draws (CalqueAudioView *self)
+{
+  return self->n_static_draws;
 }

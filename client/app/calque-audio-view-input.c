@@ -125,13 +125,14 @@ update_preview (CalqueAudioView *self,
         break;
       }
     case CALQUE_AUDIO_DRAG_SCRUB:
+      /* Only the cursor moves. */
       _calque_audio_view_seek (self, t);
-      break;
+      return;
     case CALQUE_AUDIO_DRAG_NONE:
     default:
       break;
     }
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  _calque_audio_view_invalidate (self);
 }
 
 static void
@@ -158,7 +159,7 @@ _calque_audio_view_cancel_drag (CalqueAudioView *self)
   if (self->drag == CALQUE_AUDIO_DRAG_NONE)
     return;
   self->drag = CALQUE_AUDIO_DRAG_NONE;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  _calque_audio_view_invalidate (self);
 }
 
 /* --- callbacks --------------------------------------------------------------------------- */
@@ -277,7 +278,9 @@ drag_ended_cb (GtkGestureDrag  *gesture,
     default:
       break;
     }
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  /* The preview gives way to the model's segment (or to nothing, when
+   * the save failed). */
+  _calque_audio_view_invalidate (self);
 }
 
 static void

@@ -3,6 +3,14 @@
  * calque-audio-view.c holds the state, follows the model and the player,
  * and is the public API; calque-audio-view-input.c turns the pointer and
  * the keys into edits; calque-audio-view-draw.c draws.
+ *
+ * What draw.c draws is mostly still: the ruler, the waveform and the
+ * segments change when the view is zoomed, scrolled or edited, not when
+ * the playback cursor moves. It keeps them as a texture, drawn again only
+ * when what they show changes, so that a frame while playing is that
+ * texture and a line. Whatever changes the picture other than the
+ * geometry (which draw.c compares itself: size, scale, timeline, colours)
+ * calls _calque_audio_view_invalidate().
  */
 #pragma once
 
@@ -38,6 +46,17 @@ typedef enum {
   CALQUE_AUDIO_DRAG_MOVE,     /* moving the selected segment */
   CALQUE_AUDIO_DRAG_SCRUB,    /* moving the cursor along the ruler */
 } CalqueAudioDrag;
+
+/* What the static picture was drawn for, besides the model: any change
+ * here draws it again. */
+typedef struct {
+  int             width, height;   /* widget pixels */
+  int             scale;           /* device pixels per widget pixel */
+  graphene_rect_t area;            /* the waveform's place */
+  GdkRGBA         fg;              /* the theme's colour, dark or light */
+  double          duration;
+  CalqueTimeline  tl;
+} CalqueAudioStaticKey;
 
 struct _CalqueAudioView
 {
@@ -82,6 +101,15 @@ struct _CalqueAudioView
   gboolean               syncing_adjustment;
   GtkWidget             *message;        /* in place of the waveform: loading, problems */
   GtkWidget             *silent;         /* "No sound output" */
+
+  /* The ruler, the waveform and the segments, at device pixels;
+   * nullable: not made yet, or the picture is changing every frame. */
+  GdkTexture            *static_texture;
+  CalqueAudioStaticKey   static_key;      /* what the last frame's picture was drawn for */
+  gboolean               static_valid;    /* and nothing else changed since */
+  gboolean               static_changing; /* the last frame drew it anew */
+  gboolean               static_uncached; /* the benchmark's baseline: draw all every frame */
+  guint                  n_static_draws;  /* for the tests */
 };
 
 /* calque-audio-view.c */
@@ -109,5 +137,14 @@ void     _calque_audio_view_cancel_drag      (CalqueAudioView *self);
 /* calque-audio-view-draw.c */
 void     _calque_audio_view_snapshot         (GtkWidget       *widget,
                                               GtkSnapshot     *snapshot);
+/* The segments, the selection, a drag's preview, the waveform or the
+ * problem changed: the static picture is drawn again, at the next frame. */
+void     _calque_audio_view_invalidate       (CalqueAudioView *self);
+/* For the benchmark's baseline: with @cached FALSE, every frame draws
+ * everything again, as the view did before it kept a texture. */
+void     _calque_audio_view_set_static_cache (CalqueAudioView *self,
+                                              gboolean         cached);
+/* For the tests: how many times the static picture has been drawn. */
+guint    _calque_audio_view_get_n_static_draws (CalqueAudioView *self);
 
 G_END_DECLS

@@ -112,6 +112,7 @@ rebuild_segments (CalqueAudioView *self)
     }
   if (self->selected != NULL && _calque_audio_view_find_segment (self, self->selected) < 0)
     _calque_audio_view_set_selected (self, NULL);
+  _calque_audio_view_invalidate (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
@@ -144,7 +145,8 @@ update_message (CalqueAudioView *self)
   gtk_widget_set_visible (self->message, text != NULL);
   gtk_widget_set_visible (self->silent, self->player != NULL && self->problem == NULL
                                         && !calque_audio_player_has_sound_output (self->player));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  /* The waveform appeared, or gave way to a problem. */
+  _calque_audio_view_invalidate (self);
 }
 
 /* @detail: what went wrong, from the waveform or the player; they name
@@ -347,6 +349,31 @@ calque_audio_view_size_allocate (GtkWidget *widget,
                                                label_width, label_height }, -1);
 }
 
+/* The theme (dark or light, the font) changed: the ruler's text and colours with it. */
+static void
+calque_audio_view_css_changed (GtkWidget         *widget,
+                               GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (calque_audio_view_parent_class)->css_changed (widget, change);
+  _calque_audio_view_invalidate (CALQUE_AUDIO_VIEW (widget));
+}
+
+static void
+calque_audio_view_system_setting_changed (GtkWidget       *widget,
+                                          GtkSystemSetting setting)
+{
+  GTK_WIDGET_CLASS (calque_audio_view_parent_class)->system_setting_changed (widget, setting);
+  _calque_audio_view_invalidate (CALQUE_AUDIO_VIEW (widget));
+}
+
+/* Hidden (another item's view in front): its picture need not stay in memory. */
+static void
+calque_audio_view_unmap (GtkWidget *widget)
+{
+  g_clear_object (&CALQUE_AUDIO_VIEW (widget)->static_texture);
+  GTK_WIDGET_CLASS (calque_audio_view_parent_class)->unmap (widget);
+}
+
 /* --- GObject ---------------------------------------------------------------------------------- */
 
 static void
@@ -355,6 +382,7 @@ calque_audio_view_dispose (GObject *object)
   CalqueAudioView *self = CALQUE_AUDIO_VIEW (object);
 
   close_item (self);
+  g_clear_object (&self->static_texture);
   g_clear_pointer (&self->scrollbar, gtk_widget_unparent);
   g_clear_pointer (&self->message, gtk_widget_unparent);
   g_clear_pointer (&self->silent, gtk_widget_unparent);
@@ -388,6 +416,9 @@ calque_audio_view_class_init (CalqueAudioViewClass *klass)
   widget_class->measure = calque_audio_view_measure;
   widget_class->size_allocate = calque_audio_view_size_allocate;
   widget_class->snapshot = _calque_audio_view_snapshot;
+  widget_class->css_changed = calque_audio_view_css_changed;
+  widget_class->system_setting_changed = calque_audio_view_system_setting_changed;
+  widget_class->unmap = calque_audio_view_unmap;
 
   /* Another segment, or none, is selected. */
   signals[SELECTION_CHANGED] = g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -458,7 +489,7 @@ _calque_audio_view_set_selected (CalqueAudioView *self,
     return;
   g_free (self->selected);
   self->selected = g_strdup (id);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  _calque_audio_view_invalidate (self);
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
 
@@ -603,6 +634,9 @@ calque_audio_view_set_labels (CalqueAudioView    *self,
 
   g_strfreev (self->new_labels);
   self->new_labels = g_strdupv ((char **) label_ids);
+  /* A segment being drawn shows the colour it will get. */
+  if (self->drag == CALQUE_AUDIO_DRAG_CREATE)
+    _calque_audio_view_invalidate (self);
 }
 
 const char *

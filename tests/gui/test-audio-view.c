@@ -6,6 +6,11 @@
  * the X server with xdotool, and after each gesture the store is read
  * back. Playback runs wherever the tests do: without a sound device the
  * player plays silently, in real time, and the cursor moves all the same.
+ *
+ * The view keeps its still picture (ruler, waveform, segments) as a
+ * texture and draws only the cursor each frame; /gui/audio-view/static-cache
+ * checks that the picture is drawn again whenever what it shows changes,
+ * and that it looks as drawing everything each frame does.
  */
 #define G_LOG_DOMAIN "test-audio-view"
 
@@ -16,6 +21,7 @@
 #include <sndfile.h>
 
 #include "calque-audio-view.h"
+#include "calque-audio-view-private.h"
 #include "calque-gui-test-util.h"
 #include "calque-history.h"
 #include "calque-item-annotations.h"
@@ -535,6 +541,176 @@ test_truncated (Fixture       *f,
   g_assert_null (calque_audio_view_get_player (f->view));
 }
 
+/* --- the still picture kept as a texture ------------------------------------------------ */
+
+/* The view as the window's renderer draws it, at device pixels. */
+typedef struct {
+  int     width, height, scale;
+  guchar *data;    /* GDK_MEMORY_DEFAULT: B, G, R, A premultiplied */
+  gsize   stride;
+} Picture;
+
+static void
+picture_clear (Picture *picture)
+{
+  g_clear_pointer (&picture->data, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Picture, picture_clear)
+
+static void
+render_view (Fixture *f,
+             Picture *out)
+{
+  GtkWidget *widget = GTK_WIDGET (f->view);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  /* A frame, so that the widget's node is the latest. */
+  calque_gui_spin (150);
+  out->width = gtk_widget_get_width (widget);
+  out->height = gtk_widget_get_height (widget);
+  out->scale = gtk_widget_get_scale_factor (widget);
+  gtk_snapshot_scale (snapshot, out->scale, out->scale);
+  gdk_paintable_snapshot (paintable, snapshot, out->width, out->height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, out->width * out->scale,
+                                                              out->height * out->scale));
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, out->width * out->scale);
+  out->stride = gdk_texture_get_width (texture) * 4;
+  out->data = g_malloc (out->stride * gdk_texture_get_height (texture));
+  gdk_texture_download (texture, out->data, out->stride);
+}
+
+/* 0xRRGGBB at view point (@x, @y), over the window's opaque ground. */
+static guint32
+pixel_at (const Picture *picture,
+          double         x,
+          double         y)
+{
+  const guchar *p = picture->data + (gsize) (y * picture->scale) * picture->stride
+                    + (gsize) (x * picture->scale) * 4;
+
+  return ((guint32) p[2] << 16) | ((guint32) p[1] << 8) | p[0];
+}
+
+/* The pixels that differ by more than @tolerance in any channel. */
+static guint
+count_differences (const Picture *a,
+                   const Picture *b,
+                   int            tolerance)
+{
+  guint n = 0;
+
+  g_assert_cmpint (a->width, ==, b->width);
+  g_assert_cmpint (a->height, ==, b->height);
+  for (int y = 0; y < a->height * a->scale; y++)
+    for (int x = 0; x < a->width * a->scale; x++)
+      {
+        const guchar *pa = a->data + y * a->stride + x * 4;
+        const guchar *pb = b->data + y * b->stride + x * 4;
+
+        for (int c = 0; c < 4; c++)
+          if (ABS ((int) pa[c] - (int) pb[c]) > tolerance)
+            {
+              n++;
+              break;
+            }
+      }
+  return n;
+}
+
+static void
+test_static_cache (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(CalqueShape) segment = calque_shape_new_segment (0.5, 1.0);
+  g_auto(Picture) at_one = { 0 };
+  g_auto(Picture) at_two = { 0 };
+  g_auto(Picture) with_segment = { 0 };
+  g_auto(Picture) uncached = { 0 };
+  g_auto(Picture) dark = { 0 };
+  g_autofree char *id = NULL;
+  double strip_y = CALQUE_AUDIO_VIEW_RULER_HEIGHT + 3;
+  double wave_x, wave_y;
+  graphene_rect_t area;
+  guint draws;
+
+  g_assert_true (calque_gui_wait_for (view_loaded, f->view));
+  calque_gui_spin (100);
+
+  /* The cursor moving, as while playing: the picture is not drawn again,
+   * yet the cursor shows where it went. */
+  _calque_audio_view_seek (f->view, 1.0);
+  render_view (f, &at_one);
+  /* (The first still frame may make the texture.) */
+  _calque_audio_view_seek (f->view, 1.1);
+  calque_gui_spin (50);
+  draws = _calque_audio_view_get_n_static_draws (f->view);
+  for (int i = 2; i <= 10; i++)
+    {
+      _calque_audio_view_seek (f->view, 1.0 + i * 0.1);
+      calque_gui_spin (20);
+    }
+  render_view (f, &at_two);
+  g_assert_cmpuint (_calque_audio_view_get_n_static_draws (f->view), ==, draws);
+  g_assert_cmphex (pixel_at (&at_one, calque_audio_view_time_to_x (f->view, 1.0), 2), ==, 0x1c71d8);
+  g_assert_cmphex (pixel_at (&at_two, calque_audio_view_time_to_x (f->view, 1.0), 2), !=, 0x1c71d8);
+  g_assert_cmphex (pixel_at (&at_two, calque_audio_view_time_to_x (f->view, 2.0), 2), ==, 0x1c71d8);
+
+  /* A segment added through the model shows at once, in its label's colour. */
+  g_assert_cmphex (pixel_at (&at_two, calque_audio_view_time_to_x (f->view, 0.75), strip_y), !=, 0x3584e4);
+  id = calque_item_annotations_add (f->annotations, segment, (const char *[]) { f->speech, NULL }, NULL);
+  g_assert_nonnull (id);
+  render_view (f, &with_segment);
+  g_assert_cmpuint (_calque_audio_view_get_n_static_draws (f->view), >, draws);
+  g_assert_cmphex (pixel_at (&with_segment, calque_audio_view_time_to_x (f->view, 0.75), strip_y), ==, 0x3584e4);
+
+  /* Selected: its outline and handles. Zoomed: another picture. */
+  draws = _calque_audio_view_get_n_static_draws (f->view);
+  calque_audio_view_select (f->view, id);
+  calque_gui_spin (100);
+  g_assert_cmpuint (_calque_audio_view_get_n_static_draws (f->view), >, draws);
+  draws = _calque_audio_view_get_n_static_draws (f->view);
+  calque_audio_view_zoom_by (f->view, 2, 0);
+  calque_gui_spin (100);
+  g_assert_cmpuint (_calque_audio_view_get_n_static_draws (f->view), >, draws);
+  calque_audio_view_zoom_fit (f->view);
+  calque_audio_view_select (f->view, NULL);
+
+  /* The same picture as drawing everything each frame, the cursor and
+   * the keyboard's focus ring included. */
+  gtk_widget_grab_focus (GTK_WIDGET (f->view));
+  gtk_window_set_focus_visible (f->window, TRUE);
+  picture_clear (&with_segment);
+  render_view (f, &with_segment);
+  _calque_audio_view_set_static_cache (f->view, FALSE);
+  render_view (f, &uncached);
+  _calque_audio_view_set_static_cache (f->view, TRUE);
+  g_test_message ("cached vs drawn each frame: %u pixels differ, %u by more than 2",
+                  count_differences (&with_segment, &uncached, 0), count_differences (&with_segment, &uncached, 2));
+  g_assert_cmphex (pixel_at (&with_segment, 0, 0), !=, 0);
+  g_assert_cmpuint (count_differences (&with_segment, &uncached, 2), ==, 0);
+
+  /* Dark: the waveform turns light, where the tone is loudest. */
+  _calque_audio_view_wave_area (f->view, &area);
+  wave_x = calque_audio_view_time_to_x (f->view, 2.5);
+  wave_y = area.origin.y + area.size.height / 2 - 2;
+  draws = _calque_audio_view_get_n_static_draws (f->view);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  render_view (f, &dark);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  g_assert_cmpuint (_calque_audio_view_get_n_static_draws (f->view), >, draws);
+  g_test_message ("waveform: %06x light, %06x dark", pixel_at (&with_segment, wave_x, wave_y),
+                  pixel_at (&dark, wave_x, wave_y));
+  g_assert_cmpuint (pixel_at (&with_segment, wave_x, wave_y) & 0xff, <, 0x60);
+  g_assert_cmpuint (pixel_at (&dark, wave_x, wave_y) & 0xff, >, 0x90);
+}
+
 static void
 test_no_display (void)
 {
@@ -564,6 +740,7 @@ main (int   argc,
   g_test_add ("/gui/audio-view/segments", Fixture, NULL, fixture_set_up, test_segments, fixture_tear_down);
   g_test_add ("/gui/audio-view/playback", Fixture, NULL, fixture_set_up, test_playback, fixture_tear_down);
   g_test_add ("/gui/audio-view/zoom", Fixture, NULL, fixture_set_up, test_zoom, fixture_tear_down);
+  g_test_add ("/gui/audio-view/static-cache", Fixture, NULL, fixture_set_up, test_static_cache, fixture_tear_down);
   g_test_add ("/gui/audio-view/truncated", Fixture, NULL, fixture_set_up, test_truncated, fixture_tear_down);
 
   return g_test_run ();
