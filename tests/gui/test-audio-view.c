@@ -15,13 +15,13 @@
 #define G_LOG_DOMAIN "test-audio-view"
 
 #include <adwaita.h>
-#include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <sndfile.h>
 
 #include "calque-audio-view.h"
 #include "calque-audio-view-private.h"
+#include "calque-gui-input.h"
 #include "calque-gui-test-util.h"
 #include "calque-history.h"
 #include "calque-item-annotations.h"
@@ -173,64 +173,13 @@ fixture_tear_down (Fixture       *f,
 
 /* --- input through the X server ---------------------------------------------------- */
 
-static void
-process_waited_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  gboolean *done = user_data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
-  *done = TRUE;
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-/* Runs xdotool with @args, the window's main loop turning meanwhile. */
-static void
-xdotool (const char * const *args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean done = FALSE;
-
-  g_ptr_array_add (argv, (gpointer) "xdotool");
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait_async (process, NULL, process_waited_cb, &done);
-  g_assert_true (calque_gui_wait_for (flag_set, &done));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
-  calque_gui_spin (60);
-}
-
 /* The pointer over view point (@x, @y). */
 static void
 pointer_to (Fixture *f,
             double   x,
             double   y)
 {
-  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (f->view));
-  graphene_point_t in_window;
-  double nx, ny;
-  g_autofree char *window_id = NULL;
-  g_autofree char *sx = NULL;
-  g_autofree char *sy = NULL;
-
-  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (f->view), GTK_WIDGET (native),
-                                           &GRAPHENE_POINT_INIT (x, y), &in_window));
-  gtk_native_get_surface_transform (native, &nx, &ny);
-  window_id = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
-  sx = g_strdup_printf ("%d", (int) lround (in_window.x + nx));
-  sy = g_strdup_printf ("%d", (int) lround (in_window.y + ny));
-  xdotool ((const char *[]) { "mousemove", "--window", window_id, sx, sy, NULL });
+  calque_gui_pointer_to (GTK_WIDGET (f->view), x, y);
 }
 
 /* Halfway down the view: on the waveform, below the segments' strips. */
@@ -250,10 +199,10 @@ drag_times (Fixture *f,
   double y = wave_y (f);
 
   pointer_to (f, x0, y);
-  xdotool ((const char *[]) { "mousedown", "1", NULL });
+  calque_gui_xdotool ((const char *[]) { "mousedown", "1", NULL });
   for (int step = 1; step <= 4; step++)
     pointer_to (f, x0 + (x1 - x0) * step / 4, y);
-  xdotool ((const char *[]) { "mouseup", "1", NULL });
+  calque_gui_xdotool ((const char *[]) { "mouseup", "1", NULL });
 }
 
 static void
@@ -262,14 +211,8 @@ click (Fixture *f,
        double   y)
 {
   pointer_to (f, x, y);
-  xdotool ((const char *[]) { "click", "1", NULL });
+  calque_gui_xdotool ((const char *[]) { "click", "1", NULL });
   calque_gui_spin (450);
-}
-
-static void
-key (const char *keys)
-{
-  xdotool ((const char *[]) { "key", keys, NULL });
 }
 
 /* --- reading back ---------------------------------------------------------------------- */
@@ -392,7 +335,7 @@ test_segments (Fixture       *f,
   click (f, calque_audio_view_time_to_x (f->view, 1.0), 24 + 10);
   g_assert_cmpstr (calque_audio_view_get_selected (f->view), ==, first);
   calque_gui_save_screenshot (f->window, "53-audio-view-selected");
-  key ("Delete");
+  calque_gui_key ("Delete");
   g_assert_true (calque_gui_wait_for (n_stored_is, &one));
   g_assert_null (calque_audio_view_get_selected (f->view));
   g_clear_pointer (&stored, g_ptr_array_unref);
@@ -432,19 +375,19 @@ test_playback (Fixture       *f,
   /* Focus, and the cursor at 0.2 s; Space plays from there. */
   click (f, calque_audio_view_time_to_x (f->view, 0.2), wave_y (f));
   before = calque_audio_view_get_cursor (f->view);
-  key ("space");
+  calque_gui_key ("space");
   g_assert_true (calque_audio_player_is_playing (player));
   calque_gui_spin (700);
   g_assert_cmpfloat (calque_audio_view_get_cursor (f->view), >, before + 0.3);
   calque_gui_save_screenshot (f->window, "54-audio-view-playing");
-  key ("space");
+  calque_gui_key ("space");
   g_assert_false (calque_audio_player_is_playing (player));
 
   /* Enter plays the selected segment and stops at its end. */
   id = calque_item_annotations_add (f->annotations, segment, (const char *[]) { f->speech, NULL }, NULL);
   g_assert_nonnull (id);
   calque_audio_view_select (f->view, id);
-  key ("Return");
+  calque_gui_key ("Return");
   g_assert_true (calque_audio_player_is_playing (player));
   g_assert_true (calque_gui_wait_for (not_playing, f->view));
   calque_gui_spin (100);
@@ -452,9 +395,9 @@ test_playback (Fixture       *f,
   g_assert_cmpfloat (fabs (calque_audio_view_get_cursor (f->view) - 1.0), <=, 0.15);
 
   /* Playing to the end of the file stops there too. */
-  key ("End");
-  key ("Left");
-  key ("space");
+  calque_gui_key ("End");
+  calque_gui_key ("Left");
+  calque_gui_key ("space");
   g_assert_true (calque_gui_wait_for (not_playing, f->view));
   g_assert_cmpfloat (fabs (calque_audio_view_get_cursor (f->view) - DURATION), <=, 0.15);
 }
@@ -471,10 +414,10 @@ test_zoom (Fixture       *f,
   /* Ctrl+wheel towards the pointer: the time under it stays under it. */
   anchor = calque_audio_view_time_to_x (f->view, 1.0);
   pointer_to (f, anchor, wave_y (f));
-  xdotool ((const char *[]) { "keydown", "ctrl", NULL });
+  calque_gui_xdotool ((const char *[]) { "keydown", "ctrl", NULL });
   for (int i = 0; i < 3; i++)
-    xdotool ((const char *[]) { "click", "4", NULL });
-  xdotool ((const char *[]) { "keyup", "ctrl", NULL });
+    calque_gui_xdotool ((const char *[]) { "click", "4", NULL });
+  calque_gui_xdotool ((const char *[]) { "keyup", "ctrl", NULL });
   px = calque_audio_view_time_to_x (f->view, 1) - calque_audio_view_time_to_x (f->view, 0);
   g_assert_cmpfloat (px, >, fitted * 1.5);
   /* Within the pixel the pointer was rounded to, times the zoom. */
@@ -492,10 +435,10 @@ test_zoom (Fixture       *f,
 
   /* Ctrl+0 fits the whole recording again. */
   click (f, 100, wave_y (f));
-  key ("ctrl+0");
+  calque_gui_key ("ctrl+0");
   px = calque_audio_view_time_to_x (f->view, 1) - calque_audio_view_time_to_x (f->view, 0);
   g_assert_cmpfloat (fabs (px - fitted), <, 0.01);
-  key ("plus");
+  calque_gui_key ("plus");
   g_assert_cmpfloat (calque_audio_view_time_to_x (f->view, 1) - calque_audio_view_time_to_x (f->view, 0), >, fitted);
 }
 
