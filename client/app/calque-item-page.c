@@ -1665,6 +1665,22 @@ calque_item_page_get_canvas (CalqueItemPage *self)
   return self->canvas;
 }
 
+CalqueTextView *
+calque_item_page_get_text_view (CalqueItemPage *self)
+{
+  g_return_val_if_fail (CALQUE_IS_ITEM_PAGE (self), NULL);
+
+  return self->text_view;
+}
+
+CalqueAudioView *
+calque_item_page_get_audio_view (CalqueItemPage *self)
+{
+  g_return_val_if_fail (CALQUE_IS_ITEM_PAGE (self), NULL);
+
+  return self->audio_view;
+}
+
 CalqueHistory *
 calque_item_page_get_history (CalqueItemPage *self)
 {

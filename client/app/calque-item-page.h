@@ -17,8 +17,10 @@
 
 #include <adwaita.h>
 
+#include "calque-audio-view.h"
 #include "calque-canvas.h"
 #include "calque-history.h"
+#include "calque-text-view.h"
 #include "calque-workspace.h"
 
 G_BEGIN_DECLS
@@ -36,6 +38,8 @@ gboolean       calque_item_page_set_item     (CalqueItemPage  *self,
                                               GError         **error);
 CalqueRecord  *calque_item_page_get_item     (CalqueItemPage  *self);
 CalqueCanvas  *calque_item_page_get_canvas   (CalqueItemPage  *self);
+CalqueTextView *calque_item_page_get_text_view (CalqueItemPage *self);
+CalqueAudioView *calque_item_page_get_audio_view (CalqueItemPage *self);
 CalqueHistory *calque_item_page_get_history  (CalqueItemPage  *self);
 /* The editor of the selected annotation's attributes. */
 GtkWidget     *calque_item_page_get_attribute_editor (CalqueItemPage *self);

@@ -21,6 +21,9 @@ GtkLabel *calque_gui_find_label      (GtkWidget          *root,
                                       const char         *text);
 GtkLabel *calque_gui_wait_for_label  (GtkWidget          *root,
                                       const char         *text);
+/* The first widget of @type under @root (itself included), depth first, or NULL. */
+GtkWidget *calque_gui_find_widget    (GtkWidget          *root,
+                                      GType               type);
 /* Whether @data, a window, is on screen at about the tests' size. */
 gboolean  calque_gui_window_drawn    (gpointer            data);
 /* Shows @window at the tests' size and waits until it is drawn. */

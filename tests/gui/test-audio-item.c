@@ -156,7 +156,7 @@ fixture_tear_down (Fixture       *f,
   g_free (f->items[1]);
 }
 
-/* --- input through the X server ------------------------------------------------ */
+/* --- the window ------------------------------------------------------------------ */
 
 static CalqueItemPage *
 item_page (Fixture *f)
@@ -168,24 +168,9 @@ item_page (Fixture *f)
 }
 
 static CalqueAudioView *
-find_audio_view (GtkWidget *widget)
-{
-  if (CALQUE_IS_AUDIO_VIEW (widget))
-    return CALQUE_AUDIO_VIEW (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      CalqueAudioView *found = find_audio_view (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static CalqueAudioView *
 audio_view (Fixture *f)
 {
-  return find_audio_view (GTK_WIDGET (item_page (f)));
+  return calque_item_page_get_audio_view (item_page (f));
 }
 
 static void

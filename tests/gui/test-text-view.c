@@ -127,24 +127,9 @@ item_page (Fixture *f)
 }
 
 static CalqueTextView *
-find_text_view (GtkWidget *widget)
-{
-  if (CALQUE_IS_TEXT_VIEW (widget))
-    return CALQUE_TEXT_VIEW (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      CalqueTextView *found = find_text_view (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static CalqueTextView *
 text_view (Fixture *f)
 {
-  return find_text_view (GTK_WIDGET (item_page (f)));
+  return calque_item_page_get_text_view (item_page (f));
 }
 
 /* Moves the pointer to where code point @offset starts, @dx pixels on. */
@@ -312,21 +297,6 @@ assert_span (GPtrArray  *spans,
 
 /* --- the tests -------------------------------------------------------------------- */
 
-static GtkWidget *
-find_spin_button (GtkWidget *widget)
-{
-  if (GTK_IS_SPIN_BUTTON (widget))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_spin_button (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The check button whose label says @text. */
 static GtkWidget *
 find_check_button (GtkWidget  *widget,
@@ -489,7 +459,7 @@ test_spans (Fixture       *f,
   calque_gui_save_screenshot (GTK_WINDOW (f->window), "42-text-selected");
 
   /* Its confidence, from the side panel, as on images. */
-  confidence = find_spin_button (GTK_WIDGET (item_page (f)));
+  confidence = calque_gui_find_widget (GTK_WIDGET (item_page (f)), GTK_TYPE_SPIN_BUTTON);
   g_assert_nonnull (confidence);
   g_assert_true (gtk_widget_get_sensitive (confidence));
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (confidence), 0.4);
