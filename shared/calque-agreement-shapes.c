@@ -366,11 +366,16 @@ same_kind_family (const CalqueShape *a,
   return TRUE;
 }
 
+/* The IoU of @a and @b; or, when it is surely below @at_least, 0 without
+ * asking GEOS for the intersection (matching needs no exact value for a
+ * pair that cannot match). */
 static double
 prepared_iou (Geos     *geos,
               Prepared *a,
-              Prepared *b)
+              Prepared *b,
+              double    at_least)
 {
+  double bound;
   GEOSGeometry *inter;
   double inter_area;
 
@@ -407,6 +412,14 @@ prepared_iou (Geos     *geos,
   if (a->empty || b->empty)
     return 0;
 
+  /* The intersection is at most the smaller area and at most the overlap
+   * of the bounding boxes, m; the union is then at least A + B − m. Most
+   * pairs that merely touch stop here, and GEOS's overlay is the cost. */
+  bound = MIN (MIN (a->size, b->size),
+               (MIN (a->x1, b->x1) - MAX (a->x0, b->x0)) * (MIN (a->y1, b->y1) - MAX (a->y0, b->y0)));
+  if (ratio (bound, a->size, b->size) < at_least)
+    return 0;
+
   inter = GEOSIntersection_r (geos->handle, a->geom, b->geom);
   if (inter == NULL)
     return NAN;
@@ -431,7 +444,7 @@ calque_shape_iou (const CalqueShape *a,
 
   prepare (a, &pa);
   prepare (b, &pb);
-  iou = prepared_iou (&geos, &pa, &pb);
+  iou = prepared_iou (&geos, &pa, &pb, 0);
   prepared_clear (&geos, &pa);
   prepared_clear (&geos, &pb);
   geos_clear (&geos);
@@ -695,7 +708,7 @@ calque_match_shapes (const CalqueShape * const *a,
 
         if (same_label && !labels_equal (labels_a, labels_b, i, j))
           continue;
-        iou = prepared_iou (&geos, &pa[i], &pb[j]);
+        iou = prepared_iou (&geos, &pa[i], &pb[j], threshold);
         /* NaN fails both comparisons. */
         if (!(iou > 0) || !(iou >= threshold))
           continue;
