@@ -824,7 +824,7 @@ calque_agreement_report_to_text (CalqueAgreementReport *self,
   g_autofree char *iou = figure (counts_mean_iou (&self->overall));
   double percent = calque_agreement_percent (self->ratings, &detail);
 
-  g_string_append_printf (out, _("Agreement in “%s”: %u items compared, by %u annotators\n"),
+  g_string_append_printf (out, _("Agreement in “%s”. Items compared: %u. Annotators: %u.\n"),
                           self->project_name, self->items->len, n);
   if (self->media == CALQUE_MEDIA_AUDIO)
     g_string_append_printf (out, _("Segments match when both ends are within %.2f s, with the same label.\n"),
@@ -834,7 +834,7 @@ calque_agreement_report_to_text (CalqueAgreementReport *self,
   else
     g_string_append_printf (out, _("Shapes match at IoU ≥ %.2f, with the same label.\n"),
                             self->options.iou_threshold);
-  g_string_append_printf (out, _("Overall: F1 %s, mean IoU %s (%.0f matched of %.0f)\n"), f1, iou,
+  g_string_append_printf (out, _("Overall: F1 %s, mean IoU %s (matched: %.0f of %.0f)\n"), f1, iou,
                           self->overall.matched, self->overall.n_a + self->overall.n_b);
   if (self->media == CALQUE_MEDIA_TEXT)
     {
@@ -848,7 +848,7 @@ calque_agreement_report_to_text (CalqueAgreementReport *self,
       g_autofree char *fleiss = figure (calque_agreement_fleiss_kappa (self->ratings, NULL));
       g_autofree char *alpha = figure (calque_agreement_krippendorff_alpha (self->ratings, NULL));
 
-      g_string_append_printf (out, _("Whole-item labels: agreement %s, Fleiss’ κ %s, Krippendorff’s α %s (%u items)\n"),
+      g_string_append_printf (out, _("Whole-item labels: agreement %s, Fleiss’ κ %s, Krippendorff’s α %s (items: %u)\n"),
                               p, fleiss, alpha, detail.n_units);
     }
 
@@ -900,6 +900,6 @@ calque_agreement_report_to_text (CalqueAgreementReport *self,
       g_string_append_printf (out, "  %s  %s\n", score, item->name);
     }
   if (n_items > 0 && self->items->len > n_items)
-    g_string_append_printf (out, _("  … and %u more (--all lists them)\n"), self->items->len - n_items);
+    g_string_append_printf (out, _("  … more: %u (--all lists them)\n"), self->items->len - n_items);
   return g_string_free (out, FALSE);
 }
