@@ -10,13 +10,13 @@
 
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "calque-blob-transfer.h"
+#include "calque-e2e.h"
 #include "calque-record-list.h"
 #include "calque-record-private.h"
 #include "calque-server-fixture.h"
@@ -25,7 +25,7 @@
 #include "calque-test-util.h"
 #include "calque-workspace.h"
 
-#define PASSWORD "correct horse battery"
+#define PASSWORD CALQUE_E2E_PASSWORD
 
 typedef struct
 {
@@ -35,62 +35,33 @@ typedef struct
   char               *project;    /* made by alice on the server */
 } Fixture;
 
-typedef struct
-{
-  char            *path;
-  CalqueWorkspace *workspace;
-} Device;
-
-/* --- calque-cli ---------------------------------------------------------- */
+typedef CalqueE2eDevice Device;
 
 static void
-die_with_parent (gpointer user_data)
+device_free (Device *device)
 {
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  calque_e2e_device_free (device);
 }
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Device, device_free)
+
+/* --- calque-cli ---------------------------------------------------------- */
 
 static GSubprocess *
 cli_spawn (const char         *workspace,
            const char * const *args,
            GSubprocessFlags    flags)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  GSubprocess *process;
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  g_ptr_array_add (argv, (gpointer) g_getenv ("CALQUE_CLI"));
-  g_ptr_array_add (argv, (gpointer) "--workspace");
-  g_ptr_array_add (argv, (gpointer) workspace);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  return process;
+  return calque_e2e_cli_spawn (workspace, args, flags);
 }
 
-/* Runs calque-cli on @workspace with @input on stdin; returns its status. */
 static int
 cli_run (const char         *workspace,
          const char * const *args,
          const char         *input,
          char              **out_stdout)
 {
-  g_autoptr(GSubprocess) process = cli_spawn (workspace, args,
-                                              G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                              | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_communicate_utf8 (process, input, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  g_test_message ("calque-cli %s: %s%s", args[0], out, err);
-  if (out_stdout != NULL)
-    *out_stdout = g_steal_pointer (&out);
-  return g_subprocess_get_exit_status (process);
+  return calque_e2e_cli_run (workspace, args, input, out_stdout);
 }
 
 /* --- set-up -------------------------------------------------------------- */
@@ -101,13 +72,7 @@ post (Fixture    *f,
       const char *token,
       const char *body)
 {
-  g_auto(CalqueHttpResponse) response = { 0 };
-  g_autofree char *authorization = g_strconcat ("Bearer ", token, NULL);
-
-  calque_server_fixture_request (&f->server, SOUP_METHOD_POST, path, authorization, "application/json",
-                                 body, -1, &response);
-  g_assert_cmpuint (response.status, ==, SOUP_STATUS_CREATED);
-  return g_steal_pointer (&response.body);
+  return calque_e2e_post (&f->server, path, token, body);
 }
 
 static void
@@ -144,88 +109,32 @@ fixture_tear_down (Fixture       *f,
   g_free (f->project);
 }
 
-/* A workspace made and signed in with calque-cli, then opened here. */
 static Device *
 device_new (Fixture    *f,
             const char *name,
             const char *user)
 {
-  Device *device = g_new0 (Device, 1);
-  g_autoptr(GError) error = NULL;
-  const char *init[] = { "init", NULL };
-  const char *login[] = { "login", f->base, user, NULL };
-  g_autofree char *out = NULL;
-  g_autofree char *password_line = g_strconcat (PASSWORD, "\n", NULL);
-
-  device->path = g_build_filename (f->dir, name, NULL);
-  g_assert_cmpint (cli_run (device->path, init, NULL, NULL), ==, 0);
-  g_assert_cmpint (cli_run (device->path, login, password_line, &out), ==, 0);
-  g_assert_nonnull (strstr (out, "signed in"));
-  device->workspace = calque_workspace_open (device->path, &error);
-  g_assert_no_error (error);
-  return device;
+  return calque_e2e_device_new (f->dir, f->base, name, user);
 }
-
-static void
-device_free (Device *device)
-{
-  g_clear_object (&device->workspace);
-  g_free (device->path);
-  g_free (device);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Device, device_free)
 
 static CalqueStore *
 device_store (Device *device)
 {
-  return calque_workspace_get_store (device->workspace);
+  return calque_e2e_device_store (device);
 }
 
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} Round;
-
-static void
-round_done_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  Round *round = user_data;
-
-  round->ok = calque_sync_client_sync_once_finish (CALQUE_SYNC_CLIENT (object), result, &round->error);
-  round->done = TRUE;
-}
-
-/* One round of the sync engine, in this process. */
 static void
 device_sync (Fixture *f,
              Device  *device)
 {
-  CalqueStore *store = device_store (device);
-  g_autofree char *token = calque_store_get_setting (store, "token");
-  g_autoptr(CalqueSyncClient) client = calque_sync_client_new (store, f->base, token, f->project);
-  Round round = { 0 };
-
-  calque_sync_client_sync_once (client, NULL, round_done_cb, &round);
-  while (!round.done)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_no_error (round.error);
-  g_assert_true (round.ok);
+  calque_e2e_device_sync (device, f->base, f->project);
 }
 
 static CalqueRecord *
 get_record (Device     *device,
             const char *id)
 {
-  g_autoptr(GError) error = NULL;
-  CalqueRecord *record = calque_store_get (device_store (device), id, &error);
-
-  g_assert_no_error (error);
-  return record;
+  return calque_e2e_get_record (device, id);
 }
 
 /* A label saved on @device, synced, and on @other after its sync. */
