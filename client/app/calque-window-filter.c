@@ -127,6 +127,15 @@ _calque_window_filter_init (CalqueWindow *self)
 }
 
 void
+_calque_window_filter_clear (CalqueWindow *self)
+{
+  /* Each control's callback passes the change on to the filter. */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (self->mine_check), FALSE);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->state_dropdown), 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->label_dropdown), 0);
+}
+
+void
 _calque_window_filter_set_workspace (CalqueWindow    *self,
                                      CalqueWorkspace *workspace)
 {

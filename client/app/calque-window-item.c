@@ -247,6 +247,46 @@ _calque_window_item_close (CalqueWindow *self)
   update_item_actions (self);
 }
 
+static guint
+find_item (CalqueWindow *self,
+           const char   *item_id)
+{
+  GListModel *items = sorted_items (self);
+  guint n = g_list_model_get_n_items (items);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CalqueRecord) item = g_list_model_get_item (items, i);
+
+      if (g_strcmp0 (calque_record_get_id (item), item_id) == 0)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+gboolean
+_calque_window_item_open_id (CalqueWindow *self,
+                             const char   *item_id)
+{
+  guint position = find_item (self, item_id);
+
+  if (position == GTK_INVALID_LIST_POSITION)
+    {
+      /* Asked for by name (from the agreement figures): the filter must
+       * not stand in the way. */
+      _calque_window_filter_clear (self);
+      position = find_item (self, item_id);
+    }
+  if (position == GTK_INVALID_LIST_POSITION)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("This item is no longer in the project")));
+      return FALSE;
+    }
+
+  open_position (self, position);
+  return _calque_window_item_get_open (self) != NULL;
+}
+
 void
 _calque_window_item_reselect (CalqueWindow *self)
 {

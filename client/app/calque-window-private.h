@@ -24,6 +24,7 @@ struct _CalqueWindow
   GtkSingleSelection   *item_selection;
 
   GtkFileChooserNative *chooser;
+  GtkWidget            *agreement_window; /* weak: the Annotator Agreement window open */
 
   /* Set while the models are refilled, so that the selection moving under
    * us is not taken for the user's choice. */
@@ -89,6 +90,10 @@ void _calque_window_item_close         (CalqueWindow    *self);
 void _calque_window_item_reselect      (CalqueWindow    *self);
 /* Opens the open item again (its image arrived). */
 void _calque_window_item_reopen        (CalqueWindow    *self);
+/* Opens the item @item_id of the project shown, showing the items the
+ * filter hides if need be; says so in a toast when it is not there. */
+gboolean _calque_window_item_open_id   (CalqueWindow    *self,
+                                        const char      *item_id);
 /* The sync brought changes to @ids. */
 void _calque_window_item_reload        (CalqueWindow       *self,
                                         const char * const *ids);
@@ -97,6 +102,8 @@ void _calque_window_item_reload        (CalqueWindow       *self,
 void _calque_window_filter_init          (CalqueWindow    *self);
 void _calque_window_filter_set_workspace (CalqueWindow    *self,
                                           CalqueWorkspace *workspace);
+/* Shows every item again. */
+void _calque_window_filter_clear         (CalqueWindow    *self);
 /* The items of @project were read again: so are the filter's sets. */
 void _calque_window_filter_load          (CalqueWindow    *self,
                                           CalqueRecord    *project);

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "calque-agreement-window.h"
 #include "calque-format.h"
 #include "calque-item-columns.h"
 #include "calque-project-row.h"
@@ -48,6 +49,25 @@ set_item_count (CalqueWindow *self,
 {
   g_hash_table_insert (self->item_counts, g_strdup (project_id),
                        g_memdup2 (&count, sizeof count));
+}
+
+/* Agreement is measured within a project: one must be shown. */
+static void
+update_agreement_action (CalqueWindow *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "show-agreement");
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
+                               self->workspace != NULL && calque_window_get_project (self) != NULL);
+}
+
+/* The agreement window of another workspace has nothing to show here. */
+static void
+close_agreement_window (CalqueWindow *self)
+{
+  if (self->agreement_window != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->agreement_window));
+  g_clear_weak_pointer (&self->agreement_window);
 }
 
 static void
@@ -113,6 +133,7 @@ load_items (CalqueWindow *self)
 
   project = calque_window_get_project (self);
   n_old = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+  update_agreement_action (self);
 
   if (project == NULL)
     {
@@ -503,11 +524,59 @@ application_changed_cb (CalqueWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 }
 
+/* An item of the agreement figures was activated: open it here. */
+static void
+agreement_item_activated_cb (CalqueWindow          *self,
+                             const char            *item_id,
+                             CalqueAgreementWindow *agreement)
+{
+  const char *project_id = calque_agreement_window_get_project_id (agreement);
+  CalqueRecord *project = calque_window_get_project (self);
+
+  if (calque_agreement_window_get_workspace (agreement) != self->workspace)
+    return;
+  if ((project == NULL || g_strcmp0 (calque_record_get_id (project), project_id) != 0)
+      && !calque_window_select_project (self, project_id))
+    return;
+  _calque_window_item_open_id (self, item_id);
+}
+
+static void
+show_agreement_activated_cb (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  CalqueWindow *self = user_data;
+  CalqueRecord *project = calque_window_get_project (self);
+  CalqueAgreementWindow *agreement;
+
+  if (self->workspace == NULL || project == NULL)
+    return;
+
+  /* One window at a time; asked again for the same project, it computes again. */
+  if (self->agreement_window != NULL
+      && g_strcmp0 (calque_agreement_window_get_project_id (CALQUE_AGREEMENT_WINDOW (self->agreement_window)),
+                    calque_record_get_id (project)) == 0)
+    {
+      calque_agreement_window_refresh (CALQUE_AGREEMENT_WINDOW (self->agreement_window));
+      gtk_window_present (GTK_WINDOW (self->agreement_window));
+      return;
+    }
+  close_agreement_window (self);
+
+  agreement = calque_agreement_window_new (GTK_WINDOW (self), self->workspace, project);
+  g_signal_connect_object (agreement, "item-activated", G_CALLBACK (agreement_item_activated_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_set_weak_pointer (&self->agreement_window, GTK_WIDGET (agreement));
+  gtk_window_present (GTK_WINDOW (agreement));
+}
+
 static const GActionEntry win_actions[] = {
   { .name = "open-workspace", .activate = open_workspace_activated_cb },
   { .name = "reload", .activate = reload_activated_cb },
   { .name = "previous-project", .activate = previous_project_activated_cb },
   { .name = "next-project", .activate = next_project_activated_cb },
+  { .name = "show-agreement", .activate = show_agreement_activated_cb },
 };
 
 static gboolean
@@ -543,6 +612,7 @@ calque_window_dispose (GObject *object)
 
   _calque_window_sync_dispose (self);
   _calque_window_filter_dispose (self);
+  g_clear_weak_pointer (&self->agreement_window);
 
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
@@ -648,6 +718,7 @@ calque_window_init (CalqueWindow *self)
   g_signal_connect (self, "notify::application", G_CALLBACK (application_changed_cb), NULL);
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
+  update_agreement_action (self);
   _calque_window_sync_init (self);
 
   self->item_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -693,7 +764,10 @@ show_workspace (CalqueWindow     *self,
   gboolean changed = self->workspace != workspace;
 
   if (changed)
-    clear_models (self);
+    {
+      close_agreement_window (self);
+      clear_models (self);
+    }
 
   g_set_object (&self->workspace, workspace);
   g_free (self->path);
@@ -834,8 +908,10 @@ calque_window_show_workspace_error (CalqueWindow *self,
       self->path = g_strdup (path);
     }
 
+  close_agreement_window (self);
   clear_models (self);
   update_titles (self);
+  update_agreement_action (self);
 
   /* A status page's description is markup; the message quotes a path. */
   description = g_markup_escape_text (error->message, -1);

@@ -3,7 +3,8 @@
  * The sidebar lists the projects of the open workspace; the content pane
  * lists the items of the selected project. Window actions (win.*):
  * open-workspace, reload, previous-project, next-project; and for syncing
- * (calque-window-sync.c) sign-in, sign-out, sync-now, show-sync-problems.
+ * (calque-window-sync.c) sign-in, sign-out, sync-now, show-sync-problems;
+ * show-agreement opens the Annotator Agreement window of the project.
  */
 #pragma once
 
