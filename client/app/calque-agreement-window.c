@@ -339,8 +339,9 @@ add_overall (CalqueAgreementWindow *self,
   group = group_new (_("Overall"), description);
 
   /* Translators: how an F1 was counted: pairs of shapes matched, and shapes of both sides */
-  matched = g_strdup_printf (_("Matched pairs: %" G_GINT64_FORMAT " · Shapes: %" G_GINT64_FORMAT),
-                             int_member (overall, "matched"), int_member (overall, "shapes"));
+  /* (gettext cannot read G_GINT64_FORMAT inside a message: %lld.) */
+  matched = g_strdup_printf (_("Matched pairs: %lld · Shapes: %lld"),
+                             (long long) int_member (overall, "matched"), (long long) int_member (overall, "shapes"));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
                              figure_row_new (_("F1"), matched, number_member (overall, "f1")));
   if (g_strcmp0 (self->media, "text") == 0)
