@@ -20,6 +20,7 @@ static const CliCommand commands[] = {
   { "import", cli_cmd_import, N_("Import images, audio, texts or a native export") },
   { "items", cli_cmd_items, N_("List the items of a project") },
   { "export", cli_cmd_export, N_("Export a project") },
+  { "stats", cli_cmd_stats, N_("How far a project has come: items, annotators, labels") },
   { "agreement", cli_cmd_agreement, N_("How far the annotators of a project agree") },
   { "login", cli_cmd_login, N_("Sign in to a server") },
   { "logout", cli_cmd_logout, N_("Sign out of the server") },

@@ -105,12 +105,57 @@ static const char schema_v4[] =
   "CREATE INDEX records_by_item ON records"
   "  ((CASE WHEN json_valid (fields) THEN json_extract (fields, '$.item') END), kind);";
 
+/* v5: what the progress figures count (calque-store-stats.c), lifted out
+ * of the JSON of tasks and annotations like blob in v2, and one index that
+ * holds them all after the project, the kind and the tombstone flag: a
+ * project's figures read the index and never the rows, which carry the
+ * shapes and the clocks (counting a million annotations through the rows
+ * takes several times longer; tests/bench/bench-stats.c). One index per
+ * kind, partial, so that no other query is drawn to them: with more
+ * equal columns than records_by_project or records_by_blob, one index over
+ * every kind would win lookups by hash and lists by id and make them scan.
+ * The live items are every item (records_by_project) but the deleted ones
+ * (records_tombstones, which no query of live records can use): an index
+ * of items with their tombstone flag would look to SQLite as good as
+ * records_by_blob, and win it.
+ * - item: the item of the task or annotation;
+ * - person: a task's annotator, an annotation's author;
+ * - state: a task's state;
+ * - created: Unix milliseconds, when the record says;
+ * - labels: an annotation's labels, the JSON array of ids.
+ * Other kinds leave them NULL. A damaged row is left NULL too (see v4). */
+static const char schema_v5[] =
+  "ALTER TABLE records ADD COLUMN item TEXT;"
+  "ALTER TABLE records ADD COLUMN person TEXT;"
+  "ALTER TABLE records ADD COLUMN state TEXT;"
+  "ALTER TABLE records ADD COLUMN created INTEGER;"
+  "ALTER TABLE records ADD COLUMN labels TEXT;"
+  "UPDATE records SET"
+  "  item = json_extract (fields, '$.item'),"
+  "  person = json_extract (fields, '$.annotator'),"
+  "  state = json_extract (fields, '$.state'),"
+  "  created = json_extract (fields, '$.created')"
+  "  WHERE kind = 'task' AND json_valid (fields);"
+  "UPDATE records SET"
+  "  item = json_extract (fields, '$.item'),"
+  "  person = json_extract (fields, '$.author'),"
+  "  created = json_extract (fields, '$.created'),"
+  "  labels = json_extract (fields, '$.labels')"
+  "  WHERE kind = 'annotation' AND json_valid (fields);"
+  "CREATE INDEX records_task_figures ON records"
+  "  (project, kind, deleted, person, item, state, created) WHERE kind = 'task';"
+  "CREATE INDEX records_tombstones ON records"
+  "  (project, kind, id, deleted) WHERE deleted = 1;"
+  "CREATE INDEX records_annotation_figures ON records"
+  "  (project, kind, deleted, person, item, created, labels) WHERE kind = 'annotation';";
+
 static const char * const steps[] = {
   NULL,       /* version 0: an empty file */
   schema_v1,
   schema_v2,
   schema_v3,
   schema_v4,
+  schema_v5,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == CALQUE_STORE_SCHEMA_VERSION + 1);

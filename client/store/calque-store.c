@@ -35,10 +35,12 @@ typedef enum {
 
 static const char * const stmt_sql[N_STMTS] = {
   [STMT_PUT] =
-    "INSERT INTO records (id, kind, project, deleted, fields, clocks, updated, blob)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+    "INSERT INTO records (id, kind, project, deleted, fields, clocks, updated, blob,"
+    "                     item, person, state, created, labels)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
     " ON CONFLICT (id) DO UPDATE SET deleted = ?4,"
-    "   fields = ?5, clocks = ?6, updated = ?7, blob = ?8"
+    "   fields = ?5, clocks = ?6, updated = ?7, blob = ?8,"
+    "   item = ?9, person = ?10, state = ?11, created = ?12, labels = ?13"
     /* A record never changes project or kind: an id that is taken by
      * another project's record is refused, not taken over. */
     " WHERE records.project = excluded.project AND records.kind = excluded.kind",
@@ -507,6 +509,43 @@ validate_for_store (CalqueStore   *self,
   return FALSE;
 }
 
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           index,
+                   const char   *text,
+                   void        (*destroy) (void *))
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, destroy);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+/* The columns schema v5 lifts out of the fields of tasks and annotations
+ * for the progress figures (calque-store-stats.c): item, person, state,
+ * created, labels; the same values as that step's UPDATE. */
+static void
+bind_figures (sqlite3_stmt *stmt,
+              CalqueRecord *record)
+{
+  CalqueKind kind = calque_record_get_kind (record);
+  JsonNode *created = calque_record_get_field (record, "created");
+  JsonNode *labels;
+
+  if (kind != CALQUE_KIND_TASK && kind != CALQUE_KIND_ANNOTATION)
+    return;   /* bound to nothing: NULL */
+
+  bind_text_or_null (stmt, 9, calque_record_get_string (record, "item"), SQLITE_STATIC);
+  bind_text_or_null (stmt, 10, calque_record_get_string (record, kind == CALQUE_KIND_TASK ? "annotator" : "author"),
+                     SQLITE_STATIC);
+  if (kind == CALQUE_KIND_TASK)
+    bind_text_or_null (stmt, 11, calque_record_get_string (record, "state"), SQLITE_STATIC);
+  if (created != NULL && JSON_NODE_HOLDS_VALUE (created) && json_node_get_value_type (created) == G_TYPE_INT64)
+    sqlite3_bind_int64 (stmt, 12, json_node_get_int (created));
+  if (kind == CALQUE_KIND_ANNOTATION && (labels = calque_record_get_field (record, "labels")) != NULL)
+    sqlite3_bind_text (stmt, 13, calque_json_node_to_string (labels, NULL), -1, g_free);
+}
+
 static gboolean
 write_record (CalqueStore   *self,
               CalqueRecord  *record,
@@ -539,10 +578,8 @@ write_record (CalqueStore   *self,
     sqlite3_bind_text (stmt, 7, updated, -1, SQLITE_STATIC);
   else
     sqlite3_bind_null (stmt, 7);
-  if (blob)
-    sqlite3_bind_text (stmt, 8, blob, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, 8);
+  bind_text_or_null (stmt, 8, blob, SQLITE_STATIC);
+  bind_figures (stmt, record);
 
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
