@@ -196,3 +196,34 @@ calque_gui_find_widget (GtkWidget *root,
     }
   return NULL;
 }
+
+gboolean
+calque_gui_test_init (int      *argc,
+                      char   ***argv,
+                      gboolean  x11)
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_unsetenv ("CALQUE_WORKSPACE");
+  if (g_getenv ("GTK_A11Y") == NULL || g_getenv ("GTK_A11Y")[0] == '\0')
+    g_setenv ("GTK_A11Y", "none", TRUE);
+  if (x11)
+    g_setenv ("GDK_BACKEND", "x11", TRUE);
+
+  g_test_init (argc, argv, NULL);
+  if (!gtk_init_check ())
+    return FALSE;
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+  return TRUE;
+}
+
+CalqueApplication *
+calque_gui_application_new (void)
+{
+  CalqueApplication *app = calque_application_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  return app;
+}

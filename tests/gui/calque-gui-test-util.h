@@ -3,12 +3,25 @@
 
 #include <gtk/gtk.h>
 
+#include "calque-application.h"
+
 G_BEGIN_DECLS
 
 #define WINDOW_WIDTH  1100
 #define WINDOW_HEIGHT 720
 
 typedef gboolean (*CalqueGuiCondition) (gpointer data);
+
+/* Sets up a gui test program: settings in memory, no workspace from the
+ * environment, no accessibility bus, GDK on X11 when @x11 (xdotool drives
+ * the X server), g_test_init(), then GTK with the cursor not blinking (so
+ * screenshots are steady). FALSE when there is no display: the caller
+ * registers a skipped test and runs. */
+gboolean  calque_gui_test_init       (int                 *argc,
+                                      char              ***argv,
+                                      gboolean             x11);
+/* A registered CalqueApplication, for the windows under test to belong to. */
+CalqueApplication *calque_gui_application_new (void);
 
 /* Runs the main context for @ms milliseconds. */
 void      calque_gui_spin            (guint               ms);

@@ -567,29 +567,15 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_unsetenv ("CALQUE_WORKSPACE");
-  if (g_getenv ("GTK_A11Y") == NULL || g_getenv ("GTK_A11Y")[0] == '\0')
-    g_setenv ("GTK_A11Y", "none", TRUE);
-  /* xdotool drives the X server: this test needs X, not Wayland. */
-  g_setenv ("GDK_BACKEND", "x11", TRUE);
-
-  g_test_init (&argc, &argv, NULL);
-
-  if (!gtk_init_check ())
+  /* xdotool drives the X server: X, not Wayland. */
+  if (!calque_gui_test_init (&argc, &argv, TRUE))
     {
       g_test_add_func ("/gui/canvas/no-display", test_no_display);
       return g_test_run ();
     }
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
-
-  app = calque_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = calque_gui_application_new ();
 
   g_test_add ("/gui/canvas/annotate", Fixture, NULL, fixture_set_up, test_annotate, fixture_tear_down);
   g_test_add ("/gui/canvas/broken-image", Fixture, NULL, fixture_set_up, test_broken_image, fixture_tear_down);
