@@ -9,6 +9,7 @@
 
 #include "calque-agreement-report.h"
 #include "calque-test-util.h"
+#include "calque-test-workspace.h"
 #include "calque-workspace.h"
 
 typedef struct {
@@ -19,19 +20,6 @@ typedef struct {
   char            *dog;
   char            *items[2];
 } Fixture;
-
-static char *
-save_label (Fixture    *f,
-            const char *name,
-            const char *color)
-{
-  g_autoptr(CalqueRecord) label = calque_record_new (CALQUE_KIND_LABEL, calque_record_get_id (f->project));
-
-  calque_record_set_string (label, "name", name);
-  calque_record_set_string (label, "color", color);
-  g_assert_true (calque_store_save (calque_workspace_get_store (f->workspace), label, NULL));
-  return g_strdup (calque_record_get_id (label));
-}
 
 static char *
 save_item (Fixture    *f,
@@ -102,8 +90,8 @@ fixture_set_up (Fixture       *f,
   calque_record_set_string (f->project, "type", "image");
   calque_record_set_int (f->project, "overlap", 3);
   g_assert_true (calque_store_save (calque_workspace_get_store (f->workspace), f->project, NULL));
-  f->cat = save_label (f, "cat", "#e01b24");
-  f->dog = save_label (f, "dog", "#3584e4");
+  f->cat = calque_test_save_label (calque_workspace_get_store (f->workspace), calque_record_get_id (f->project), "cat", "#e01b24", -1);
+  f->dog = calque_test_save_label (calque_workspace_get_store (f->workspace), calque_record_get_id (f->project), "dog", "#3584e4", -1);
   f->items[0] = save_item (f, "a.png");
   f->items[1] = save_item (f, "b.png");
 

@@ -18,6 +18,7 @@
 #include "calque-item-annotations.h"
 #include "calque-store.h"
 #include "calque-test-util.h"
+#include "calque-test-workspace.h"
 
 typedef struct {
   char                  *dir;
@@ -28,21 +29,6 @@ typedef struct {
   char                  *label_cat;
   char                  *label_dog;
 } Fixture;
-
-static char *
-save_label (Fixture    *f,
-            const char *project,
-            const char *name,
-            const char *color)
-{
-  g_autoptr(CalqueRecord) label = calque_record_new (CALQUE_KIND_LABEL, project);
-  g_autoptr(GError) error = NULL;
-
-  calque_record_set_string (label, "name", name);
-  calque_record_set_string (label, "color", color);
-  g_assert_true (calque_store_save (f->store, label, &error));
-  return g_strdup (calque_record_get_id (label));
-}
 
 static void
 fixture_set_up (Fixture       *f,
@@ -60,8 +46,8 @@ fixture_set_up (Fixture       *f,
   calque_record_set_string (project, "name", "Pets");
   calque_record_set_string (project, "type", "image");
   g_assert_true (calque_store_save (f->store, project, &error));
-  f->label_cat = save_label (f, calque_record_get_id (project), "cat", "#e01b24");
-  f->label_dog = save_label (f, calque_record_get_id (project), "dog", "#3584e4");
+  f->label_cat = calque_test_save_label (f->store, calque_record_get_id (project), "cat", "#e01b24", -1);
+  f->label_dog = calque_test_save_label (f->store, calque_record_get_id (project), "dog", "#3584e4", -1);
 
   f->item = calque_record_new (CALQUE_KIND_ITEM, calque_record_get_id (project));
   calque_record_set_string (f->item, "media", "image");

@@ -227,3 +227,12 @@ calque_gui_application_new (void)
   g_assert_no_error (error);
   return app;
 }
+
+CalqueItemPage *
+calque_gui_item_page (CalqueWindow *window)
+{
+  GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window), CALQUE_TYPE_WINDOW,
+                                                              "content_stack"));
+
+  return CALQUE_ITEM_PAGE (gtk_stack_get_child_by_name (stack, "item"));
+}

@@ -4,6 +4,8 @@
 #include <gtk/gtk.h>
 
 #include "calque-application.h"
+#include "calque-item-page.h"
+#include "calque-window.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +24,8 @@ gboolean  calque_gui_test_init       (int                 *argc,
                                       gboolean             x11);
 /* A registered CalqueApplication, for the windows under test to belong to. */
 CalqueApplication *calque_gui_application_new (void);
+/* The page @window shows an open item in. */
+CalqueItemPage *calque_gui_item_page (CalqueWindow *window);
 
 /* Runs the main context for @ms milliseconds. */
 void      calque_gui_spin            (guint               ms);

@@ -18,6 +18,7 @@
 #include "calque-gui-test-util.h"
 #include "calque-item-page.h"
 #include "calque-test-util.h"
+#include "calque-test-workspace.h"
 #include "calque-window.h"
 #include "calque-workspace.h"
 
@@ -37,19 +38,6 @@ typedef struct {
   char            *items[2];
   CalqueWindow    *window;
 } Fixture;
-
-static char *
-save_label (Fixture    *f,
-            const char *name,
-            const char *color)
-{
-  g_autoptr(CalqueRecord) label = calque_record_new (CALQUE_KIND_LABEL, f->project);
-
-  calque_record_set_string (label, "name", name);
-  calque_record_set_string (label, "color", color);
-  g_assert_true (calque_store_save (calque_workspace_get_store (f->workspace), label, NULL));
-  return g_strdup (calque_record_get_id (label));
-}
 
 /* A real PNG in the blob cache, so that the item opens in the canvas. */
 static char *
@@ -125,21 +113,16 @@ fixture_set_up (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CalqueRecord) project = calque_record_new (CALQUE_KIND_PROJECT, NULL);
-  g_autofree char *path = NULL;
 
-  f->dir = g_dir_make_tmp ("calque-agreement-window-XXXXXX", &error);
-  path = g_build_filename (f->dir, "workspace", NULL);
-  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
-  f->workspace = calque_workspace_create (path, &error);
-  g_assert_no_error (error);
+  f->workspace = calque_test_workspace_new ("calque-agreement-window", &f->dir);
 
   calque_record_set_string (project, "name", "Pets <i>2025</i>");
   calque_record_set_string (project, "type", "image");
   calque_record_set_int (project, "overlap", 3);
   g_assert_true (calque_store_save (calque_workspace_get_store (f->workspace), project, &error));
   f->project = g_strdup (calque_record_get_id (project));
-  f->cat = save_label (f, CAT, "#e01b24");
-  f->dog = save_label (f, "dog", "#3584e4");
+  f->cat = calque_test_save_label (calque_workspace_get_store (f->workspace), f->project, CAT, "#e01b24", -1);
+  f->dog = calque_test_save_label (calque_workspace_get_store (f->workspace), f->project, "dog", "#3584e4", -1);
   f->items[0] = save_item (f, "a.png", 0x99c1f1ff);
   f->items[1] = save_item (f, "b.png", 0xf6d32dff);
 
@@ -298,10 +281,7 @@ scroll_to (CalqueAgreementWindow *agreement,
 static CalqueItemPage *
 item_page (Fixture *f)
 {
-  GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (f->window), CALQUE_TYPE_WINDOW,
-                                                              "content_stack"));
-
-  return CALQUE_ITEM_PAGE (gtk_stack_get_child_by_name (stack, "item"));
+  return calque_gui_item_page (f->window);
 }
 
 typedef struct {

@@ -19,6 +19,7 @@
 #include "calque-gui-test-util.h"
 #include "calque-item-page.h"
 #include "calque-test-util.h"
+#include "calque-test-workspace.h"
 #include "calque-window.h"
 #include "calque-workspace.h"
 
@@ -36,22 +37,6 @@ typedef struct {
   char            *items[2];
   CalqueWindow    *window;
 } Fixture;
-
-static char *
-save_label (CalqueStore *store,
-            const char  *project,
-            const char  *name,
-            const char  *color,
-            int          position)
-{
-  g_autoptr(CalqueRecord) label = calque_record_new (CALQUE_KIND_LABEL, project);
-
-  calque_record_set_string (label, "name", name);
-  calque_record_set_string (label, "color", color);
-  calque_record_set_int (label, "position", position);
-  g_assert_true (calque_store_save (store, label, NULL));
-  return g_strdup (calque_record_get_id (label));
-}
 
 /* A spoken-like tone: 220 Hz swelling twice a second. */
 static void
@@ -115,22 +100,17 @@ fixture_set_up (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CalqueRecord) project = calque_record_new (CALQUE_KIND_PROJECT, NULL);
-  g_autofree char *path = NULL;
   CalqueStore *store;
 
-  f->dir = g_dir_make_tmp ("calque-audio-item-XXXXXX", &error);
-  path = g_build_filename (f->dir, "workspace", NULL);
-  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
-  f->workspace = calque_workspace_create (path, &error);
-  g_assert_no_error (error);
+  f->workspace = calque_test_workspace_new ("calque-audio-item", &f->dir);
   store = calque_workspace_get_store (f->workspace);
 
   calque_record_set_string (project, "name", "Interviews");
   calque_record_set_string (project, "type", "audio");
   g_assert_true (calque_store_save (store, project, &error));
   f->project = g_strdup (calque_record_get_id (project));
-  f->speech = save_label (store, f->project, "speech", "#3584e4", 0);
-  f->music = save_label (store, f->project, "music", "#e5a50a", 1);
+  f->speech = calque_test_save_label (store, f->project, "speech", "#3584e4", 0);
+  f->music = calque_test_save_label (store, f->project, "music", "#e5a50a", 1);
   f->items[0] = save_audio_item (f, "a-interview.wav", FALSE);
   f->items[1] = save_audio_item (f, "b-cut-short.wav", TRUE);
 
@@ -161,10 +141,7 @@ fixture_tear_down (Fixture       *f,
 static CalqueItemPage *
 item_page (Fixture *f)
 {
-  GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (f->window), CALQUE_TYPE_WINDOW,
-                                                              "content_stack"));
-
-  return CALQUE_ITEM_PAGE (gtk_stack_get_child_by_name (stack, "item"));
+  return calque_gui_item_page (f->window);
 }
 
 static CalqueAudioView *

@@ -26,6 +26,7 @@
 #include "calque-history.h"
 #include "calque-item-annotations.h"
 #include "calque-test-util.h"
+#include "calque-test-workspace.h"
 #include "calque-workspace.h"
 
 #define SAMPLE_RATE 8000
@@ -47,20 +48,6 @@ typedef struct {
 } Fixture;
 
 /* --- the workspace ----------------------------------------------------------------- */
-
-static char *
-save_label (CalqueStore *store,
-            const char  *project,
-            const char  *name,
-            const char  *color)
-{
-  g_autoptr(CalqueRecord) label = calque_record_new (CALQUE_KIND_LABEL, project);
-
-  calque_record_set_string (label, "name", name);
-  calque_record_set_string (label, "color", color);
-  g_assert_true (calque_store_save (store, label, NULL));
-  return g_strdup (calque_record_get_id (label));
-}
 
 /* A tone whose loudness swells and fades each second, so that the
  * waveform has a shape to look at. */
@@ -98,12 +85,7 @@ fixture_set_up (Fixture       *f,
   char sha256[65];
   gboolean added;
 
-  f->dir = g_dir_make_tmp ("calque-audio-view-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "workspace", NULL);
-  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
-  f->workspace = calque_workspace_create (path, &error);
-  g_assert_no_error (error);
+  f->workspace = calque_test_workspace_new ("calque-audio-view", &f->dir);
   store = calque_workspace_get_store (f->workspace);
 
   calque_record_set_string (project, "name", "Interviews");
@@ -111,8 +93,8 @@ fixture_set_up (Fixture       *f,
   g_assert_true (calque_store_save (store, project, &error));
   f->project = g_strdup (calque_record_get_id (project));
   /* A name that looks like markup must show as it is. */
-  f->speech = save_label (store, f->project, "speech <b>loud</b>", "#3584e4");
-  f->music = save_label (store, f->project, "music", "#e5a50a");
+  f->speech = calque_test_save_label (store, f->project, "speech <b>loud</b>", "#3584e4", -1);
+  f->music = calque_test_save_label (store, f->project, "music", "#e5a50a", -1);
   f->colors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_hash_table_insert (f->colors, g_strdup (f->speech), GUINT_TO_POINTER (0x3584e4ffu));
   g_hash_table_insert (f->colors, g_strdup (f->music), GUINT_TO_POINTER (0xe5a50affu));

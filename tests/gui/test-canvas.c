@@ -19,6 +19,7 @@
 #include "calque-gui-test-util.h"
 #include "calque-item-page.h"
 #include "calque-test-util.h"
+#include "calque-test-workspace.h"
 #include "calque-window.h"
 #include "calque-workspace.h"
 
@@ -39,22 +40,6 @@ typedef struct {
 } Fixture;
 
 /* --- the workspace ---------------------------------------------------------- */
-
-static char *
-save_label (CalqueStore *store,
-            const char  *project,
-            const char  *name,
-            const char  *color,
-            int          position)
-{
-  g_autoptr(CalqueRecord) label = calque_record_new (CALQUE_KIND_LABEL, project);
-
-  calque_record_set_string (label, "name", name);
-  calque_record_set_string (label, "color", color);
-  calque_record_set_int (label, "position", position);
-  g_assert_true (calque_store_save (store, label, NULL));
-  return g_strdup (calque_record_get_id (label));
-}
 
 /* A real PNG in the blob cache, and its item. */
 static char *
@@ -95,22 +80,17 @@ fixture_set_up (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CalqueRecord) project = calque_record_new (CALQUE_KIND_PROJECT, NULL);
-  g_autofree char *path = NULL;
   CalqueStore *store;
 
-  f->dir = g_dir_make_tmp ("calque-canvas-XXXXXX", &error);
-  path = g_build_filename (f->dir, "workspace", NULL);
-  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
-  f->workspace = calque_workspace_create (path, &error);
-  g_assert_no_error (error);
+  f->workspace = calque_test_workspace_new ("calque-canvas", &f->dir);
   store = calque_workspace_get_store (f->workspace);
 
   calque_record_set_string (project, "name", "Pets");
   calque_record_set_string (project, "type", "image");
   g_assert_true (calque_store_save (store, project, &error));
   f->project = g_strdup (calque_record_get_id (project));
-  f->cat = save_label (store, f->project, "cat <b>tabby</b>", "#e01b24", 0);
-  f->dog = save_label (store, f->project, "dog", "#3584e4", 1);
+  f->cat = calque_test_save_label (store, f->project, "cat <b>tabby</b>", "#e01b24", 0);
+  f->dog = calque_test_save_label (store, f->project, "dog", "#3584e4", 1);
   {
     g_autoptr(CalqueRecord) dog = calque_store_get (store, f->dog, NULL);
     g_autoptr(JsonNode) definitions = json_from_string (
@@ -163,10 +143,7 @@ fixture_tear_down (Fixture       *f,
 static CalqueItemPage *
 item_page (Fixture *f)
 {
-  GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (f->window), CALQUE_TYPE_WINDOW,
-                                                              "content_stack"));
-
-  return CALQUE_ITEM_PAGE (gtk_stack_get_child_by_name (stack, "item"));
+  return calque_gui_item_page (f->window);
 }
 
 static CalqueCanvas *

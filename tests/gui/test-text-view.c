@@ -18,6 +18,7 @@
 #include "calque-gui-test-util.h"
 #include "calque-item-page.h"
 #include "calque-test-util.h"
+#include "calque-test-workspace.h"
 #include "calque-text-offsets.h"
 #include "calque-text-view.h"
 #include "calque-window.h"
@@ -44,22 +45,6 @@ typedef struct {
   CalqueWindow    *window;
 } Fixture;
 
-static char *
-save_label (CalqueStore *store,
-            const char  *project,
-            const char  *name,
-            const char  *color,
-            int          position)
-{
-  g_autoptr(CalqueRecord) label = calque_record_new (CALQUE_KIND_LABEL, project);
-
-  calque_record_set_string (label, "name", name);
-  calque_record_set_string (label, "color", color);
-  calque_record_set_int (label, "position", position);
-  g_assert_true (calque_store_save (store, label, NULL));
-  return g_strdup (calque_record_get_id (label));
-}
-
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -67,14 +52,9 @@ fixture_set_up (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(CalqueRecord) project = calque_record_new (CALQUE_KIND_PROJECT, NULL);
   g_autoptr(CalqueRecord) item = NULL;
-  g_autofree char *path = NULL;
   CalqueStore *store;
 
-  f->dir = g_dir_make_tmp ("calque-text-XXXXXX", &error);
-  path = g_build_filename (f->dir, "workspace", NULL);
-  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
-  f->workspace = calque_workspace_create (path, &error);
-  g_assert_no_error (error);
+  f->workspace = calque_test_workspace_new ("calque-text", &f->dir);
   store = calque_workspace_get_store (f->workspace);
 
   calque_record_set_string (project, "name", "Récits");
@@ -83,8 +63,8 @@ fixture_set_up (Fixture       *f,
   calque_record_set_bool (project, "multi_label", g_strcmp0 (data, "multi") == 0);
   g_assert_true (calque_store_save (store, project, &error));
   f->project = g_strdup (calque_record_get_id (project));
-  f->person = save_label (store, f->project, "personne <i>PER</i>", "#e01b24", 0);
-  f->place = save_label (store, f->project, "lieu", "#3584e4", 1);
+  f->person = calque_test_save_label (store, f->project, "personne <i>PER</i>", "#e01b24", 0);
+  f->place = calque_test_save_label (store, f->project, "lieu", "#3584e4", 1);
 
   item = calque_record_new (CALQUE_KIND_ITEM, f->project);
   calque_record_set_string (item, "media", "text");
@@ -120,10 +100,7 @@ fixture_tear_down (Fixture       *f,
 static CalqueItemPage *
 item_page (Fixture *f)
 {
-  GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (f->window), CALQUE_TYPE_WINDOW,
-                                                              "content_stack"));
-
-  return CALQUE_ITEM_PAGE (gtk_stack_get_child_by_name (stack, "item"));
+  return calque_gui_item_page (f->window);
 }
 
 static CalqueTextView *
