@@ -41,6 +41,8 @@ typedef struct {
   guint      files;          /* files imported */
   guint      items;          /* items added */
   guint      records;        /* records added by a native import */
+  guint      annotations;    /* annotations added by an annotation import */
+  guint      labels;         /* labels it created */
   guint      ignored;        /* files in folders that are no kind Calque imports */
   GPtrArray *problems;       /* CalqueImportProblem: files left out by skip_bad */
   char      *project_id;     /* the project imported into (or created) */
