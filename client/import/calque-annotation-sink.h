@@ -39,6 +39,8 @@ typedef struct {
   const char *media_dir;     /* where to look for media of items not yet in the project; NULL: none */
   gboolean    no_new_labels; /* an unknown label is an error rather than a new label */
   gboolean    no_new_items;  /* an unknown item is an error even if its media is there */
+  const char *reference;     /* a file the imported one refers to: the COCO instances
+                              * file whose image and category ids a results file uses */
 } CalqueAnnotationImportOptions;
 
 /* One annotation as a reader found it. Strings are the reader's, valid
