@@ -178,10 +178,20 @@ class _Index:
         self.items: List[Tuple[str, Optional[str], _Ref]] = []  # id, name, where
         self.tasks: Dict[str, List[_Task]] = {}
         self.reviews: Dict[str, List[_Review]] = {}
-        # item id → [(annotation id, author, label ids, where)]
-        self.annotations: Dict[str, List[Tuple[str, Optional[str], Tuple[str, ...], _Ref]]] = {}
+        # item id → [(author, label ids, where)]. Not the ids: an export
+        # lists annotations in id order, which is the order samples keep;
+        # only a file in another order has them read again to be sorted.
+        self.annotations: Dict[str, List[Tuple[Optional[str], Tuple[str, ...], _Ref]]] = {}
+        self.annotations_in_order = True
+        self.last_annotation_id = ""
         self.tombstones = 0
         self.in_memory = False
+        # Authors and label lists repeat over a million annotations: each is
+        # kept once.
+        self._shared: Dict[Any, Any] = {}
+
+    def share(self, value: Any) -> Any:
+        return self._shared.setdefault(value, value)
 
 
 class CalqueDataset(Dataset):
@@ -307,7 +317,8 @@ class CalqueDataset(Dataset):
 
         items = sorted(index.items, key=lambda item: (item[1] is not None, item[1] or "", item[0]))
         for item_id, _name, where in items:
-            tasks = index.tasks.get(item_id, no_tasks) if need_tasks else no_tasks
+            # In id order, as the store lists them: on equal times the later wins.
+            tasks = sorted(index.tasks.get(item_id, no_tasks), key=lambda task: task.id) if need_tasks else no_tasks
             keep = True
             author: Optional[str] = None
             if states is not None:
@@ -316,7 +327,7 @@ class CalqueDataset(Dataset):
                 else:
                     keep = "none" in states
             if keep and self.version == "final":
-                author = _final_author(tasks, index.reviews.get(item_id, []))
+                author = _final_author(tasks, sorted(index.reviews.get(item_id, []), key=lambda review: review.id))
                 if author is None:
                     keep = False
                     self.skipped += 1
@@ -326,19 +337,20 @@ class CalqueDataset(Dataset):
                 continue
 
             chosen = [entry for entry in index.annotations.get(item_id, ())
-                      if (author is None or entry[1] == author)
-                      and (self._every_label or self._first_label(entry[2]) >= 0)]
+                      if (author is None or entry[0] == author)
+                      and (self._every_label or self._first_label(entry[1]) >= 0)]
             if (self.version == "annotator" and not chosen
                     and not any(task.annotator == self.annotator for task in tasks)):
                 self.skipped += 1
                 continue
 
-            chosen.sort(key=lambda entry: entry[0])
+            if not index.annotations_in_order:
+                chosen.sort(key=lambda entry: self._load(entry[2])["id"])
             self._items.append(where)
             if self._in_memory:
-                self._annotations.append([entry[3] for entry in chosen])  # type: ignore[misc]
+                self._annotations.append([entry[2] for entry in chosen])  # type: ignore[misc]
             else:
-                self._annotations.append(array.array("q", (entry[3] for entry in chosen)))  # type: ignore[misc]
+                self._annotations.append(array.array("q", (entry[2] for entry in chosen)))  # type: ignore[misc]
             self.num_annotations += len(chosen)
 
     def __len__(self) -> int:
@@ -723,8 +735,12 @@ def _add_record(index: _Index, record: Any, where: _Ref, project_id: str, name: 
     elif kind == "annotation":
         item_id = need("item")
         labels = record.get("labels")
-        label_ids = tuple(label for label in labels if isinstance(label, str)) if isinstance(labels, list) else ()
+        label_ids = tuple(index.share(label) for label in labels if isinstance(label, str)) if isinstance(labels, list) else ()
         if not isinstance(record.get("shape"), dict):
             raise CalqueExportError(f"{name}: {where_text}: annotation {record_id}: no “shape”")
-        index.annotations.setdefault(item_id, []).append((record_id, _get_str(record, "author"), label_ids, where))
+        if record_id < index.last_annotation_id:
+            index.annotations_in_order = False
+        index.last_annotation_id = max(record_id, index.last_annotation_id)
+        index.annotations.setdefault(item_id, []).append(
+            (index.share(_get_str(record, "author")), index.share(label_ids), where))
     # Members, comments and conflicts say nothing about a sample.

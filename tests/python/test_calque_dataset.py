@@ -596,6 +596,22 @@ class TestLoading(DatasetTestCase):
                 self.assertEqual(a[n][0], b[n][0])
                 self.assertEqual(repr(a[n][1]), repr(b[n][1]))
 
+    def test_records_in_another_order_read_the_same(self):
+        """Ties are broken by id, not by where a record is in the file."""
+        with open(Exports.photos, "rb") as file:
+            lines = file.read().split(b"\n")
+        self.assertEqual(lines[-2:], [b"]}", b""])
+        records = [line.rstrip(b",") for line in lines[1:-2]]
+        records.reverse()
+        other = os.path.join(os.path.dirname(Exports.photos), "reversed.json")
+        with open(other, "wb") as file:
+            file.write(lines[0] + b"\n" + b",\n".join(records) + b"\n]}\n")
+        for choice in ({}, {"version": "final"}, {"annotator": "alice"}):
+            a, b = CalqueDataset(Exports.photos, **choice), CalqueDataset(other, **choice)
+            self.assertEqual([repr(a[n]) for n in range(len(a))], [repr(b[n]) for n in range(len(b))])
+            self.assertEqual([a.annotation_ids(n) for n in range(len(a))],
+                             [b.annotation_ids(n) for n in range(len(b))])
+
     def test_same_samples_twice(self):
         a, b = CalqueDataset(Exports.photos), CalqueDataset(Exports.photos)
         self.assertEqual([repr(a[n]) for n in range(len(a))], [repr(b[n]) for n in range(len(b))])
