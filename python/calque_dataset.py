@@ -8,7 +8,9 @@ for, chosen by the same rules as ``calque-cli export`` for its other formats
 (client/export/calque-export-source.h):
 
 - ``"all"`` (the default, as for ``calque-cli export``): everyone's
-  annotations; every item.
+  annotations; every item.  A model's predictions (pre-annotations, whose
+  author is ``model:NAME``) are left out of "all" and "final".
+  ``annotator="model:NAME"`` gives them.
 - ``"final"``: the reviewed version. An item's latest review decides:
   accepted gives the annotations of the annotator of the task it accepted,
   merged gives the reviewer's own, rejected gives none. Without a review, a
@@ -82,6 +84,9 @@ NATIVE_FORMAT_VERSION = 1
 VERSIONS = ("all", "final", "annotator")
 #: What ``states=`` accepts; ``"none"`` stands for items without a task.
 TASK_STATES = ("new", "in_progress", "submitted", "accepted", "rejected", "none")
+
+# The author of a model's predictions: "model:NAME" (CALQUE_MODEL_AUTHOR_PREFIX).
+_MODEL_PREFIX = "model:"
 
 # A position that is not set sorts last, as in the C code (G_MAXINT64).
 _NO_POSITION = 2**63 - 1
@@ -336,8 +341,10 @@ class CalqueDataset(Dataset):
             if not keep:
                 continue
 
+            # Everyone's means every person's: predictions only by name.
             chosen = [entry for entry in index.annotations.get(item_id, ())
-                      if (author is None or entry[0] == author)
+                      if (entry[0] == author if author is not None
+                          else not (entry[0] or "").startswith(_MODEL_PREFIX))
                       and (self._every_label or self._first_label(entry[1]) >= 0)]
             if (self.version == "annotator" and not chosen
                     and not any(task.annotator == self.annotator for task in tasks)):

@@ -218,6 +218,8 @@ class Exports:
 
             # url.png: no task at all.
             annotation("u_bruno", "url.png", "bruno", ["dog"], {"type": "point", "x": 10, "y": 20}),
+            # A model's prediction: only when asked for by its name.
+            annotation("d_model", "d.png", "model:yolo", ["cat"], box(2, 2, 6, 6)),
             # The deleted item's annotation never shows.
             annotation("g_alice", None, "alice", ["cat"], box(1, 1, 2, 2), item_ref="@gone_item"),
         ]
@@ -311,6 +313,7 @@ class TestImages(DatasetTestCase):
         self.assertEqual(dataset.skipped, 0)
         # Tombstones: the label, the item, an annotation.
         self.assertEqual(dataset.tombstones, 3)
+        # The model's prediction on d.png is not among them.
         # 9 on a.png, 3 on b.png, 3 on B.png, 1 on c, 1 on d, 2 on é, 1 on url.
         self.assertEqual(dataset.num_annotations, 20)
 
@@ -428,6 +431,12 @@ class TestVersions(DatasetTestCase):
         self.assertEqual(samples["b.png"][1]["labels"].tolist(), [3])
         self.assertEqual(points_of(samples["d.png"][1]["boxes"]), [[5, 5, 15, 15]])
 
+        model = CalqueDataset(Exports.photos, annotator="model:yolo")
+        self.assertEqual(len(model), 1)
+        self.assertEqual(model[0][1]["name"], "d.png")
+        self.assertEqual(points_of(model[0][1]["boxes"]), [[2, 2, 8, 8]])
+        self.assertEqual(model.annotation_ids(0), [Exports.ids["d_model"]])
+
         bruno = CalqueDataset(Exports.photos, version="annotator", annotator="bruno")
         self.assertEqual([bruno[n][1]["name"] for n in range(len(bruno))], ["B.png", "a.png", "c.png", "url.png"])
         self.assertEqual(bruno.skipped, 3)
@@ -479,6 +488,7 @@ class TestSameChoiceAsTheExports(DatasetTestCase):
         ("Photos", {"annotator": "alice"}),
         ("Photos", {"annotator": "bruno"}),
         ("Photos", {"annotator": "rita"}),
+        ("Photos", {"annotator": "model:yolo"}),
         ("Photos", {"labels": ["dog", "cat"]}),
         ("Photos", {"labels": ["cat"], "version": "final"}),
         ("Photos", {"labels": ["bird"], "annotator": "alice"}),
