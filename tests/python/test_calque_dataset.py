@@ -681,9 +681,29 @@ class TapResult(unittest.TestResult):
     def __init__(self, total):
         super().__init__()
         self.number = 0
+        self.reported = False
+        self.subtest_failures = []
         print(f"1..{total}", flush=True)
 
+    def startTest(self, test):
+        super().startTest(test)
+        self.reported = False
+        self.subtest_failures = []
+
+    def stopTest(self, test):
+        # A test whose subtests failed is reported neither as a success nor
+        # as a failure by unittest: one "not ok" for them all.
+        if not self.reported:
+            self.report(test, False, details="\n".join(self.subtest_failures) or "no result")
+        super().stopTest(test)
+
+    def addSubTest(self, test, subtest, err):
+        super().addSubTest(test, subtest, err)
+        if err is not None:
+            self.subtest_failures.append(f"{subtest.id()}\n{self._exc_info_to_string(err, test)}")
+
     def report(self, test, ok, note="", details=None):
+        self.reported = True
         self.number += 1
         print(f"{'ok' if ok else 'not ok'} {self.number} - {test.id()}{note}", flush=True)
         for line in (details or "").splitlines():
