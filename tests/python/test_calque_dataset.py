@@ -100,11 +100,11 @@ def review(ref, item, reviewer, decision, created, task_ref=None):
     return {"ref": ref, "kind": "review", "fields": fields}
 
 
-def annotation(ref, item, author, labels, shape, deleted=False, item_ref=None):
+def annotation(ref, item, author, labels, shape, deleted=False, item_ref=None, **fields):
     return {"ref": ref, "kind": "annotation", "deleted": deleted,
             "fields": {"item": item_ref or f"@item:{item}", "author": author,
                        "labels": [f"@label:{label}" if not label.startswith("@") else label for label in labels],
-                       "shape": shape}}
+                       "shape": shape, **fields}}
 
 
 def box(x, y, w, h, rotation=None):
@@ -165,7 +165,7 @@ class Exports:
             # a.png: alice accepted, bruno submitted; rita accepts bruno's: final = bruno.
             task("t_a_alice", "a.png", "alice", "accepted", updated=1000),
             task("t_a_bruno", "a.png", "bruno", "submitted", updated=2000),
-            annotation("a_box", "a.png", "alice", ["cat"], box(2, 3, 10, 5)),
+            annotation("a_box", "a.png", "alice", ["cat"], box(2, 3, 10, 5), confidence=0.875),
             annotation("a_polygon", "a.png", "alice", ["dog"],
                        {"type": "polygon", "points": [1, 1, 20, 1, 20, 15, 1, 15],
                         "holes": [[5, 5, 8, 5, 8, 8], [10, 10, 12, 10, 12, 12.5]]}),
@@ -355,6 +355,13 @@ class TestImages(DatasetTestCase):
         self.assertEqual(target["point_labels"].tolist(), [2])
         self.assertEqual(target["classification"].tolist(), [4])
 
+        # What the tensors leave out is in the records.
+        item, annotations = dataset.records(1)
+        self.assertEqual(item["name"], "a.png")
+        self.assertEqual([a["id"] for a in annotations][:2], [Exports.ids["a_box"], Exports.ids["a_polygon"]])
+        self.assertEqual(annotations[0]["confidence"], 0.875)
+        self.assertEqual(annotations[0]["author"], "alice")
+
         # The media file is the image imported, under its hash.
         with open(path, "rb") as file:
             data = file.read()
@@ -456,6 +463,7 @@ class TestVersions(DatasetTestCase):
         self.assertEqual(samples["b.png"][1]["labels"].tolist(), [0, 1])
         self.assertEqual(samples["B.png"][1]["labels"].tolist(), [0, 1])
 
+        self.assertEqual(CalqueDataset(Exports.photos, labels="zebra").classes, ["zebra"])
         with self.assertRaisesRegex(ValueError, "the project has no label “horse”"):
             CalqueDataset(Exports.photos, labels=["horse"])
         # A deleted label is no label of the project.
