@@ -33,6 +33,9 @@ int cli_cmd_sync    (CliContext *cli, int argc, char **argv);
 int cli_cmd_status  (CliContext *cli, int argc, char **argv);
 int cli_cmd_agreement (CliContext *cli, int argc, char **argv);
 int cli_cmd_stats   (CliContext *cli, int argc, char **argv);
+int cli_cmd_assign  (CliContext *cli, int argc, char **argv);
+int cli_cmd_unassign (CliContext *cli, int argc, char **argv);
+int cli_cmd_reassign (CliContext *cli, int argc, char **argv);
 
 /* Prints "calque-cli: MESSAGE" on stderr and returns @code. */
 int  cli_fail               (int          code,
