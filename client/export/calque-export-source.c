@@ -355,8 +355,11 @@ keep_annotations (CalqueExportSource *self,
   for (guint i = annotations->len; i-- > 0;)
     {
       CalqueRecord *annotation = annotations->pdata[i];
-      gboolean keep = author == NULL
-                      || g_strcmp0 (calque_record_get_string (annotation, "author"), author) == 0;
+      const char *annotation_author = calque_record_get_string (annotation, "author");
+      /* Everyone's means every person's: a model's predictions come only
+       * when asked for by name. */
+      gboolean keep = author == NULL ? !calque_author_is_model (annotation_author)
+                                     : g_strcmp0 (annotation_author, author) == 0;
 
       if (keep && !every_label)
         keep = calque_export_source_annotation_label (self, annotation) >= 0;
