@@ -1318,7 +1318,9 @@ calque_export_dialog_init (CalqueExportDialog *self)
 
   gtk_window_set_title (GTK_WINDOW (self), _("Export"));
   gtk_window_set_default_size (GTK_WINDOW (self), 560, 680);
-  gtk_window_set_modal (GTK_WINDOW (self), TRUE);
+  /* Not modal: an export of a large project takes minutes, and the work
+   * in the main window goes on meanwhile. */
+  gtk_window_set_modal (GTK_WINDOW (self), FALSE);
   gtk_window_set_destroy_with_parent (GTK_WINDOW (self), TRUE);
 
   /* A dialog's header: Cancel (or Close) and the action, no window buttons. */
