@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "calque-agreement-window.h"
+#include "calque-assign-dialog.h"
 #include "calque-export-dialog.h"
 #include "calque-format.h"
 #include "calque-item-columns.h"
@@ -62,6 +63,7 @@ update_project_actions (CalqueWindow *self)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "show-agreement")),
                                shown);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "export")), shown);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "assign")), shown);
 }
 
 /* The agreement window of another workspace has nothing to show here. */
@@ -608,7 +610,42 @@ export_activated_cb (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* New tasks: the list shows them, and the sync sends them. */
+static void
+assigned_cb (CalqueWindow *self)
+{
+  CalqueSyncManager *sync = calque_window_get_sync_manager (self);
+
+  calque_window_reload (self);
+  if (sync != NULL)
+    calque_sync_manager_saved (sync);
+}
+
+static void
+assign_activated_cb (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  CalqueWindow *self = user_data;
+  CalqueRecord *project = calque_window_get_project (self);
+  CalqueAssignDialog *dialog;
+
+  if (self->workspace == NULL || project == NULL)
+    return;
+  /* One at a time, for the project and the list shown now. */
+  if (self->assign_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->assign_dialog));
+  dialog = calque_assign_dialog_new (GTK_WINDOW (self), self->workspace, project,
+                                     G_LIST_MODEL (self->filtered_items));
+  g_signal_connect_object (dialog, "assigned", G_CALLBACK (assigned_cb), self, G_CONNECT_SWAPPED);
+  /* It speaks of this window's list: it goes with it. */
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  g_set_weak_pointer (&self->assign_dialog, GTK_WIDGET (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static const GActionEntry win_actions[] = {
+  { .name = "assign", .activate = assign_activated_cb },
   { .name = "open-workspace", .activate = open_workspace_activated_cb },
   { .name = "reload", .activate = reload_activated_cb },
   { .name = "previous-project", .activate = previous_project_activated_cb },
@@ -652,6 +689,7 @@ calque_window_dispose (GObject *object)
   _calque_window_filter_dispose (self);
   g_clear_weak_pointer (&self->agreement_window);
   g_clear_weak_pointer (&self->export_dialog);
+  g_clear_weak_pointer (&self->assign_dialog);
 
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
