@@ -170,6 +170,10 @@ can_write_comment (const CalqueAccessContext *ctx,
   /* Moderation: a manager may remove a comment, never put words in it. */
   if (ctx->role >= CALQUE_ROLE_MANAGER && change->delete_record && json_object_get_size (change->set) == 0)
     return TRUE;
+  /* Review: resolving or reopening a thread changes "resolved" and nothing else. */
+  if (ctx->role >= CALQUE_ROLE_REVIEWER && !change->delete_record && json_object_get_size (change->set) == 1
+      && json_object_has_member (change->set, "resolved"))
+    return TRUE;
   return forbid (error, _("only its author edits a comment; owners and managers may delete it"));
 }
 

@@ -14,7 +14,9 @@
  *   submitted. Reviewers (and managers, owners) accept or reject submitted
  *   tasks, write reviews, and may edit any annotation.
  * - Comments: any member but a viewer writes one; authors edit their own;
- *   managers and owners may delete any.
+ *   managers and owners may delete any; reviewers, managers and owners
+ *   may also resolve or reopen any thread (its first comment's "resolved"
+ *   alone), as a review closes the talk about a fix.
  * - Conflicts are the server's: nobody pushes them.
  * - Blind mode (a project whose items are annotated by several people): an
  *   annotator never receives another person's annotations, nor the

@@ -114,6 +114,20 @@ static gboolean edit_other_annotation (const CalqueAccessContext *c) { return wr
 static gboolean write_comment (const CalqueAccessContext *c) { return write_ok (c, NULL, change_for (NULL, CALQUE_KIND_COMMENT, "author", ME), NULL); }
 static gboolean edit_own_comment (const CalqueAccessContext *c) { return write_ok (c, world.my_comment, change_for (world.my_comment, CALQUE_KIND_COMMENT, "text", "edited"), NULL); }
 static gboolean edit_other_comment (const CalqueAccessContext *c) { return write_ok (c, world.other_comment, change_for (world.other_comment, CALQUE_KIND_COMMENT, "text", "edited"), NULL); }
+static gboolean resolve_other_thread (const CalqueAccessContext *c)
+{
+  CalqueChange *change = change_for (world.other_comment, CALQUE_KIND_COMMENT, NULL, NULL);
+
+  calque_change_set_field (change, "resolved", json_node_init_boolean (json_node_alloc (), TRUE));
+  return write_ok (c, world.other_comment, change, NULL);
+}
+static gboolean resolve_and_edit_other (const CalqueAccessContext *c)
+{
+  CalqueChange *change = change_for (world.other_comment, CALQUE_KIND_COMMENT, "text", "edited");
+
+  calque_change_set_field (change, "resolved", json_node_init_boolean (json_node_alloc (), TRUE));
+  return write_ok (c, world.other_comment, change, NULL);
+}
 static gboolean delete_other_comment (const CalqueAccessContext *c)
 {
   CalqueChange *change = change_for (world.other_comment, CALQUE_KIND_COMMENT, NULL, NULL);
@@ -167,6 +181,8 @@ static const struct {
   { "edit-own-comment",           edit_own_comment,            FALSE, "001111" },
   { "edit-someone-elses-comment", edit_other_comment,          FALSE, "000000" },
   { "delete-someone-elses-comment", delete_other_comment,      FALSE, "000011" },
+  { "resolve-someone-elses-thread", resolve_other_thread,      FALSE, "000111" },
+  { "resolve-and-edit-someone-elses", resolve_and_edit_other,  FALSE, "000000" },
   { "write-review",               write_review,                FALSE, "000111" },
   { "push-conflict",              push_conflict,               FALSE, "000000" },
 };
