@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "calque-box-tool.h"
+#include "calque-comment-markers.h"
 #include "calque-image-source.h"
 #include "calque-select-tool.h"
 
@@ -58,7 +59,12 @@ struct _CalqueCanvas
   double                 cursor_x, cursor_y;   /* image pixels */
   gboolean               keyboard_pressed;     /* a box's first corner is down */
   double                 last_press_x, last_press_y;
+
+  GHashTable            *comment_marks;  /* annotation id → count and flags; nullable */
 };
+
+enum { COMMENT_MARKER_ACTIVATED, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CalqueCanvas, calque_canvas, GTK_TYPE_WIDGET)
 
@@ -346,6 +352,7 @@ calque_canvas_snapshot (GtkWidget   *widget,
    * on a HiDPI display its tiles would be enlarged, so it draws live. */
   calque_shape_layer_set_cache_enabled (self->layer, gtk_widget_get_scale_factor (widget) <= 1);
   calque_shape_layer_draw (self->layer, cr, &self->vp);
+  calque_comment_markers_draw (cr, self->layer, &self->vp, self->comment_marks);
   draw_tool_preview (self, cr);
   draw_keyboard_cursor (self, cr);
 
@@ -415,6 +422,16 @@ primary_drag_begin_cb (GtkGestureDrag *gesture,
       self->pan_x = self->pan_y = 0;
       return;
     }
+  /* A comment's bubble opens its thread; the tool does not see the click. */
+  {
+    g_autofree char *marked = calque_comment_markers_hit (self->layer, &self->vp, self->comment_marks, x, y);
+
+    if (marked != NULL)
+      {
+        g_signal_emit (self, signals[COMMENT_MARKER_ACTIVATED], 0, marked);
+        return;
+      }
+  }
   if (self->tool == NULL)
     return;
 
@@ -765,6 +782,7 @@ calque_canvas_dispose (GObject *object)
   g_clear_object (&self->layer);
   g_clear_pointer (&self->label_colors, g_hash_table_unref);
   g_clear_pointer (&self->shown, g_hash_table_unref);
+  g_clear_pointer (&self->comment_marks, g_hash_table_unref);
 
   G_OBJECT_CLASS (calque_canvas_parent_class)->dispose (object);
 }
@@ -790,6 +808,14 @@ calque_canvas_class_init (CalqueCanvasClass *klass)
   object_class->finalize = calque_canvas_finalize;
   widget_class->snapshot = calque_canvas_snapshot;
   widget_class->size_allocate = calque_canvas_size_allocate;
+
+  /**
+   * CalqueCanvas::comment-marker-activated:
+   * @id: the annotation whose comments' bubble was clicked
+   */
+  signals[COMMENT_MARKER_ACTIVATED] =
+    g_signal_new ("comment-marker-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_css_name (widget_class, "calque-canvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -1010,4 +1036,15 @@ calque_canvas_is_loaded (CalqueCanvas *self)
 
   return self->problem != NULL
          || (self->image != NULL && calque_image_source_get_state (self->image) == CALQUE_IMAGE_SOURCE_COMPLETE);
+}
+
+void
+calque_canvas_set_comment_marks (CalqueCanvas *self,
+                                 GHashTable   *marks)
+{
+  g_return_if_fail (CALQUE_IS_CANVAS (self));
+
+  g_clear_pointer (&self->comment_marks, g_hash_table_unref);
+  self->comment_marks = marks != NULL ? g_hash_table_ref (marks) : NULL;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

@@ -52,5 +52,10 @@ const CalqueViewport *calque_canvas_get_viewport  (CalqueCanvas          *self);
 const char         *calque_canvas_get_problem     (CalqueCanvas          *self);
 /* Whether the image is on screen at full resolution (or failed): for tests. */
 gboolean            calque_canvas_is_loaded       (CalqueCanvas          *self);
+/* The annotations that have comments, with a bubble each
+ * (calque-comment-markers.h); NULL for none. A click on a bubble emits
+ * ::comment-marker-activated with the annotation's id. */
+void                calque_canvas_set_comment_marks (CalqueCanvas        *self,
+                                                   GHashTable            *marks);
 
 G_END_DECLS
