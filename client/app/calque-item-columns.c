@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "calque-comment-column.h"
 #include "calque-format.h"
 #include "calque-item-columns.h"
 #include "calque-record.h"
@@ -438,6 +439,7 @@ calque_item_columns_add_to (GtkColumnView *view)
   gtk_column_view_column_set_visible (state, FALSE);
   gtk_column_view_append_column (view, state);
   data->state_column = state;
+  calque_comment_column_add_to (view);
 
   kind = new_column (_("Kind"), data, G_CALLBACK (kind_setup_cb), G_CALLBACK (kind_bind_cb),
                      NULL, G_CALLBACK (dup_item_kind));
@@ -477,4 +479,5 @@ calque_item_columns_set_task_states (GtkColumnView    *view,
   data = get_columns_data (view);
   g_set_object (&data->states, filter);
   gtk_column_view_column_set_visible (data->state_column, filter != NULL);
+  calque_comment_column_follow (view, filter);
 }

@@ -1,6 +1,7 @@
 /* calque-item-columns.h — the columns of the item table
  *
- * Name (with the item's thumbnail), State, Kind and Details, each with
+ * Name (with the item's thumbnail), State, Comments (unread, see
+ * calque-comment-column.h), Kind and Details, each with
  * its own cell factory, and sorters on Name and Kind. The column view's
  * model holds CalqueRecord items.
  */

@@ -15,7 +15,10 @@
 #include "calque-attribute-editor.h"
 #include "calque-audio-view.h"
 #include "calque-box-tool.h"
+#include "calque-comment-markers.h"
+#include "calque-comments-panel.h"
 #include "calque-item-annotations.h"
+#include "calque-item-comments.h"
 #include "calque-point-tool.h"
 #include "calque-polygon-tool.h"
 #include "calque-select-tool.h"
@@ -75,7 +78,15 @@ struct _CalqueItemPage
   GtkWidget             *task_button;
   gboolean               updating;        /* widgets set from the model, not by the user */
   gboolean               model_changing;  /* the annotations are emitting items-changed */
+
+  /* Comments: the pane (with its toggle in the toolbar), and the
+   * annotations that have some, for their bubbles. */
+  CalqueItemComments    *comments;
+  GtkWidget             *comments_panel;  /* CalqueCommentsPanel */
+  GHashTable            *comment_marks;   /* annotation id → CALQUE_COMMENT_MARK value */
 };
+
+G_STATIC_ASSERT (CALQUE_COMMENT_MARK_RESOLVED == CALQUE_COMMENT_MARKER_RESOLVED);
 
 enum { EDITED, FAILED, TASK_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -345,6 +356,161 @@ fill_palette (CalqueItemPage *self)
   update_palette_state (self);
 }
 
+/* --- comments --------------------------------------------------------------------------- */
+
+static void tool_selection_changed_cb (CalqueItemPage *self);
+
+static gboolean
+same_marks (GHashTable *a,
+            GHashTable *b)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (a == NULL || b == NULL)
+    return a == b;
+  if (g_hash_table_size (a) != g_hash_table_size (b))
+    return FALSE;
+  g_hash_table_iter_init (&iter, a);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_hash_table_contains (b, key) || g_hash_table_lookup (b, key) != value)
+      return FALSE;
+  return TRUE;
+}
+
+/* The bubbles on the canvas and the counts in the annotation rows. */
+static void
+update_comment_marks (CalqueItemPage *self)
+{
+  g_autoptr(GHashTable) marks = self->comments != NULL ? calque_item_comments_dup_marks (self->comments) : NULL;
+
+  if (same_marks (marks, self->comment_marks))
+    return;
+  g_clear_pointer (&self->comment_marks, g_hash_table_unref);
+  self->comment_marks = g_steal_pointer (&marks);
+  calque_canvas_set_comment_marks (self->canvas, self->media == CALQUE_MEDIA_IMAGE ? self->comment_marks : NULL);
+  /* The rows bind again, with their counts. */
+  gtk_list_view_set_model (GTK_LIST_VIEW (self->annotation_view), NULL);
+  gtk_list_view_set_model (GTK_LIST_VIEW (self->annotation_view), GTK_SELECTION_MODEL (self->annotation_selection));
+}
+
+static void
+set_comments (CalqueItemPage     *self,
+              CalqueItemComments *comments)
+{
+  if (self->comments != NULL)
+    g_signal_handlers_disconnect_by_data (self->comments, self);
+  g_set_object (&self->comments, comments);
+  if (comments != NULL)
+    g_signal_connect_swapped (comments, "items-changed", G_CALLBACK (update_comment_marks), self);
+  if (self->comments_panel != NULL)
+    calque_comments_panel_set_comments (CALQUE_COMMENTS_PANEL (self->comments_panel), comments,
+                                        self->workspace != NULL ? calque_workspace_get_store (self->workspace) : NULL);
+  if (self->annotation_view != NULL)
+    update_comment_marks (self);
+}
+
+static void
+open_comments (CalqueItemPage *self,
+               CalqueStore    *store,
+               CalqueRecord   *item,
+               const char     *author)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CalqueItemComments) comments = calque_item_comments_new (store, item, author, &error);
+
+  /* The item opens all the same: its comments are not its annotations. */
+  if (comments == NULL)
+    g_signal_emit (self, signals[FAILED], 0, error);
+  set_comments (self, comments);
+  calque_comments_panel_set_target (CALQUE_COMMENTS_PANEL (self->comments_panel), get_selected (self));
+}
+
+/* A bubble or a row's count: the annotation is selected, and its thread shown. */
+static void
+open_thread (CalqueItemPage *self,
+             const char     *annotation_id)
+{
+  g_autofree char *id = g_strdup (annotation_id);
+
+  select_annotation (self, id);
+  tool_selection_changed_cb (self);
+  calque_comments_panel_reveal (CALQUE_COMMENTS_PANEL (self->comments_panel), TRUE);
+  calque_comments_panel_show_annotation (CALQUE_COMMENTS_PANEL (self->comments_panel), id);
+}
+
+static void
+comment_marker_activated_cb (CalqueItemPage *self,
+                             const char     *annotation_id)
+{
+  open_thread (self, annotation_id);
+}
+
+static void
+comment_annotation_activated_cb (CalqueItemPage *self,
+                                 const char     *annotation_id)
+{
+  select_annotation (self, annotation_id);
+  tool_selection_changed_cb (self);
+}
+
+static void
+comments_edited_cb (CalqueItemPage *self)
+{
+  /* The window pushes it at once, as it does annotations. */
+  g_signal_emit (self, signals[EDITED], 0);
+}
+
+static void
+comment_button_clicked_cb (GtkButton      *button,
+                           CalqueItemPage *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (button), "calque-id");
+
+  if (id != NULL)
+    open_thread (self, id);
+}
+
+/* In an annotation's row: a bubble, that opens its comments. Only an
+ * icon, with the count in its tooltip: the row is narrow, and the name
+ * of the label comes first. */
+static GtkWidget *
+comment_button_new (CalqueItemPage *self)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name ("calque-comments-symbolic");
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "calque-annotation-comments");
+  gtk_widget_set_visible (button, FALSE);
+  g_signal_connect (button, "clicked", G_CALLBACK (comment_button_clicked_cb), self);
+  return button;
+}
+
+static void
+bind_comment_button (CalqueItemPage *self,
+                     GtkWidget      *button,
+                     const char     *id)
+{
+  gpointer value = NULL;
+  gboolean marked = self->comment_marks != NULL && g_hash_table_lookup_extended (self->comment_marks, id, NULL, &value);
+
+  gtk_widget_set_visible (button, marked);
+  g_object_set_data_full (G_OBJECT (button), "calque-id", g_strdup (id), g_free);
+  if (marked)
+    {
+      guint n = CALQUE_COMMENT_MARK_COUNT (GPOINTER_TO_UINT (value));
+      g_autofree char *tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u comment on this annotation",
+                                                               "%u comments on this annotation", n), n);
+
+      gtk_widget_set_tooltip_text (button, tooltip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+      if (GPOINTER_TO_UINT (value) & CALQUE_COMMENT_MARK_RESOLVED)
+        gtk_widget_add_css_class (button, "dim-label");
+      else
+        gtk_widget_remove_css_class (button, "dim-label");
+    }
+}
+
 /* --- the annotation list ---------------------------------------------------------------- */
 
 static void
@@ -398,6 +564,7 @@ annotation_setup_cb (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (row), gtk_drawing_area_new ());
   gtk_box_append (GTK_BOX (row), name);
   gtk_box_append (GTK_BOX (row), kind);
+  gtk_box_append (GTK_BOX (row), comment_button_new (self));
   gtk_box_append (GTK_BOX (row), lock);
   gtk_box_append (GTK_BOX (row), eye);
   gtk_list_item_set_child (list_item, row);
@@ -453,7 +620,8 @@ annotation_bind_cb (GtkSignalListItemFactory *factory,
   GtkWidget *old_dot = gtk_widget_get_first_child (row);
   GtkWidget *name = gtk_widget_get_next_sibling (old_dot);
   GtkWidget *kind = gtk_widget_get_next_sibling (name);
-  GtkWidget *lock = gtk_widget_get_next_sibling (kind);
+  GtkWidget *comment = gtk_widget_get_next_sibling (kind);
+  GtkWidget *lock = gtk_widget_get_next_sibling (comment);
   GtkWidget *eye = gtk_widget_get_next_sibling (lock);
   JsonNode *labels = calque_record_get_field (annotation, "labels");
   g_autoptr(CalqueShape) shape = calque_record_dup_shape (annotation, NULL);
@@ -486,6 +654,7 @@ annotation_bind_cb (GtkSignalListItemFactory *factory,
     }
   else
     gtk_label_set_text (GTK_LABEL (kind), "");
+  bind_comment_button (self, comment, id);
   /* Hiding and locking are the canvas's. */
   gtk_widget_set_visible (lock, self->media == CALQUE_MEDIA_IMAGE);
   gtk_widget_set_visible (eye, self->media == CALQUE_MEDIA_IMAGE);
@@ -620,6 +789,7 @@ tool_selection_changed_cb (CalqueItemPage *self)
   gtk_single_selection_set_selected (self->annotation_selection, position);
   self->updating = FALSE;
   update_confidence (self);
+  calque_comments_panel_set_target (CALQUE_COMMENTS_PANEL (self->comments_panel), selected);
 }
 
 /* An edit of a prediction made the author's own version in its place:
@@ -1256,6 +1426,12 @@ heading_new (const char *text)
 static void
 build (CalqueItemPage *self)
 {
+  self->comments_panel = calque_comments_panel_new ();
+  g_signal_connect_swapped (self->comments_panel, "edited", G_CALLBACK (comments_edited_cb), self);
+  g_signal_connect_swapped (self->comments_panel, "failed", G_CALLBACK (tool_failed_cb), self);
+  g_signal_connect_swapped (self->comments_panel, "annotation-activated", G_CALLBACK (comment_annotation_activated_cb),
+                            self);
+
   GtkWidget *main = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *toolbar_scroller;
@@ -1330,6 +1506,7 @@ build (CalqueItemPage *self)
   gtk_button_set_use_underline (GTK_BUTTON (self->task_button), TRUE);
   gtk_widget_add_css_class (self->task_button, "suggested-action");
   gtk_box_append (GTK_BOX (toolbar), self->task_button);
+  gtk_box_append (GTK_BOX (toolbar), calque_comments_panel_get_toggle (CALQUE_COMMENTS_PANEL (self->comments_panel)));
   /* On a narrow window the toolbar scrolls rather than widen the page. */
   toolbar_scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (toolbar_scroller), GTK_POLICY_EXTERNAL, GTK_POLICY_NEVER);
@@ -1340,6 +1517,7 @@ build (CalqueItemPage *self)
   self->views = gtk_stack_new ();
   gtk_widget_set_vexpand (self->views, TRUE);
   self->canvas = CALQUE_CANVAS (calque_canvas_new ());
+  g_signal_connect_swapped (self->canvas, "comment-marker-activated", G_CALLBACK (comment_marker_activated_cb), self);
   gtk_stack_add_named (GTK_STACK (self->views), GTK_WIDGET (self->canvas), "image");
   self->text_view = CALQUE_TEXT_VIEW (calque_text_view_new ());
   g_signal_connect_swapped (self->text_view, "selection-changed", G_CALLBACK (tool_selection_changed_cb), self);
@@ -1441,6 +1619,8 @@ build (CalqueItemPage *self)
   g_signal_connect_swapped (self->attribute_editor, "failed", G_CALLBACK (tool_failed_cb), self);
   gtk_box_append (GTK_BOX (side), self->attribute_editor);
   gtk_box_append (GTK_BOX (self), side);
+  gtk_box_append (GTK_BOX (self), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
+  gtk_box_append (GTK_BOX (self), self->comments_panel);
 
   /* Keys, while the focus is in the page. */
   gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_LOCAL);
@@ -1511,6 +1691,7 @@ calque_item_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->annotations, self);
   g_clear_object (&self->annotations);
   g_clear_object (&self->history);
+  set_comments (self, NULL);
   g_clear_object (&self->item);
   g_clear_object (&self->task);
   g_clear_object (&self->attributes_shown);
@@ -1657,6 +1838,7 @@ calque_item_page_set_item (CalqueItemPage  *self,
   g_clear_object (&self->task);
   g_clear_object (&self->attributes_shown);
   g_clear_handle_id (&self->attributes_idle, g_source_remove);
+  set_comments (self, NULL);
   if (item == NULL)
     {
       update_task (self);
@@ -1751,6 +1933,7 @@ calque_item_page_set_item (CalqueItemPage  *self,
   g_signal_connect_object (self->annotations, "items-changed", G_CALLBACK (annotations_changed_cb), self,
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   update_confidence (self);
+  open_comments (self, store, item, author);
   return TRUE;
 }
 
@@ -1818,6 +2001,8 @@ calque_item_page_reload_records (CalqueItemPage     *self,
 
   if (self->annotations == NULL)
     return;
+  if (self->comments != NULL)
+    calque_item_comments_reload_records (self->comments, ids);
   /* A pull catching up brings thousands: one indexed read of the item
    * costs less than looking each of them up. */
   if (g_strv_length ((char **) ids) > MAX_RECORDS_ONE_BY_ONE)

@@ -769,6 +769,14 @@ calque_item_comments_set_resolved (CalqueItemComments  *self,
 }
 
 gboolean
+calque_item_comments_can_write (CalqueItemComments *self)
+{
+  g_return_val_if_fail (CALQUE_IS_ITEM_COMMENTS (self), FALSE);
+
+  return self->rank >= RANK_ANNOTATOR;
+}
+
+gboolean
 calque_item_comments_can_edit (CalqueItemComments *self,
                                const char         *id)
 {

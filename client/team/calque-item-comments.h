@@ -105,6 +105,7 @@ gboolean            calque_item_comments_set_resolved (CalqueItemComments  *self
                                                       GError             **error);
 
 /* What the user may do, to show only the buttons that work. */
+gboolean            calque_item_comments_can_write    (CalqueItemComments  *self);
 gboolean            calque_item_comments_can_edit     (CalqueItemComments  *self,
                                                       const char          *id);
 gboolean            calque_item_comments_can_remove   (CalqueItemComments  *self,
