@@ -14,6 +14,8 @@ typedef struct {
   CalqueItemFilter *filter;     /* nullable */
   gulong            loaded_id;
   GHashTable       *unread;     /* item id → GUINT count; nullable */
+  guint             total;
+  GtkColumnViewColumn *column;  /* owned by the view */
   GPtrArray        *cells;      /* GtkListItem, bound now (borrowed) */
 } ColumnData;
 
@@ -61,6 +63,22 @@ update_cell (GtkListItem *list_item,
   gtk_widget_set_tooltip_text (label, text);
 }
 
+/* The project's total in the column's title: "Comments (12)". */
+static void
+update_title (ColumnData *data)
+{
+  g_autofree char *title = NULL;
+
+  if (data->total == 0)
+    {
+      gtk_column_view_column_set_title (data->column, _("Comments"));
+      return;
+    }
+  /* Translators: the title of the item table's column, with the unread comments of the project */
+  title = g_strdup_printf (_("Comments (%u)"), data->total);
+  gtk_column_view_column_set_title (data->column, title);
+}
+
 static void
 filter_loaded_cb (CalqueItemFilter *filter,
                   ColumnData       *data)
@@ -70,12 +88,15 @@ filter_loaded_cb (CalqueItemFilter *filter,
   const char *user = calque_item_filter_get_user (filter);
 
   g_clear_pointer (&data->unread, g_hash_table_unref);
+  data->total = 0;
   if (project != NULL && user != NULL)
     {
-      data->unread = calque_comments_count_unread (calque_item_filter_get_store (filter), project, user, NULL, &error);
+      data->unread = calque_comments_count_unread (calque_item_filter_get_store (filter), project, user, &data->total,
+                                                   &error);
       if (data->unread == NULL)
         g_warning ("cannot count the unread comments of project %s: %s", project, error->message);
     }
+  update_title (data);
   for (guint i = 0; i < data->cells->len; i++)
     update_cell (g_ptr_array_index (data->cells, i), data);
 }
@@ -134,7 +155,8 @@ calque_comment_column_add_to (GtkColumnView *view)
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), view);
   g_signal_connect (factory, "teardown", G_CALLBACK (unbind_cb), view);
   column = gtk_column_view_column_new (_("Comments"), factory);
-  gtk_column_view_column_set_fixed_width (column, 110);
+  gtk_column_view_column_set_fixed_width (column, 130);
+  data->column = column;
   gtk_column_view_append_column (view, column);
 }
 
@@ -153,6 +175,8 @@ calque_comment_column_follow (GtkColumnView    *view,
     g_clear_signal_handler (&data->loaded_id, data->filter);
   g_set_object (&data->filter, filter);
   g_clear_pointer (&data->unread, g_hash_table_unref);
+  data->total = 0;
+  update_title (data);
   /* Connected before the cells' handlers: the counts are read first. */
   if (filter != NULL)
     data->loaded_id = g_signal_connect (filter, "loaded", G_CALLBACK (filter_loaded_cb), data);
@@ -170,4 +194,15 @@ calque_comment_column_get_unread (GtkColumnView *view,
   if (data == NULL || data->unread == NULL || item_id == NULL)
     return 0;
   return GPOINTER_TO_UINT (g_hash_table_lookup (data->unread, item_id));
+}
+
+guint
+calque_comment_column_get_total (GtkColumnView *view)
+{
+  ColumnData *data;
+
+  g_return_val_if_fail (GTK_IS_COLUMN_VIEW (view), 0);
+
+  data = get_data (view);
+  return data != NULL ? data->total : 0;
 }

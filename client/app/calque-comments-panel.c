@@ -34,6 +34,7 @@ struct _CalqueCommentsPanel
   GHashTable         *fresh;        /* ids that were unread when shown: "New" */
   GPtrArray          *names;        /* char *: who can be mentioned, loaded when first needed */
   gboolean            completing;   /* the popover offers names */
+  guint               clock_id;     /* "5 min ago" becomes "6 min ago" */
 
   GtkWidget          *scroller;
   GtkWidget          *list;         /* GtkListBox */
@@ -858,6 +859,18 @@ focus_left_cb (CalqueCommentsPanel *self)
   hide_completion (self);
 }
 
+static gboolean
+clock_ticked_cb (gpointer user_data)
+{
+  CalqueCommentsPanel *self = user_data;
+
+  /* Not under the pointer's selection in a comment, nor while one is written. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && gtk_widget_get_focus_child (self->list) == NULL
+      && self->comments != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->comments)) > 0)
+    rebuild (self);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 toggle_toggled_cb (CalqueCommentsPanel *self)
 {
@@ -880,6 +893,7 @@ calque_comments_panel_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->completion, gtk_widget_unparent);
   g_clear_object (&self->toggle);
+  g_clear_handle_id (&self->clock_id, g_source_remove);
 
   G_OBJECT_CLASS (calque_comments_panel_parent_class)->dispose (object);
 }
@@ -1046,6 +1060,7 @@ calque_comments_panel_init (CalqueCommentsPanel *self)
     g_signal_connect_swapped (self->toggle, "toggled", G_CALLBACK (toggle_toggled_cb), self);
   }
   gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+  self->clock_id = g_timeout_add_seconds (60, clock_ticked_cb, self);
   update_toggle (self);
   update_context (self);
 }

@@ -338,6 +338,8 @@ test_comment_on_annotation (Fixture       *f,
   /* The list: the crate has bruno's comment, unread. */
   g_assert_cmpuint (calque_comment_column_get_unread (items, f->items[1]), ==, 1);
   g_assert_cmpuint (calque_comment_column_get_unread (items, f->items[0]), ==, 0);
+  g_assert_cmpuint (calque_comment_column_get_total (items), ==, 1);
+  g_assert_nonnull (calque_gui_find_label (GTK_WIDGET (items), "Comments (1)"));
   g_assert_nonnull (calque_gui_wait_for_label (GTK_WIDGET (f->window), "1 new"));
   calque_gui_save_screenshot (GTK_WINDOW (f->window), "70-comments-list-unread");
 
@@ -498,6 +500,8 @@ test_comment_on_annotation (Fixture       *f,
   g_assert_null (calque_item_page_get_item (item_page (f)));
   g_assert_cmpuint (calque_comment_column_get_unread (items, f->items[1]), ==, 0);
   g_assert_null (calque_gui_find_label (GTK_WIDGET (f->window), "1 new"));
+  g_assert_cmpuint (calque_comment_column_get_total (items), ==, 0);
+  g_assert_nonnull (calque_gui_find_label (GTK_WIDGET (items), "Comments"));
 }
 
 static void
