@@ -247,6 +247,12 @@ calque_annotation_sink_get_project (CalqueAnnotationSink *self)
   return self->project;
 }
 
+CalqueWorkspace *
+calque_annotation_sink_get_workspace (CalqueAnnotationSink *self)
+{
+  return self->workspace;
+}
+
 /* A name a file gives, made into a path inside the media folder: refused
  * when it is absolute or climbs out with "..". */
 static char *
@@ -418,6 +424,35 @@ calque_annotation_sink_get_item (CalqueAnnotationSink  *self,
 }
 
 CalqueRecord *
+calque_annotation_sink_get_item_by_id (CalqueAnnotationSink  *self,
+                                       const char            *file,
+                                       const char            *element,
+                                       const char            *item_id,
+                                       GError               **error)
+{
+  g_autoptr(CalqueRecord) item = NULL;
+  CalqueRecord *known;
+
+  g_return_val_if_fail (self != NULL && item_id != NULL, NULL);
+
+  known = g_hash_table_lookup (self->items, item_id);
+  if (known != NULL)
+    return known;
+  item = calque_store_get (self->store, item_id, NULL);
+  if (item == NULL || calque_record_get_deleted (item)
+      || calque_record_get_kind (item) != CALQUE_KIND_ITEM
+      || g_strcmp0 (calque_record_get_project (item), calque_record_get_id (self->project)) != 0)
+    {
+      g_set_error (error, CALQUE_IMPORT_ERROR, CALQUE_IMPORT_ERROR_UNSUPPORTED,
+                   _("%s: %s: project “%s” has no item %s"), file, element,
+                   calque_record_get_string (self->project, "name"), item_id);
+      return NULL;
+    }
+  g_hash_table_insert (self->items, g_strdup (item_id), item);
+  return g_steal_pointer (&item);
+}
+
+CalqueRecord *
 calque_annotation_sink_get_label (CalqueAnnotationSink  *self,
                                   const char            *file,
                                   const char            *element,
@@ -487,8 +522,12 @@ calque_annotation_sink_add (CalqueAnnotationSink            *self,
   if (g_cancellable_set_error_if_cancelled (self->cancellable, error))
     return FALSE;
 
-  item = calque_annotation_sink_get_item (self, imported->file, imported->element,
-                                          imported->item_name, 0, 0, error);
+  if (imported->item_id != NULL)
+    item = calque_annotation_sink_get_item_by_id (self, imported->file, imported->element,
+                                                  imported->item_id, error);
+  else
+    item = calque_annotation_sink_get_item (self, imported->file, imported->element,
+                                            imported->item_name, 0, 0, error);
   if (item == NULL)
     return FALSE;
 

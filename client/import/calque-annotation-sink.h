@@ -53,6 +53,9 @@ typedef struct {
   const CalqueShape  *shape;       /* copied by the sink */
   double              confidence;  /* 0–1, or NAN for none (a score of a prediction) */
   JsonObject         *attributes;  /* or NULL; copied by the sink */
+  const char         *item_id;     /* or NULL; when set, the item is this one whatever
+                                    * item_name says (readers that find texts by their
+                                    * content, as names of texts need not be unique) */
 } CalqueImportedAnnotation;
 
 typedef struct _CalqueAnnotationSink CalqueAnnotationSink;
@@ -77,6 +80,14 @@ CalqueRecord         *calque_annotation_sink_get_item (CalqueAnnotationSink *sel
                                                     const char           *item_name,
                                                     gint64                width,
                                                     gint64                height,
+                                                    GError              **error);
+
+/* The item of the project with id @item_id, or NULL with an error naming
+ * @file and @element; kept as calque_annotation_sink_get_item() keeps it. */
+CalqueRecord         *calque_annotation_sink_get_item_by_id (CalqueAnnotationSink *self,
+                                                    const char           *file,
+                                                    const char           *element,
+                                                    const char           *item_id,
                                                     GError              **error);
 
 /* The label named @name (created if allowed), or NULL with an error. */
@@ -110,6 +121,8 @@ void                  calque_annotation_sink_set_cancellable (CalqueAnnotationSi
 const CalqueAnnotationImportOptions *
                       calque_annotation_sink_get_options (CalqueAnnotationSink *self);
 CalqueRecord         *calque_annotation_sink_get_project (CalqueAnnotationSink *self);
+/* For readers that match items by their content (texts). */
+CalqueWorkspace      *calque_annotation_sink_get_workspace (CalqueAnnotationSink *self);
 
 /* Commits, and says what was imported. */
 CalqueImportReport   *calque_annotation_sink_finish (CalqueAnnotationSink *self,

@@ -9,6 +9,19 @@
 #define MEDIA(type) (1u << (type))
 
 static const CalqueImportFormat formats[] = {
+  { "csv", N_("CSV table"),
+    N_("The csv export: one row per annotation, its item, labels, type and geometry"),
+    MEDIA (CALQUE_MEDIA_IMAGE) | MEDIA (CALQUE_MEDIA_TEXT) | MEDIA (CALQUE_MEDIA_AUDIO), FALSE,
+    _calque_import_read_csv },
+  { "jsonl", N_("JSON Lines spans"),
+    N_("Spans of texts, one object per line: the jsonl export, or doccano’s"),
+    MEDIA (CALQUE_MEDIA_TEXT), FALSE, _calque_import_read_jsonl },
+  { "conll", N_("CoNLL (IOB)"),
+    N_("One token per line with its B-, I- or O tag; texts found by their tokens"),
+    MEDIA (CALQUE_MEDIA_TEXT), FALSE, _calque_import_read_conll },
+  { "labelme", N_("labelme"),
+    N_("labelme JSON files: one file, or a folder of them"),
+    MEDIA (CALQUE_MEDIA_IMAGE), FALSE, _calque_import_read_labelme },
   { NULL },
 };
 
