@@ -76,10 +76,13 @@ calque_tabular_append_cell (GString    *row,
 {
   g_autofree char *guarded = NULL;
 
-  /* calque_csv_append_field() guards "=x" as "'=x"; a value that already
-   * looks like that ("'=x") needs a guard of its own, or it would read
-   * back as "=x". */
-  if (value != NULL && is_guarded_form (value))
+  /* calque_csv_append_field() would let "+1" and "-3" through as numbers;
+   * in a text cell they are text, and a spreadsheet must not turn them into
+   * numbers (or run "+1" as the formula it is). Guarding "'=x" too keeps
+   * the guard reversible. The guarded value starts with a quote, which
+   * calque_csv_append_field() leaves alone. */
+  if (value != NULL
+      && ((value[0] != '\0' && strchr (FORMULA_STARTS, value[0]) != NULL) || is_guarded_form (value)))
     value = guarded = g_strconcat ("'", value, NULL);
   calque_csv_append_field (row, value);
 }

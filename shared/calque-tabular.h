@@ -7,11 +7,14 @@
  *  - numbers in the shortest text that reads back as the same double, with
  *    no exponent below 1e15 and no trailing ".0" ("12", "-3.5", "0.875"), so
  *    that spreadsheets take them as numbers;
- *  - cells defused against spreadsheet formulas (calque_csv_append_field())
- *    in a way that reads back exactly: a value that itself starts with
- *    single quotes followed by one of = + - @ tab CR gets one more quote, and
- *    the reader takes one off every cell that starts with quotes followed by
- *    one of those;
+ *  - text cells defused against spreadsheet formulas, as OWASP advises, in a
+ *    way that reads back exactly: a value that starts with = + - @ tab or
+ *    CR, numbers included ("+1" is a formula to a spreadsheet, and a label
+ *    "-3" should stay text), or with single quotes followed by one of those,
+ *    gets one more single quote in front; the reader takes one quote off
+ *    every cell that starts with quotes followed by one of those. Number
+ *    cells are written with calque_csv_append_field(), which leaves plain
+ *    numbers such as -3.5 alone: they are no formula, and stay numbers;
  *  - several label names in one cell, separated by "|", a "|" or "\" inside
  *    a name preceded by "\";
  *  - times as UTC ISO 8601 with milliseconds: "2026-11-25T15:19:32.125Z".
@@ -34,7 +37,8 @@ void        calque_tabular_append_coords (GString     *out,
                                           const double *coords,
                                           guint        n);
 
-/* Appends @value as the next cell of @row (see calque_csv_append_field()). */
+/* Appends @value as the next text cell of @row, guarded (above), then
+ * quoted as calque_csv_append_field() does. */
 void        calque_tabular_append_cell   (GString     *row,
                                           const char  *value);
 /* The value of a cell read from a table written with the function above:
