@@ -1,15 +1,17 @@
 /* calque-export-csv.c — one row per annotation, for spreadsheets and pandas
  *
  * The columns are those of csv_columns below, documented in
- * docs/formats.md; calque-import-csv.c reads them back. Every value goes
- * through calque_tabular_append_cell(), so that no label, attribute or item
- * name can run as a spreadsheet formula, and numbers stay numbers.
+ * docs/formats.md; calque-import-csv.c reads them back. Every text cell
+ * goes through calque_tabular_append_cell(), so that no label, attribute
+ * or item name can run as a spreadsheet formula; number cells are plain
+ * numbers.
  */
 #define G_LOG_DOMAIN "calque-export"
 
 #include "calque-export-writers.h"
 #include "calque-export-output.h"
 #include "calque-export-tabular.h"
+#include "calque-csv.h"
 #include "calque-json-writer.h"
 #include "calque-tabular.h"
 
@@ -38,6 +40,21 @@ typedef enum {
 } CsvColumn;
 
 G_STATIC_ASSERT (G_N_ELEMENTS (csv_columns) == N_COLUMNS + 1);
+
+/* Columns of numbers, written as they are: a negative coordinate is no
+ * formula, and must stay a number. Every other cell is text, guarded. */
+static gboolean
+is_number_column (CsvColumn column)
+{
+  switch (column)
+    {
+    case COL_X: case COL_Y: case COL_W: case COL_H: case COL_ROTATION:
+    case COL_START: case COL_END: case COL_CHANNEL: case COL_CONFIDENCE:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
 
 static void
 set_number (char   **cells,
@@ -157,7 +174,10 @@ write_annotation (CsvExport         *self,
   g_string_truncate (self->row, 0);
   for (guint i = 0; i < N_COLUMNS; i++)
     {
-      calque_tabular_append_cell (self->row, cells[i]);
+      if (is_number_column (i))
+        calque_csv_append_field (self->row, cells[i]);
+      else
+        calque_tabular_append_cell (self->row, cells[i]);
       g_free (cells[i]);
     }
   g_string_append (self->row, "\r\n");

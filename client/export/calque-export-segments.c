@@ -11,6 +11,7 @@
 #include "calque-export-writers.h"
 #include "calque-export-output.h"
 #include "calque-export-tabular.h"
+#include "calque-csv.h"
 #include "calque-json-writer.h"
 #include "calque-tabular.h"
 
@@ -19,7 +20,8 @@
 typedef struct {
   CalqueExportSource *source;
   CalqueExportFile *file;
-  GString *out;
+  GString *out;           /* what an item writes */
+  GString *row;           /* one CSV row */
   GString *cell;
   gboolean json;
   gboolean first;         /* no object written yet (JSON) */
@@ -47,14 +49,16 @@ append_csv_row (SegmentsExport *self,
   if (calque_record_has_field (annotation, "confidence"))
     calque_tabular_format_number (confidence, calque_record_get_double (annotation, "confidence", NAN));
 
-  calque_tabular_append_cell (self->out, calque_record_get_string (item, "name"));
-  calque_tabular_append_cell (self->out, calque_tabular_format_number (start, shape->seg_start));
-  calque_tabular_append_cell (self->out, calque_tabular_format_number (end, shape->seg_end));
-  calque_tabular_append_cell (self->out, channel);
-  calque_tabular_append_cell (self->out, self->cell->str);
-  calque_tabular_append_cell (self->out, confidence);
-  calque_tabular_append_cell (self->out, calque_record_get_string (annotation, "author"));
-  g_string_append (self->out, "\r\n");
+  g_string_truncate (self->row, 0);
+  calque_tabular_append_cell (self->row, calque_record_get_string (item, "name"));
+  calque_csv_append_field (self->row, calque_tabular_format_number (start, shape->seg_start));
+  calque_csv_append_field (self->row, calque_tabular_format_number (end, shape->seg_end));
+  calque_csv_append_field (self->row, channel);
+  calque_tabular_append_cell (self->row, self->cell->str);
+  calque_csv_append_field (self->row, confidence);
+  calque_tabular_append_cell (self->row, calque_record_get_string (annotation, "author"));
+  g_string_append (self->row, "\r\n");
+  g_string_append_len (self->out, self->row->str, (gssize) self->row->len);
 }
 
 static void
@@ -136,8 +140,9 @@ write_segments (CalqueExportSource  *source,
 {
   g_autoptr(CalqueExportFile) file = calque_export_file_new (path, error);
   g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) row = g_string_new (NULL);
   g_autoptr(GString) cell = g_string_new (NULL);
-  SegmentsExport self = { source, file, out, cell, json, TRUE, cancellable };
+  SegmentsExport self = { source, file, out, row, cell, json, TRUE, cancellable };
 
   if (file == NULL)
     return FALSE;
