@@ -16,6 +16,8 @@
  *   circle               → polygon of CIRCLE_VERTICES points on the circle
  *                          (centre, then a point on it), clamped to the image
  *   mask                 → box (the rectangle of the mask; its pixels are lost)
+ * Points up to EDGE_TOLERANCE (one pixel) outside the image are moved onto
+ * its edge, as labelme lets a click just past the edge land there.
  * "group_id" (when not null), the shape's "flags" (each one) and a
  * "description" that is not empty become attributes. The file's own flags
  * that are true become classifications of the image (labelme's image
@@ -88,12 +90,21 @@ item_name (const char *image_path)
   return g_strjoinv ("/", names);
 }
 
-/* "points": [[x, y], …] as flat coordinates. */
+/* How far outside its image a point of a labelme file may be: labelme
+ * takes a click just past the edge as it is (the sample 2011_000006.json
+ * has a vertex at y 375.385 in an image 375 high). */
+#define EDGE_TOLERANCE 1.0
+
+/* "points": [[x, y], …] as flat coordinates, those within EDGE_TOLERANCE
+ * of the image moved onto its edge; points further out are left for the
+ * sink to refuse. */
 static GArray *
 read_points (LabelmeImport  *self,
+             CalqueRecord   *item,
              JsonObject     *shape,
              GError        **error)
 {
+  CalqueShapeBounds bounds;
   JsonNode *node = json_object_get_member (shape, "points");
   g_autoptr(GArray) coords = g_array_new (FALSE, FALSE, sizeof (double));
   JsonArray *array;
@@ -103,6 +114,7 @@ read_points (LabelmeImport  *self,
       fail (self, error, _("“points” is not an array of [x, y] pairs"));
       return NULL;
     }
+  calque_item_get_bounds (item, &bounds);
   array = json_node_get_array (node);
   if (json_array_get_length (array) > CALQUE_SHAPE_MAX_POINTS)
     {
@@ -123,6 +135,10 @@ read_points (LabelmeImport  *self,
         }
       x = json_array_get_double_element (xy, 0);
       y = json_array_get_double_element (xy, 1);
+      if (bounds.width > 0 && x >= -EDGE_TOLERANCE && x <= bounds.width + EDGE_TOLERANCE)
+        x = CLAMP (x, 0, bounds.width);
+      if (bounds.height > 0 && y >= -EDGE_TOLERANCE && y <= bounds.height + EDGE_TOLERANCE)
+        y = CLAMP (y, 0, bounds.height);
       g_array_append_val (coords, x);
       g_array_append_val (coords, y);
     }
@@ -215,7 +231,7 @@ read_geometry (LabelmeImport  *self,
         }
       type = json_node_get_string (type_node);
     }
-  coords = read_points (self, shape, error);
+  coords = read_points (self, item, shape, error);
   if (coords == NULL)
     return NULL;
 
