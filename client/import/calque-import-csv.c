@@ -1,16 +1,16 @@
 /* calque-import-csv.c — the csv export read back
  *
  * The first row names the columns (calque-export-csv.c); they may come in
- * any order, and columns this reader does not use (item_id, annotation_id,
- * author, created, or one a spreadsheet user added) are skipped. It needs
- * "item" and "type"; then, by type, the geometry columns: x y w h
- * [rotation] for a box, x y for a point, points [holes] for a polygon,
- * points for a polyline, start end for a span, start end [channel] for a
- * segment. "labels", "confidence", "attributes" and, for a span, "text"
- * (checked against the item's text, which catches offsets counted in bytes
- * or UTF-16 units) are optional. Cells read back through
- * calque_tabular_cell_value(), so the formula guards of the export come
- * off.
+ * any order, and columns this reader does not use (annotation_id, author,
+ * created, or one a spreadsheet user added) are skipped. It needs "item"
+ * and "type" ("item_id" picks among items of the same name); then, by
+ * type, the geometry columns: x y w h [rotation] for a box, x y for a
+ * point, points [holes] for a polygon, points for a polyline, start end for
+ * a span, start end [channel] for a segment. "labels", "confidence",
+ * "attributes" and, for a span, "text" (checked against the item's text,
+ * which catches offsets counted in bytes or UTF-16 units) are optional.
+ * Cells read back through calque_tabular_cell_value(), so the formula
+ * guards of the export come off.
  */
 #define G_LOG_DOMAIN "calque-import"
 
@@ -24,14 +24,14 @@
 #include <string.h>
 
 typedef enum {
-  COL_ITEM, COL_LABELS, COL_TYPE, COL_X, COL_Y, COL_W, COL_H, COL_ROTATION,
+  COL_ITEM, COL_ITEM_ID, COL_LABELS, COL_TYPE, COL_X, COL_Y, COL_W, COL_H, COL_ROTATION,
   COL_POINTS, COL_HOLES, COL_START, COL_END, COL_CHANNEL, COL_TEXT,
   COL_CONFIDENCE, COL_ATTRIBUTES,
   N_COLUMNS
 } Column;
 
 static const char * const column_names[] = {
-  "item", "labels", "type", "x", "y", "w", "h", "rotation",
+  "item", "item_id", "labels", "type", "x", "y", "w", "h", "rotation",
   "points", "holes", "start", "end", "channel", "text",
   "confidence", "attributes",
 };
@@ -309,21 +309,70 @@ read_shape (CsvImport  *self,
 /* The "text" of a span must be what the item has there: a file whose
  * offsets count bytes or UTF-16 units would otherwise shift every span
  * after the first accent or emoji without a word. */
+/* The row's item: the one of "item_id" when the project has it under the
+ * name "item" (two texts cut from files of the same name share their
+ * names), else the one named "item". */
+static CalqueRecord *
+find_item (CsvImport  *self,
+           GError    **error)
+{
+  const char *name = cell (self, COL_ITEM);
+  const char *id = cell (self, COL_ITEM_ID);
+
+  if (*id != '\0')
+    {
+      CalqueRecord *item = calque_annotation_sink_get_item_by_id (self->sink, self->file, self->element, id, NULL);
+
+      if (item != NULL && g_strcmp0 (calque_record_get_string (item, "name"), name) == 0)
+        return item;
+    }
+  return calque_annotation_sink_get_item (self->sink, self->file, self->element, name, 0, 0, error);
+}
+
+/* Boxes on images, spans on texts, segments on audio: the sink checks a
+ * shape against its item's size, length or duration, which says nothing
+ * when the item has none of that kind. */
+static gboolean
+check_media (CsvImport          *self,
+             CalqueRecord       *item,
+             const CalqueShape  *shape,
+             GError            **error)
+{
+  const char *media = calque_record_get_string (item, "media");
+  const char *kind = calque_shape_kind_to_string (shape->kind);
+  const char *name = calque_record_get_string (item, "name");
+
+  switch (shape->kind)
+    {
+    case CALQUE_SHAPE_CLASSIFICATION:
+      return TRUE;
+    case CALQUE_SHAPE_SPAN:
+      if (g_strcmp0 (media, "text") != 0)
+        return fail (self, error, _("a %s cannot go on “%s”, which is not a text"), kind, name);
+      return TRUE;
+    case CALQUE_SHAPE_SEGMENT:
+      if (g_strcmp0 (media, "audio") != 0)
+        return fail (self, error, _("a %s cannot go on “%s”, which is not a recording"), kind, name);
+      return TRUE;
+    default:
+      if (g_strcmp0 (media, "image") != 0)
+        return fail (self, error, _("a %s cannot go on “%s”, which is not an image"), kind, name);
+      return TRUE;
+    }
+}
+
 static gboolean
 check_span_text (CsvImport          *self,
+                 CalqueRecord       *item,
                  const CalqueShape  *shape,
                  GError            **error)
 {
   const char *expected = cell (self, COL_TEXT);
-  CalqueRecord *item;
   const char *text;
   gsize from, to;
 
   if (*expected == '\0')
     return TRUE;
-  item = calque_annotation_sink_get_item (self->sink, self->file, self->element, cell (self, COL_ITEM), 0, 0, error);
-  if (item == NULL)
-    return FALSE;
   text = calque_record_get_string (item, "text");
   if (text == NULL || shape->span_end > calque_text_length (text))
     return TRUE;  /* the sink says what is wrong with the span */
@@ -349,6 +398,7 @@ read_row (CsvImport  *self,
   g_auto(GStrv) labels = NULL;
   g_autoptr(JsonNode) attributes = NULL;
   CalqueImportedAnnotation annotation = { 0 };
+  CalqueRecord *item;
   double confidence;
 
   if (g_strv_length (self->row) != self->n_fields)
@@ -362,7 +412,10 @@ read_row (CsvImport  *self,
   shape = read_shape (self, error);
   if (shape == NULL)
     return FALSE;
-  if (shape->kind == CALQUE_SHAPE_SPAN && !check_span_text (self, shape, error))
+  item = find_item (self, error);
+  if (item == NULL || !check_media (self, item, shape, error))
+    return FALSE;
+  if (shape->kind == CALQUE_SHAPE_SPAN && !check_span_text (self, item, shape, error))
     return FALSE;
   if (!number (self, COL_CONFIDENCE, TRUE, NAN, &confidence, error))
     return FALSE;
@@ -379,6 +432,7 @@ read_row (CsvImport  *self,
   annotation.file = self->file;
   annotation.element = self->element;
   annotation.item_name = cell (self, COL_ITEM);
+  annotation.item_id = calque_record_get_id (item);
   annotation.labels = (const char * const *) labels;
   annotation.shape = shape;
   annotation.confidence = confidence;

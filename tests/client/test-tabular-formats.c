@@ -223,7 +223,7 @@ fixture_set_up (Fixture       *f,
   save_annotation (f, f->texts, "t1", LABELS ("LOC"), calque_shape_new_span (21, 29), 0.25, NULL);
   save_annotation (f, f->texts, "t1", LABELS ("positive"), calque_shape_new (CALQUE_SHAPE_CLASSIFICATION), NAN, NULL);
   save_annotation (f, f->texts, "t2", LABELS ("LOC"), calque_shape_new_span (0, 5), NAN, NULL);
-  save_annotation (f, f->texts, "t2", LABELS ("PER"), calque_shape_new_span (1, 3), NAN, NULL);
+  save_annotation (f, f->texts, "t2", LABELS ("PER"), calque_shape_new_span (0, 3), NAN, NULL);
   save_annotation (f, f->texts, "t2", LABELS ("LOC"), calque_shape_new_span (6, 7), NAN, NULL);
   save_annotation (f, f->texts, "t3", LABELS ("LOC"), calque_shape_new_span (8, 9), NAN, NULL);
   save_annotation (f, f->texts, "t3", LABELS ("PER"), calque_shape_new_span (14, 17), NAN, NULL);
@@ -554,6 +554,35 @@ test_csv_round_trip (Fixture       *f,
   g_assert_cmpint (count (f, CALQUE_KIND_LABEL), ==, labels);
 }
 
+static void
+test_csv_same_names (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(CalqueRecord) project = save_project (f, "Twins", "text");
+  g_autofree char *before = NULL, *after = NULL;
+  g_autoptr(GPtrArray) first = NULL, second = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Two texts cut from two files called notes.txt share their names; the
+   * item_id column tells them apart. */
+  save_label (f, project, "twin-label", "X", 0);
+  save_item (f, project, "twin-1", "notes.txt:1", "text", "one two", 0);
+  save_item (f, project, "twin-2", "notes.txt:1", "text", "three four", 0);
+  save_annotation (f, project, "twin-1", LABELS ("twin-label"), calque_shape_new_span (0, 3), NAN, NULL);
+  save_annotation (f, project, "twin-2", LABELS ("twin-label"), calque_shape_new_span (6, 10), NAN, NULL);
+
+  before = export (f, "Twins", "csv", "amelie", "twins.csv");
+  import_as (f, "Twins", "csv", "bruno", before);
+  after = export (f, "Twins", "csv", "bruno", "twins-bruno.csv");
+  assert_same_but_ids (before, after);
+
+  first = calque_store_list_for_item (f->store, CALQUE_KIND_ANNOTATION, id_of (f, "twin-1"), &error);
+  second = calque_store_list_for_item (f->store, CALQUE_KIND_ANNOTATION, id_of (f, "twin-2"), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->len, ==, 2);
+  g_assert_cmpuint (second->len, ==, 2);
+}
+
 /* --- jsonl ----------------------------------------------------------------- */
 
 static void
@@ -576,8 +605,8 @@ test_jsonl (Fixture       *f,
     "\"labels\":[\"positive\"]}", id_of (f, "t1"));
   g_autofree char *line2 = g_strdup_printf (
     "{\"id\":\"%s\",\"text\":\"" TEXT_2 "\",\"spans\":["
+    "{\"start\":0,\"end\":3,\"label\":\"PER\",\"text\":\"Par\"},"
     "{\"start\":0,\"end\":5,\"label\":\"LOC\",\"text\":\"Paris\"},"
-    "{\"start\":1,\"end\":3,\"label\":\"PER\",\"text\":\"ar\"},"
     "{\"start\":6,\"end\":7,\"label\":\"LOC\",\"text\":\" \"}],\"labels\":[]}", id_of (f, "t2"));
   g_autofree char *after = NULL;
   g_autofree char *after_text = NULL;
@@ -670,8 +699,8 @@ test_conll (Fixture       *f,
   g_autofree char *err = NULL;
   CalqueConllStats stats;
 
-  /* The writer itself, for its counts: "ar" inside Paris nests in a span
-   * already written, the span of one space has no token, "in" has no
+  /* The writer itself, for its counts: "Par" nests in "Paris" (the
+   * longer of two spans that start together is the outer one, written), the span of one space has no token, "in" has no
    * label, and the classification has no place in CoNLL. The span of the
    * "e" of "met" makes the whole token. */
   source = calque_export_source_new (f->workspace, f->texts, &filter, &error);
@@ -795,6 +824,7 @@ test_bad_input (Fixture       *f,
   g_autofree char *nan_x = g_strconcat (header, good_box, "a.png,,,,plain,box,nan,1,5,5,0,,,,,,,,,\r\n", NULL);
   g_autofree char *ghost = g_strconcat (header, good_box, "ghost.png,,,,plain,point,1,1,,,,,,,,,,,,\r\n", NULL);
   g_autofree char *bytes = g_strconcat (header, "notes.txt:1,,,,PER,span,,,,,,,,0,7,,Am\xc3\xa9lie,,,\r\n", NULL);
+  g_autofree char *media = g_strconcat (header, "notes.txt:1,,,,PER,box,1,1,5,5,0,,,,,,,,,\r\n", NULL);
   g_autofree char *past = g_strdup_printf ("{\"id\": \"%s\", \"spans\": [{\"start\": 3, \"end\": 40, \"label\": \"LOC\"}]}\n",
                                            id_of (f, "t2"));
   const BadInput cases[] = {
@@ -805,6 +835,8 @@ test_bad_input (Fixture       *f,
     { "Texts", "csv", "bytes.csv", bytes,
       "bytes.csv: line 2: the span 0\xe2\x80\x93" "7 of \xe2\x80\x9cnotes.txt:1\xe2\x80\x9d reads \xe2\x80\x9c"
       "Am\xc3\xa9lie \xe2\x80\x9d, not \xe2\x80\x9c" "Am\xc3\xa9lie\xe2\x80\x9d" },
+    { "Texts", "csv", "media.csv", media,
+      "media.csv: line 2: a box cannot go on \xe2\x80\x9cnotes.txt:1\xe2\x80\x9d, which is not an image" },
     { "Texts", "jsonl", "past.jsonl", past, "past.jsonl: line 1: span 1: span 3\xe2\x80\x93" "40 ends after the text" },
     { "Texts", "jsonl", "unknown.jsonl", "{\"text\": \"Nobody wrote this.\", \"label\": []}\n",
       "unknown.jsonl: line 1: no text of project \xe2\x80\x9cTexts\xe2\x80\x9d is this one" },
@@ -864,6 +896,7 @@ main (int    argc,
   ADD ("/tabular/csv/cells", test_csv_cells);
   ADD ("/tabular/csv/text-and-audio", test_csv_text_and_audio);
   ADD ("/tabular/csv/round-trip", test_csv_round_trip);
+  ADD ("/tabular/csv/same-names", test_csv_same_names);
   ADD ("/tabular/jsonl/export-and-round-trip", test_jsonl);
   ADD ("/tabular/jsonl/doccano", test_jsonl_doccano);
   ADD ("/tabular/conll/export", test_conll);
