@@ -25,6 +25,9 @@ struct _CalqueWindow
 
   GtkFileChooserNative *chooser;
   GtkWidget            *agreement_window; /* weak: the Annotator Agreement window open */
+  GtkWidget            *export_dialog;    /* weak: the Export dialog open */
+  GtkWidget            *assign_dialog;    /* weak: the Assign dialog open */
+  struct _CalqueNotifier *notifier;       /* news for the person in the project shown */
 
   /* Set while the models are refilled, so that the selection moving under
    * us is not taken for the user's choice. */
@@ -108,5 +111,19 @@ void _calque_window_filter_clear         (CalqueWindow    *self);
 void _calque_window_filter_load          (CalqueWindow    *self,
                                           CalqueRecord    *project);
 void _calque_window_filter_dispose       (CalqueWindow    *self);
+
+/* Whose name the person's work carries: the signed-in user, or this
+ * computer's user when the workspace is local. */
+char *_calque_window_dup_person   (CalqueWindow       *self);
+
+/* calque-window-notify.c: toasts for a new task, a task sent back, a
+ * mention, among changes pulled for @project_id. */
+void _calque_window_notify        (CalqueWindow       *self,
+                                   const char         *project_id,
+                                   const char * const *ids);
+/* What the person has in the project shown is taken as known, as the
+ * store holds it now: when a project is shown, and after a page too
+ * large to look at. */
+void _calque_window_notify_reset  (CalqueWindow       *self);
 
 G_END_DECLS
