@@ -8,5 +8,11 @@ G_BEGIN_DECLS
 
 gboolean _calque_export_write_native (CalqueExportSource *, const char *, const CalqueExportOptions *,
                                       GCancellable *, GError **);
+gboolean _calque_export_write_voc    (CalqueExportSource *, const char *, const CalqueExportOptions *,
+                                      GCancellable *, GError **);
+gboolean _calque_export_write_yolo   (CalqueExportSource *, const char *, const CalqueExportOptions *,
+                                      GCancellable *, GError **);
+gboolean _calque_export_write_yolo_seg (CalqueExportSource *, const char *, const CalqueExportOptions *,
+                                        GCancellable *, GError **);
 
 G_END_DECLS
