@@ -6,4 +6,8 @@
 
 G_BEGIN_DECLS
 
+gboolean _calque_import_read_voc      (CalqueAnnotationSink *, const char *, GError **);
+gboolean _calque_import_read_yolo     (CalqueAnnotationSink *, const char *, GError **);
+gboolean _calque_import_read_yolo_seg (CalqueAnnotationSink *, const char *, GError **);
+
 G_END_DECLS
