@@ -639,6 +639,67 @@ test_round_trip (Fixture       *f,
   assert_same_tree (first, second);
 }
 
+/* Into a project without the images: they come from the export's images
+ * folder, given as the media folder, and the project exports the same. */
+static void
+test_yolo_new_items (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *first = export (f, "yolo", "Pets", "yolo-first");
+  g_autofree char *media = g_build_filename (first, "images", "train", NULL);
+  g_autoptr(CalqueRecord) fresh = save_project (f, "Fresh");
+  g_autoptr(Run) without = cli (f, "import", "--format", "yolo", "--project", "Fresh", first, NULL);
+  g_autoptr(Run) with = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *hint = g_strdup_printf ("images/train/a.jpg: image: “a.jpg” is neither in project “Fresh” nor in %s; "
+                                           "images not yet in the project come from the media folder (--media), "
+                                           "which for this dataset is %s", first, media);
+
+  g_assert_cmpint (without->status, !=, 0);
+  assert_says (without->err, hint);
+
+  with = cli (f, "import", "--format", "yolo", "--project", "Fresh", "--media", media, first, NULL);
+  g_assert_cmpint (with->status, ==, 0);
+  assert_says (with->out, "Imported 6 annotations, 3 new items and 3 new labels into “Fresh”");
+  second = export (f, "yolo", "Fresh", "yolo-fresh");
+  assert_same_tree (first, second);
+}
+
+/* VOC's flat folder: images with flat names come from JPEGImages, an
+ * image of a folder must be in the project already. */
+static void
+test_voc_new_items (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *first = export (f, "voc", "Pets", "voc-first");
+  g_autofree char *media = g_build_filename (first, "VOCdevkit", "VOC2012", "JPEGImages", NULL);
+  g_autofree char *a_xml = g_build_filename (first, "VOCdevkit", "VOC2012", "Annotations", "a.xml", NULL);
+  g_autoptr(CalqueRecord) fresh = save_project (f, "Fresh");
+  g_autoptr(Run) alone = cli (f, "import", "--format", "voc", "--project", "Fresh", a_xml, NULL);
+  g_autoptr(Run) folder = NULL;
+  g_autoptr(Run) with = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *hint = g_strdup_printf ("a.xml: <filename>: “a.jpg” is neither in project “Fresh” nor in %s%s"
+                                           "Annotations; images not yet in the project come from the media folder "
+                                           "(--media), which for this dataset is %s",
+                                           first, "/VOCdevkit/VOC2012/", media);
+
+  g_assert_cmpint (alone->status, !=, 0);
+  assert_says (alone->err, hint);
+
+  folder = cli (f, "import", "--format", "voc", "--project", "Fresh", "--media", media, first, NULL);
+  g_assert_cmpint (folder->status, !=, 0);
+  assert_says (folder->err, "sub%2Fb.xml: <filename>: “sub/b.jpg” is neither in project “Fresh” nor in");
+  assert_says (folder->err, "an image of a folder (“sub/b.jpg”, written sub%2Fb.jpg) must be in the project");
+
+  g_free (save_item (f, fresh, 2));
+  with = cli (f, "import", "--format", "voc", "--project", "Fresh", "--media", media, first, NULL);
+  g_assert_cmpint (with->status, ==, 0);
+  assert_says (with->out, "Imported 6 annotations, 2 new items and 3 new labels into “Fresh”");
+  second = export (f, "voc", "Fresh", "voc-fresh");
+  assert_same_tree (first, second);
+}
+
 /* ---- Bad input ---------------------------------------------------------- */
 
 /* Runs an import that must fail, says @message, and changes nothing. */
@@ -1000,6 +1061,8 @@ main (int    argc,
   ADD ("/voc-yolo/round-trip/voc", test_round_trip, "voc");
   ADD ("/voc-yolo/round-trip/yolo", test_round_trip, "yolo");
   ADD ("/voc-yolo/round-trip/yolo-seg", test_round_trip, "yolo-seg");
+  ADD ("/voc-yolo/yolo/new-items", test_yolo_new_items, NULL);
+  ADD ("/voc-yolo/voc/new-items", test_voc_new_items, NULL);
   ADD ("/voc-yolo/voc/refused", test_voc_refused, NULL);
   ADD ("/voc-yolo/yolo/refused", test_yolo_refused, NULL);
   ADD ("/voc-yolo/yolo/classes-txt", test_classes_txt, NULL);
