@@ -4,6 +4,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "calque-agreement-window.h"
+#include "calque-assign-dialog.h"
+#include "calque-export-dialog.h"
 #include "calque-format.h"
 #include "calque-item-columns.h"
 #include "calque-project-row.h"
@@ -51,14 +53,17 @@ set_item_count (CalqueWindow *self,
                        g_memdup2 (&count, sizeof count));
 }
 
-/* Agreement is measured within a project: one must be shown. */
+/* Agreement is measured, and exports are made, within a project: one must
+ * be shown. */
 static void
-update_agreement_action (CalqueWindow *self)
+update_project_actions (CalqueWindow *self)
 {
-  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "show-agreement");
+  gboolean shown = self->workspace != NULL && calque_window_get_project (self) != NULL;
 
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
-                               self->workspace != NULL && calque_window_get_project (self) != NULL);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "show-agreement")),
+                               shown);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "export")), shown);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "assign")), shown);
 }
 
 /* The agreement window of another workspace has nothing to show here. */
@@ -133,7 +138,7 @@ load_items (CalqueWindow *self)
 
   project = calque_window_get_project (self);
   n_old = g_list_model_get_n_items (G_LIST_MODEL (self->items));
-  update_agreement_action (self);
+  update_project_actions (self);
 
   if (project == NULL)
     {
@@ -571,12 +576,82 @@ show_agreement_activated_cb (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (agreement));
 }
 
+static void
+export_activated_cb (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  CalqueWindow *self = user_data;
+  CalqueRecord *project = calque_window_get_project (self);
+  CalqueExportDialog *dialog;
+
+  if (self->workspace == NULL || project == NULL)
+    return;
+
+  /* One dialog at a time. The one open stays if it is for this project,
+   * or while it exports (closing it would stop the export). */
+  if (self->export_dialog != NULL)
+    {
+      CalqueExportDialog *open = CALQUE_EXPORT_DIALOG (self->export_dialog);
+
+      if (calque_export_dialog_get_exporting (open)
+          || (calque_export_dialog_get_workspace (open) == self->workspace
+              && g_strcmp0 (calque_export_dialog_get_project_id (open), calque_record_get_id (project)) == 0))
+        {
+          gtk_window_present (GTK_WINDOW (open));
+          return;
+        }
+      gtk_window_destroy (GTK_WINDOW (open));
+      g_clear_weak_pointer (&self->export_dialog);
+    }
+
+  dialog = calque_export_dialog_new (GTK_WINDOW (self), self->workspace, project);
+  g_set_weak_pointer (&self->export_dialog, GTK_WIDGET (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* New tasks: the list shows them, and the sync sends them. */
+static void
+assigned_cb (CalqueWindow *self)
+{
+  CalqueSyncManager *sync = calque_window_get_sync_manager (self);
+
+  calque_window_reload (self);
+  if (sync != NULL)
+    calque_sync_manager_saved (sync);
+}
+
+static void
+assign_activated_cb (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  CalqueWindow *self = user_data;
+  CalqueRecord *project = calque_window_get_project (self);
+  CalqueAssignDialog *dialog;
+
+  if (self->workspace == NULL || project == NULL)
+    return;
+  /* One at a time, for the project and the list shown now. */
+  if (self->assign_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->assign_dialog));
+  dialog = calque_assign_dialog_new (GTK_WINDOW (self), self->workspace, project,
+                                     G_LIST_MODEL (self->filtered_items));
+  g_signal_connect_object (dialog, "assigned", G_CALLBACK (assigned_cb), self, G_CONNECT_SWAPPED);
+  /* It speaks of this window's list: it goes with it. */
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  g_set_weak_pointer (&self->assign_dialog, GTK_WIDGET (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static const GActionEntry win_actions[] = {
+  { .name = "assign", .activate = assign_activated_cb },
   { .name = "open-workspace", .activate = open_workspace_activated_cb },
   { .name = "reload", .activate = reload_activated_cb },
   { .name = "previous-project", .activate = previous_project_activated_cb },
   { .name = "next-project", .activate = next_project_activated_cb },
   { .name = "show-agreement", .activate = show_agreement_activated_cb },
+  { .name = "export", .activate = export_activated_cb },
 };
 
 static gboolean
@@ -613,6 +688,8 @@ calque_window_dispose (GObject *object)
   _calque_window_sync_dispose (self);
   _calque_window_filter_dispose (self);
   g_clear_weak_pointer (&self->agreement_window);
+  g_clear_weak_pointer (&self->export_dialog);
+  g_clear_weak_pointer (&self->assign_dialog);
 
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
@@ -718,7 +795,7 @@ calque_window_init (CalqueWindow *self)
   g_signal_connect (self, "notify::application", G_CALLBACK (application_changed_cb), NULL);
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
-  update_agreement_action (self);
+  update_project_actions (self);
   _calque_window_sync_init (self);
 
   self->item_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -911,7 +988,7 @@ calque_window_show_workspace_error (CalqueWindow *self,
   close_agreement_window (self);
   clear_models (self);
   update_titles (self);
-  update_agreement_action (self);
+  update_project_actions (self);
 
   /* A status page's description is markup; the message quotes a path. */
   description = g_markup_escape_text (error->message, -1);

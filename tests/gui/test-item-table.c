@@ -12,9 +12,12 @@
 
 #include <glib/gstdio.h>
 
+#include "calque-assign-dialog.h"
 #include "calque-gui-test-util.h"
 #include "calque-item-columns.h"
 #include "calque-item-filter.h"
+#include "calque-store-sync.h"
+#include "calque-window.h"
 #include "calque-test-util.h"
 #include "calque-workspace.h"
 
@@ -512,6 +515,132 @@ test_big_scroll (Fixture       *fixture,
   g_assert_false (has_waiting_cells (fixture->thumbnails));
 }
 
+static gboolean
+list_shows_four (gpointer data)
+{
+  GtkColumnView *view = data;
+
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (view))) == 4;
+}
+
+/* An annotator who opens the project in the real window sees their own
+ * tasks first: "Only My Tasks" is on, and the rest is a click away. */
+static void
+test_annotator_sees_own_tasks (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autoptr(CalqueApplication) app = calque_gui_application_new ();
+  g_autoptr(CalqueRecord) member = calque_record_new (CALQUE_KIND_MEMBER, fixture->project);
+  CalqueStore *store = calque_workspace_get_store (fixture->workspace);
+  CalqueWindow *window;
+  GtkColumnView *view;
+
+  g_assert_true (calque_store_set_setting (store, "user", USER, NULL));
+  calque_record_set_string (member, "user", USER);
+  calque_record_set_string (member, "role", "annotator");
+  save (store, member);
+
+  window = calque_window_new (app);
+  calque_window_set_workspace (window, fixture->workspace);
+  calque_gui_present (GTK_WINDOW (window));
+  view = GTK_COLUMN_VIEW (gtk_widget_get_template_child (GTK_WIDGET (window), CALQUE_TYPE_WINDOW, "item_view"));
+  /* ada has four tasks among the seven items. */
+  g_assert_true (calque_gui_wait_for (list_shows_four, view));
+  calque_gui_save_screenshot (GTK_WINDOW (window), "item-table-annotator-opens");
+  gtk_window_destroy (GTK_WINDOW (window));
+  calque_gui_spin (50);
+}
+
+static CalqueAssignDialog *
+find_assign_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (CALQUE_IS_ASSIGN_DIALOG (window))
+        return CALQUE_ASSIGN_DIALOG (window);
+    }
+  return NULL;
+}
+
+static void
+click_button_labelled (GtkWidget  *root,
+                       const char *text)
+{
+  GtkLabel *label = calque_gui_find_label (root, text);
+  GtkWidget *button;
+
+  g_assert_nonnull (label);
+  button = gtk_widget_get_ancestor (GTK_WIDGET (label), GTK_TYPE_BUTTON);
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  calque_gui_spin (100);
+}
+
+static guint
+tasks_of_person (Fixture    *fixture,
+                 const char *person)
+{
+  g_autoptr(GPtrArray) tasks = calque_store_list (calque_workspace_get_store (fixture->workspace), CALQUE_KIND_TASK,
+                                                  fixture->project, NULL);
+  guint n = 0;
+
+  for (guint i = 0; i < tasks->len; i++)
+    n += g_strcmp0 (calque_record_get_string (tasks->pdata[i], "annotator"), person) == 0;
+  return n;
+}
+
+/* The Assign dialog of the real window: the annotators already working
+ * are offered, another is added by name, the items without a task go to
+ * her, and her tasks not started come back. */
+static void
+test_assign_dialog (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(CalqueApplication) app = calque_gui_application_new ();
+  CalqueWindow *window = calque_window_new (app);
+  CalqueAssignDialog *dialog;
+  g_auto(GStrv) offered = NULL;
+  g_autofree char *joined = NULL;
+
+  calque_window_set_workspace (window, fixture->workspace);
+  calque_gui_present (GTK_WINDOW (window));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "assign", NULL);
+  calque_gui_spin (200);
+  dialog = find_assign_dialog ();
+  g_assert_nonnull (dialog);
+  calque_gui_wait_for (calque_gui_window_drawn, dialog);
+
+  offered = calque_assign_dialog_dup_annotators (dialog);
+  joined = g_strjoinv (",", offered);
+  g_assert_cmpstr (joined, ==, USER "," OTHER);
+  g_assert_nonnull (calque_gui_find_label (GTK_WIDGET (dialog), "The 7 items shown in the list"));
+
+  /* Nobody checked: nothing to assign to. */
+  g_assert_false (gtk_widget_get_sensitive (gtk_widget_get_ancestor (
+    GTK_WIDGET (calque_gui_find_label (GTK_WIDGET (dialog), "Assign")), GTK_TYPE_BUTTON)));
+  calque_assign_dialog_set_checked (dialog, "carol <b>", TRUE);
+  calque_gui_spin (100);
+  g_assert_true (gtk_widget_get_sensitive (gtk_widget_get_ancestor (
+    GTK_WIDGET (calque_gui_find_label (GTK_WIDGET (dialog), "Assign")), GTK_TYPE_BUTTON)));
+  calque_gui_save_screenshot (GTK_WINDOW (dialog), "assign-dialog");
+  /* Items 5 and 6 have nobody; the others already have their one. */
+  click_button_labelled (GTK_WIDGET (dialog), "Assign");
+  g_assert_cmpuint (tasks_of_person (fixture, "carol <b>"), ==, 2);
+  g_assert_nonnull (calque_gui_wait_for_label (GTK_WIDGET (dialog), "Assigned: 2 tasks on 2 items"));
+  calque_gui_save_screenshot (GTK_WINDOW (dialog), "assign-dialog-done");
+
+  click_button_labelled (GTK_WIDGET (dialog), "Unassign Tasks Not Started");
+  g_assert_cmpuint (tasks_of_person (fixture, "carol <b>"), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  calque_gui_spin (50);
+  g_assert_null (find_assign_dialog ());
+}
+
 static void
 test_no_display (void)
 {
@@ -539,6 +668,10 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/gui/item-table/thumbnails", Fixture, NULL, fixture_set_up, test_thumbnails, fixture_tear_down);
   g_test_add ("/gui/item-table/big-scroll", Fixture, NULL, fixture_set_up, test_big_scroll, fixture_tear_down);
+  g_test_add ("/gui/item-table/annotator-sees-own-tasks", Fixture, NULL, fixture_set_up,
+              test_annotator_sees_own_tasks, fixture_tear_down);
+  g_test_add ("/gui/item-table/assign-dialog", Fixture, NULL, fixture_set_up, test_assign_dialog,
+              fixture_tear_down);
 
   return g_test_run ();
 }
