@@ -333,8 +333,11 @@ read_line (YoloReader    *self,
         if (!parse_fraction (file, line_no, fields->pdata[i + 1], &v[i], error))
           return FALSE;
       if (n == 6 && !parse_number (fields->pdata[5], &confidence))
-        return set_error (error, _("%s: line %u: the score “%s” is not a number"), file, line_no,
-                          (const char *) fields->pdata[5]);
+        {
+          g_autofree char *shown = g_utf8_make_valid (fields->pdata[5], -1);
+
+          return set_error (error, _("%s: line %u: the score “%s” is not a number"), file, line_no, shown);
+        }
       to_pixels (v[0] - v[2] / 2, v[0] + v[2] / 2, width, &x, &w);
       to_pixels (v[1] - v[3] / 2, v[1] + v[3] / 2, height, &y, &h);
       shape = calque_shape_new_box (x, y, w, h);
