@@ -25,6 +25,15 @@ static const CalqueExportFormat formats[] = {
   { "segments-json", N_("Audio segments (JSON)"),
     N_("A JSON array with one object per time segment"),
     CALQUE_EXPORT_MEDIA (CALQUE_MEDIA_AUDIO), FALSE, ".json", FALSE, _calque_export_write_segments_json },
+  { "voc", N_("Pascal VOC"),
+    N_("One XML file of boxes per image, in the VOCdevkit folders that torchvision reads"),
+    CALQUE_EXPORT_MEDIA (CALQUE_MEDIA_IMAGE), TRUE, NULL, FALSE, _calque_export_write_voc },
+  { "yolo", N_("YOLO boxes"),
+    N_("A text file of boxes per image and a data.yaml, in the folders that Ultralytics reads"),
+    CALQUE_EXPORT_MEDIA (CALQUE_MEDIA_IMAGE), TRUE, NULL, FALSE, _calque_export_write_yolo },
+  { "yolo-seg", N_("YOLO segments"),
+    N_("A text file of outlines per image and a data.yaml, in the folders that Ultralytics reads"),
+    CALQUE_EXPORT_MEDIA (CALQUE_MEDIA_IMAGE), TRUE, NULL, FALSE, _calque_export_write_yolo_seg },
   { NULL },
 };
 

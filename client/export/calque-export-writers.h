@@ -8,6 +8,12 @@ G_BEGIN_DECLS
 
 gboolean _calque_export_write_native (CalqueExportSource *, const char *, const CalqueExportOptions *,
                                       GCancellable *, GError **);
+gboolean _calque_export_write_voc    (CalqueExportSource *, const char *, const CalqueExportOptions *,
+                                      GCancellable *, GError **);
+gboolean _calque_export_write_yolo   (CalqueExportSource *, const char *, const CalqueExportOptions *,
+                                      GCancellable *, GError **);
+gboolean _calque_export_write_yolo_seg (CalqueExportSource *, const char *, const CalqueExportOptions *,
+                                        GCancellable *, GError **);
 
 gboolean _calque_export_write_csv (CalqueExportSource *, const char *, const CalqueExportOptions *,
                                    GCancellable *, GError **);

@@ -29,6 +29,15 @@ static const CalqueImportFormat formats[] = {
   { "labelme", N_("labelme"),
     N_("labelme JSON files: one file, or a folder of them"),
     MEDIA (CALQUE_MEDIA_IMAGE), FALSE, _calque_import_read_labelme },
+  { "voc", N_("Pascal VOC"),
+    N_("XML files of boxes, one per image: a VOCdevkit or Annotations folder, a folder of .xml files, or one file"),
+    MEDIA (CALQUE_MEDIA_IMAGE), TRUE, _calque_import_read_voc },
+  { "yolo", N_("YOLO boxes"),
+    N_("An Ultralytics dataset folder: data.yaml or classes.txt, images/ and labels/ with “class cx cy w h” lines"),
+    MEDIA (CALQUE_MEDIA_IMAGE), TRUE, _calque_import_read_yolo },
+  { "yolo-seg", N_("YOLO segments"),
+    N_("An Ultralytics dataset folder: data.yaml or classes.txt, images/ and labels/ with “class x1 y1 x2 y2 …” lines"),
+    MEDIA (CALQUE_MEDIA_IMAGE), TRUE, _calque_import_read_yolo_seg },
   { NULL },
 };
 
