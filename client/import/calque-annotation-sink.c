@@ -302,6 +302,7 @@ add_item (CalqueAnnotationSink  *self,
           const char            *file,
           const char            *element,
           const char            *item_name,
+          const char            *media_path,
           GError               **error)
 {
   g_autofree char *path = NULL;
@@ -311,12 +312,26 @@ add_item (CalqueAnnotationSink  *self,
   char sha256[65];
   gboolean added = FALSE;
 
-  if (self->media_dir == NULL || self->options.no_new_items || self->project_type == CALQUE_MEDIA_TEXT)
+  if ((self->media_dir == NULL && media_path == NULL) || self->options.no_new_items
+      || self->project_type == CALQUE_MEDIA_TEXT)
     goto not_found;
-  path = g_build_filename (self->media_dir, item_name, NULL);
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    goto not_found;
+  {
+    /* The format's own layout and the media folder, the folder the user
+     * named first: the first that has the file. */
+    g_autofree char *in_media_dir = self->media_dir ? g_build_filename (self->media_dir, item_name, NULL) : NULL;
+    const char *first = self->options.media_dir_given ? in_media_dir : media_path;
+    const char *second = self->options.media_dir_given ? media_path : in_media_dir;
 
+    if (first != NULL && g_file_test (first, G_FILE_TEST_IS_REGULAR))
+      path = g_strdup (first);
+    else if (second != NULL && g_file_test (second, G_FILE_TEST_IS_REGULAR))
+      path = g_strdup (second);
+    else
+      {
+        path = g_strdup (first != NULL ? first : second);
+        goto not_found;
+      }
+  }
   info = calque_media_probe (path, &local_error);
   if (info == NULL)
     {
@@ -367,13 +382,18 @@ add_item (CalqueAnnotationSink  *self,
   return g_steal_pointer (&item);
 
 not_found:
-  g_set_error (error, CALQUE_IMPORT_ERROR, CALQUE_IMPORT_ERROR_UNSUPPORTED,
-               self->media_dir != NULL && !self->options.no_new_items && self->project_type != CALQUE_MEDIA_TEXT
-                 ? _("%s: %s: “%s” is neither in project “%s” nor in %s")
-                 : _("%s: %s: “%s” is not in project “%s”%s"),
-               file, element, item_name, calque_record_get_string (self->project, "name"),
-               self->media_dir != NULL && !self->options.no_new_items && self->project_type != CALQUE_MEDIA_TEXT
-                 ? self->media_dir : "");
+  if (path != NULL)
+    {
+      g_autofree char *folder = g_path_get_dirname (path);
+
+      g_set_error (error, CALQUE_IMPORT_ERROR, CALQUE_IMPORT_ERROR_UNSUPPORTED,
+                   _("%s: %s: “%s” is neither in project “%s” nor in %s"),
+                   file, element, item_name, calque_record_get_string (self->project, "name"), folder);
+    }
+  else
+    g_set_error (error, CALQUE_IMPORT_ERROR, CALQUE_IMPORT_ERROR_UNSUPPORTED,
+                 _("%s: %s: “%s” is not in project “%s”"),
+                 file, element, item_name, calque_record_get_string (self->project, "name"));
   return NULL;
 }
 
@@ -385,6 +405,19 @@ calque_annotation_sink_get_item (CalqueAnnotationSink  *self,
                                  gint64                 width,
                                  gint64                 height,
                                  GError               **error)
+{
+  return calque_annotation_sink_get_item_at (self, file, element, given_name, NULL, width, height, error);
+}
+
+CalqueRecord *
+calque_annotation_sink_get_item_at (CalqueAnnotationSink  *self,
+                                    const char            *file,
+                                    const char            *element,
+                                    const char            *given_name,
+                                    const char            *media_path,
+                                    gint64                 width,
+                                    gint64                 height,
+                                    GError               **error)
 {
   g_autofree char *item_name = NULL;
   const char *id;
@@ -425,7 +458,7 @@ calque_annotation_sink_get_item (CalqueAnnotationSink  *self,
     }
   else
     {
-      item = add_item (self, file, element, item_name, error);
+      item = add_item (self, file, element, item_name, media_path, error);
       if (item == NULL)
         return NULL;
       g_hash_table_insert (self->items, g_strdup (calque_record_get_id (item)), item);

@@ -37,6 +37,7 @@ typedef struct {
   gboolean    predictions;   /* pre-annotations, of "model:<model>" */
   const char *model;         /* NULL: "import" */
   const char *media_dir;     /* where to look for media of items not yet in the project; NULL: none */
+  gboolean    media_dir_given; /* the user named it (--media): it wins over a format's own layout */
   gboolean    no_new_labels; /* an unknown label is an error rather than a new label */
   gboolean    no_new_items;  /* an unknown item is an error even if its media is there */
   const char *reference;     /* a file the imported one refers to: the COCO instances
@@ -88,6 +89,19 @@ CalqueRecord         *calque_annotation_sink_get_item_by_id (CalqueAnnotationSin
                                                     const char           *file,
                                                     const char           *element,
                                                     const char           *item_id,
+                                                    GError              **error);
+
+/* The same, for a format that knows where the item's file is in the
+ * dataset (VOC's JPEGImages, YOLO's images/train): an item the project
+ * lacks is imported from @media_path rather than from the media folder
+ * (an explicit --media still wins). @media_path may be NULL. */
+CalqueRecord         *calque_annotation_sink_get_item_at (CalqueAnnotationSink *self,
+                                                    const char           *file,
+                                                    const char           *element,
+                                                    const char           *item_name,
+                                                    const char           *media_path,
+                                                    gint64                width,
+                                                    gint64                height,
                                                     GError              **error);
 
 /* The label named @name (created if allowed), or NULL with an error. */

@@ -423,44 +423,6 @@ add_object (CalqueAnnotationSink  *sink,
   return calque_annotation_sink_add (sink, &annotation, error);
 }
 
-/* The sink looks for images not yet in the project in the media folder,
- * by the item's name. When the image is in the JPEGImages folder beside
- * Annotations, says why it was not found there. */
-static void
-hint_media_folder (CalqueAnnotationSink  *sink,
-                   const char            *xml_path,
-                   const char            *file_name,
-                   const char            *item_name,
-                   GError               **error)
-{
-  const char *media_dir = calque_annotation_sink_get_options (sink)->media_dir;
-  g_autofree char *xml_dir = g_path_get_dirname (xml_path);
-  g_autofree char *images_path = g_build_filename (xml_dir, "..", "JPEGImages", NULL);
-  g_autofree char *image = g_build_filename (images_path, file_name, NULL);
-  g_autoptr(GFile) images = g_file_new_for_path (images_path);
-  g_autoptr(GFile) media = media_dir ? g_file_new_for_path (media_dir) : NULL;
-  g_autofree char *message = NULL;
-
-  if (error == NULL || *error == NULL || strchr (file_name, '/') != NULL
-      || !g_file_test (image, G_FILE_TEST_IS_REGULAR))
-    return;
-  if (!g_str_equal (file_name, item_name))
-    message = g_strdup_printf (_("%s; an image of a folder (“%s”, written %s) must be in the project "
-                                 "before its annotations are imported"),
-                               (*error)->message, item_name, file_name);
-  else if (media == NULL || !g_file_equal (media, images))
-    {
-      g_autofree char *shown = g_canonicalize_filename (images_path, NULL);
-
-      message = g_strdup_printf (_("%s; images not yet in the project come from the media folder (--media), "
-                                   "which for this dataset is %s"),
-                                 (*error)->message, shown);
-    }
-  else
-    return;
-  g_free ((*error)->message);
-  (*error)->message = g_steal_pointer (&message);
-}
 
 static gboolean
 read_voc_file (CalqueAnnotationSink  *sink,
@@ -529,11 +491,17 @@ read_voc_file (CalqueAnnotationSink  *sink,
       || !parse_size (&self, "width", self.width, &width, error)
       || !parse_size (&self, "height", self.height, &height, error))
     return FALSE;
-  if (calque_annotation_sink_get_item (sink, display, "<filename>", item_name, width, height, error) == NULL)
-    {
-      hint_media_folder (sink, path, self.filename, item_name, error);
+  {
+    /* VOCdevkit keeps the image in JPEGImages beside Annotations, under
+     * the name as written (an image of a folder escaped: sub%2Fb.jpg). */
+    g_autofree char *xml_dir = g_path_get_dirname (path);
+    g_autofree char *image = strchr (self.filename, '/') == NULL
+                             ? g_build_filename (xml_dir, "..", "JPEGImages", self.filename, NULL) : NULL;
+
+    if (calque_annotation_sink_get_item_at (sink, display, "<filename>", item_name, image, width, height,
+                                            error) == NULL)
       return FALSE;
-    }
+  }
   for (guint i = 0; i < self.objects->len; i++)
     if (!add_object (sink, &self, item_name, i, error))
       return FALSE;

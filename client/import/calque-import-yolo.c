@@ -406,32 +406,6 @@ read_label_file (YoloReader    *self,
   return TRUE;
 }
 
-/* The sink looks for images not yet in the project in the media folder,
- * by the item's name; a dataset keeps them one or two folders down. Says
- * which folder to give when that is why an image was not found. */
-static void
-hint_media_folder (CalqueAnnotationSink  *sink,
-                   const char            *images_path,
-                   GError               **error)
-{
-  const char *media_dir = calque_annotation_sink_get_options (sink)->media_dir;
-  g_autofree char *message = NULL;
-
-  if (error == NULL || *error == NULL || media_dir == NULL)
-    return;
-  {
-    g_autoptr(GFile) media = g_file_new_for_path (media_dir);
-    g_autoptr(GFile) images = g_file_new_for_path (images_path);
-
-    if (g_file_equal (media, images))
-      return;
-  }
-  message = g_strdup_printf (_("%s; images not yet in the project come from the media folder (--media), "
-                               "which for this dataset is %s"),
-                             (*error)->message, images_path);
-  g_free ((*error)->message);
-  (*error)->message = g_steal_pointer (&message);
-}
 
 /* One image folder and the label folder beside it. @line: where
  * data.yaml names it, 0 for the default "images". */
@@ -505,12 +479,14 @@ read_split (YoloReader  *self,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
-      item = calque_annotation_sink_get_item (self->sink, image_display, _("image"), image, 0, 0, error);
+      {
+        g_autofree char *image_path = g_build_filename (images_path, image, NULL);
+
+        item = calque_annotation_sink_get_item_at (self->sink, image_display, _("image"), image, image_path, 0, 0,
+                                                   error);
+      }
       if (item == NULL)
-        {
-          hint_media_folder (self->sink, images_path, error);
-          return FALSE;
-        }
+        return FALSE;
       if (g_file_test (label_path, G_FILE_TEST_IS_REGULAR)
           && !read_label_file (self, label_path, label_display, item, image, error))
         return FALSE;
