@@ -10,6 +10,9 @@ static const CalqueExportFormat formats[] = {
   { "json", N_("Calque JSON"),
     N_("Everything in the project, lossless: import it to get the same records back"),
     CALQUE_EXPORT_ALL_MEDIA, FALSE, ".json", TRUE, _calque_export_write_native },
+  { "coco", N_("COCO instances"),
+    N_("Boxes and polygons as COCO instances JSON, with the images in an “images” folder beside it"),
+    CALQUE_EXPORT_MEDIA (CALQUE_MEDIA_IMAGE), FALSE, ".json", FALSE, _calque_export_write_coco },
   { NULL },
 };
 

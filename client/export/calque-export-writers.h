@@ -8,5 +8,7 @@ G_BEGIN_DECLS
 
 gboolean _calque_export_write_native (CalqueExportSource *, const char *, const CalqueExportOptions *,
                                       GCancellable *, GError **);
+gboolean _calque_export_write_coco (CalqueExportSource *, const char *, const CalqueExportOptions *,
+                                    GCancellable *, GError **);
 
 G_END_DECLS
