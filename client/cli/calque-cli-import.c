@@ -3,6 +3,7 @@
 
 #include "calque-cli-private.h"
 #include "calque-importer.h"
+#include "calque-import-formats.h"
 
 #include <glib/gi18n-lib.h>
 #include <unistd.h>
@@ -71,6 +72,62 @@ import_native (CalqueWorkspace  *workspace,
   return CLI_EXIT_OK;
 }
 
+static void
+annotation_progress_cb (guint64  done,
+                        guint64  total,
+                        gpointer user_data)
+{
+  Progress *progress = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (!progress->tty || (now - progress->last_draw < 100000 && done < total))
+    return;
+  progress->last_draw = now;
+  g_printerr ("\r\033[K");
+  g_printerr (_("Importing… %u%%"), total ? (guint) (done * 100 / total) : 100);
+}
+
+/* calque-cli import --format FORMAT PATH: annotations another tool wrote. */
+static int
+import_annotations (CalqueWorkspace                     *workspace,
+                    CalqueRecord                        *project,
+                    const CalqueImportFormat            *format,
+                    const char                          *path,
+                    const CalqueAnnotationImportOptions *options)
+{
+  g_autoptr(CalqueImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  Progress progress = { .tty = isatty (STDERR_FILENO) };
+
+  report = calque_import_annotations (workspace, project, format, path, options,
+                                      annotation_progress_cb, &progress, NULL, &error);
+  if (progress.tty)
+    g_printerr ("\r\033[K");
+  if (report == NULL)
+    {
+      cli_fail (CLI_EXIT_FAILURE, "%s", error->message);
+      g_printerr (_("Nothing was imported.\n"));
+      return CLI_EXIT_FAILURE;
+    }
+
+  {
+    g_autofree char *annotations = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u annotation", "%u annotations",
+                                                                 report->annotations), report->annotations);
+    g_autofree char *items = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u new item", "%u new items",
+                                                           report->items), report->items);
+    g_autofree char *labels = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u new label", "%u new labels",
+                                                            report->labels), report->labels);
+
+    /* Translators: "Imported 120 annotations, 3 new items and 2 new labels into “Birds”" */
+    g_print (_("Imported %s, %s and %s into “%s”\n"), annotations, items, labels,
+             calque_record_get_string (project, "name"));
+    if (options->predictions)
+      g_print (_("They are pre-annotations of “model:%s”, for annotators to accept or fix.\n"),
+               options->model ? options->model : "import");
+  }
+  return CLI_EXIT_OK;
+}
+
 int
 cli_cmd_import (CliContext  *cli,
                 int          argc,
@@ -80,11 +137,21 @@ cli_cmd_import (CliContext  *cli,
   g_autofree char *text_column = NULL;
   g_autofree char *text_field = NULL;
   gboolean skip_bad = FALSE;
+  g_autofree char *format_name = NULL;
+  g_autofree char *model = NULL;
+  g_autofree char *reference = NULL;
+  g_autofree char *media_dir = NULL;
+  g_autofree char *author = NULL;
+  gboolean predictions = FALSE;
+  gboolean no_new_labels = FALSE;
+  g_autofree char *names = calque_import_format_names ();
+  g_autofree char *format_help = g_strdup_printf (_("Import annotations in this format: %s"), names);
   g_autoptr(CalqueWorkspace) workspace = NULL;
   g_autoptr(CalqueRecord) project = NULL;
   g_autoptr(CalqueImportReport) report = NULL;
   g_autoptr(GError) error = NULL;
   guint native = 0;
+  int status;
   Progress progress = { .tty = isatty (STDERR_FILENO) };
   CalqueImportOptions options = { 0 };
   const GOptionEntry entries[] = {
@@ -96,6 +163,19 @@ cli_cmd_import (CliContext  *cli,
       N_("The CSV column that holds the text (default: text)"), N_("COLUMN") },
     { "text-field", 0, 0, G_OPTION_ARG_STRING, &text_field,
       N_("The JSONL field that holds the text (default: text)"), N_("FIELD") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, format_help, N_("FORMAT") },
+    { "predictions", 0, 0, G_OPTION_ARG_NONE, &predictions,
+      N_("Import as pre-annotations (a model’s predictions) for annotators to accept or fix"), NULL },
+    { "model", 0, 0, G_OPTION_ARG_STRING, &model,
+      N_("The name of the model the pre-annotations come from (default: import)"), N_("NAME") },
+    { "reference", 0, 0, G_OPTION_ARG_FILENAME, &reference,
+      N_("The file the imported one refers to (the COCO instances file of a results file)"), N_("FILE") },
+    { "media", 0, 0, G_OPTION_ARG_FILENAME, &media_dir,
+      N_("Where the media of items not yet in the project are (default: beside the file)"), N_("DIR") },
+    { "author", 0, 0, G_OPTION_ARG_STRING, &author,
+      N_("Whose annotations they become (default: the signed-in user)"), N_("NAME") },
+    { "no-new-labels", 0, 0, G_OPTION_ARG_NONE, &no_new_labels,
+      N_("Refuse labels the project does not have, instead of creating them"), NULL },
     G_OPTION_ENTRY_NULL
   };
 
@@ -104,11 +184,43 @@ cli_cmd_import (CliContext  *cli,
                     "  images (PNG, JPEG, WebP, TIFF, BMP) and audio (WAV, FLAC, Ogg, MP3) become one item each;\n"
                     "  .txt files one item per line, .csv files one per row, .jsonl files one per line.\n"
                     "A native export (calque-cli export --format json) restores its whole project.\n"
+                    "With --format, PATH holds annotations made by another tool (docs/formats.md).\n"
                     "An import is all or nothing unless --skip-bad is given."),
                   entries, &argc, &argv))
     return CLI_EXIT_USAGE;
   if (argc < 2)
     return cli_fail (CLI_EXIT_USAGE, _("import: name at least one file or folder"));
+
+  if (format_name != NULL)
+    {
+      const CalqueImportFormat *format = calque_import_format_find (format_name);
+      CalqueAnnotationImportOptions annotation_options = {
+        .author = author,
+        .predictions = predictions || g_str_equal (format_name, "coco-results"),
+        .model = model,
+        .reference = reference,
+        .no_new_labels = no_new_labels,
+      };
+      g_autofree char *beside = NULL;
+
+      if (format == NULL)
+        return cli_fail (CLI_EXIT_USAGE, _("import: format “%s” is not supported; supported: %s"), format_name, names);
+      if (argc != 2)
+        return cli_fail (CLI_EXIT_USAGE, _("import: --format takes one file or folder"));
+      if (author != NULL && annotation_options.predictions)
+        return cli_fail (CLI_EXIT_USAGE, _("import: pre-annotations belong to their model; give --model, not --author"));
+      /* A dataset's images are usually beside its annotation file, or in
+       * the folder given. */
+      beside = g_file_test (argv[1], G_FILE_TEST_IS_DIR) ? g_strdup (argv[1]) : g_path_get_dirname (argv[1]);
+      annotation_options.media_dir = media_dir ? media_dir : beside;
+
+      status = cli_open_project (cli, project_name, &workspace, &project);
+      if (status != CLI_EXIT_OK)
+        return status;
+      return import_annotations (workspace, project, format, argv[1], &annotation_options);
+    }
+  if (predictions || model || reference || media_dir || author || no_new_labels)
+    return cli_fail (CLI_EXIT_USAGE, _("import: --predictions, --model, --reference, --media, --author and --no-new-labels go with --format"));
 
   workspace = cli_open_workspace (cli, &error);
   if (workspace == NULL)

@@ -106,6 +106,11 @@ GCancellable         *calque_annotation_sink_get_cancellable (CalqueAnnotationSi
 void                  calque_annotation_sink_set_cancellable (CalqueAnnotationSink *self,
                                                     GCancellable         *cancellable);
 
+/* The options as the sink keeps them (the reference file, the media folder…). */
+const CalqueAnnotationImportOptions *
+                      calque_annotation_sink_get_options (CalqueAnnotationSink *self);
+CalqueRecord         *calque_annotation_sink_get_project (CalqueAnnotationSink *self);
+
 /* Commits, and says what was imported. */
 CalqueImportReport   *calque_annotation_sink_finish (CalqueAnnotationSink *self,
                                                     GError              **error);
