@@ -9,6 +9,12 @@
 #define MEDIA(type) (1u << (type))
 
 static const CalqueImportFormat formats[] = {
+  { "coco", N_("COCO instances"),
+    N_("Boxes and polygons of a COCO instances JSON file, its categories as labels"),
+    MEDIA (CALQUE_MEDIA_IMAGE), FALSE, _calque_import_read_coco },
+  { "coco-results", N_("COCO results"),
+    N_("A detector’s COCO results, as pre-annotations; --reference names the instances file they refer to"),
+    MEDIA (CALQUE_MEDIA_IMAGE), FALSE, _calque_import_read_coco_results },
   { NULL },
 };
 

@@ -6,4 +6,7 @@
 
 G_BEGIN_DECLS
 
+gboolean _calque_import_read_coco         (CalqueAnnotationSink *, const char *, GError **);
+gboolean _calque_import_read_coco_results (CalqueAnnotationSink *, const char *, GError **);
+
 G_END_DECLS

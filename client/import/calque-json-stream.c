@@ -28,6 +28,7 @@ struct _CalqueJsonStream {
   char *name;
   guint64 size;
   guint max_depth;
+  gsize max_element;
   CalqueJsonStreamProgressFunc progress;
   gpointer progress_data;
 };
@@ -42,6 +43,7 @@ typedef struct {
   guint64 base;          /* file offset of buf[0] */
   gboolean capturing;
   gsize capture_from;    /* where in buf the capture goes on from */
+  guint64 element_offset; /* where the element captured begins */
   GString *capture;      /* the element's bytes from earlier blocks */
   char *stack;           /* closing brackets expected, max_depth of them */
   JsonParser *parser;
@@ -85,6 +87,14 @@ fail (Scanner    *s,
 
 #define syntax(s, at, ...) fail ((s), (at), CALQUE_JSON_STREAM_ERROR, CALQUE_JSON_STREAM_ERROR_SYNTAX, __VA_ARGS__)
 
+static int
+too_large (Scanner *s)
+{
+  fail (s, s->element_offset, CALQUE_JSON_STREAM_ERROR, CALQUE_JSON_STREAM_ERROR_TOO_LARGE,
+        _("an element is larger than %" G_GSIZE_FORMAT " bytes"), s->stream->max_element);
+  return -1;
+}
+
 /* The next block. 1: there is data; 0: end of file; -1: error (set). */
 static int
 refill (Scanner *s)
@@ -95,6 +105,8 @@ refill (Scanner *s)
     {
       g_string_append_len (s->capture, (const char *) s->buf + s->capture_from, s->len - s->capture_from);
       s->capture_from = 0;
+      if (s->capture->len > s->stream->max_element)
+        return too_large (s);
     }
   s->base += s->len;
   s->len = s->pos = 0;
@@ -336,6 +348,7 @@ read_element (Scanner              *s,
 
   s->capturing = TRUE;
   s->capture_from = s->pos;
+  s->element_offset = place.offset;
   g_string_truncate (s->capture, 0);
   if (!scan_value (s, depth))
     {
@@ -355,6 +368,8 @@ read_element (Scanner              *s,
       length = s->capture->len;
     }
 
+  if (length > s->stream->max_element)
+    return too_large (s) > 0;
   if (!g_utf8_validate (text, length, NULL))
     return syntax (s, place.offset, _("element %" G_GUINT64_FORMAT " of “%s” is not valid UTF-8"),
                    index + 1, member ? member : "[]");
@@ -422,6 +437,7 @@ read_key (Scanner *s)
 
   s->capturing = TRUE;
   s->capture_from = s->pos;
+  s->element_offset = start;
   g_string_truncate (s->capture, 0);
   if (!scan_string (s, start))
     {
@@ -567,6 +583,7 @@ calque_json_stream_new (const char  *path,
   self->path = g_strdup (path);
   self->name = display_name ? g_strdup (display_name) : g_path_get_basename (path);
   self->max_depth = CALQUE_JSON_STREAM_MAX_DEPTH;
+  self->max_element = CALQUE_JSON_STREAM_MAX_ELEMENT;
   if (g_stat (path, &st) != 0)
     {
       int saved = errno;
@@ -612,6 +629,13 @@ calque_json_stream_set_max_depth (CalqueJsonStream *self,
 {
   g_return_if_fail (max_depth >= 2);
   self->max_depth = max_depth;
+}
+
+void
+calque_json_stream_set_max_element_size (CalqueJsonStream *self,
+                                         gsize             max_size)
+{
+  self->max_element = max_size;
 }
 
 void

@@ -27,6 +27,7 @@ G_BEGIN_DECLS
 typedef enum {
   CALQUE_JSON_STREAM_ERROR_SYNTAX,    /* not JSON, or not the shape asked for */
   CALQUE_JSON_STREAM_ERROR_TOO_DEEP,  /* nested deeper than the limit */
+  CALQUE_JSON_STREAM_ERROR_TOO_LARGE, /* an element larger than the limit */
 } CalqueJsonStreamError;
 
 GQuark calque_json_stream_error_quark (void);
@@ -34,6 +35,10 @@ GQuark calque_json_stream_error_quark (void);
 /* Deep enough for any COCO, VOC-as-JSON or labelme file (they nest five or
  * six levels); shallow enough for any recursive parser. */
 #define CALQUE_JSON_STREAM_MAX_DEPTH 64
+/* An element is held whole while json-glib parses it: a polygon of the
+ * 100,000 points a shape may have is about 4 MB of text, so this is room
+ * to spare, and a hostile file of one endless element is refused. */
+#define CALQUE_JSON_STREAM_MAX_ELEMENT (64 * 1024 * 1024)
 
 typedef struct _CalqueJsonStream CalqueJsonStream;
 
@@ -69,6 +74,8 @@ const char       *calque_json_stream_get_name       (CalqueJsonStream  *self);
 guint64           calque_json_stream_get_size       (CalqueJsonStream  *self);
 void              calque_json_stream_set_max_depth  (CalqueJsonStream  *self,
                                                      guint              max_depth);
+void              calque_json_stream_set_max_element_size (CalqueJsonStream *self,
+                                                     gsize              max_size);
 void              calque_json_stream_set_progress   (CalqueJsonStream  *self,
                                                      CalqueJsonStreamProgressFunc func,
                                                      gpointer           user_data);

@@ -456,6 +456,46 @@ test_too_deep (Fixture       *f,
   seen_clear (&seen);
 }
 
+/* An element is held whole while it is parsed: one larger than the limit
+ * is refused, whether it fits in a block or runs over several. */
+static void
+test_too_large (Fixture       *f,
+                gconstpointer  data)
+{
+  const char * const members[] = { "annotations", NULL };
+
+  for (guint round = 0; round < 2; round++)
+    {
+      gsize size = round == 0 ? 5000 : 3 * 1024 * 1024;
+      g_autoptr(GString) text = g_string_new ("{\"annotations\": [{\"id\": 1}, {\"s\": \"");
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = NULL;
+      g_autoptr(CalqueJsonStream) stream = NULL;
+      Seen seen;
+
+      for (gsize i = 0; i < size; i++)
+        g_string_append_c (text, 'a' + i % 26);
+      g_string_append (text, "\"}]}");
+      path = write_file (f, "large.json", text->str, text->len);
+      stream = calque_json_stream_new (path, NULL, NULL);
+      calque_json_stream_set_max_element_size (stream, round == 0 ? 1000 : 1024 * 1024);
+      seen_init (&seen);
+      g_assert_false (calque_json_stream_foreach (stream, members, NULL, element_cb, &seen, NULL, &error));
+      g_assert_error (error, CALQUE_JSON_STREAM_ERROR, CALQUE_JSON_STREAM_ERROR_TOO_LARGE);
+      g_assert_cmpstr (error->message, ==, round == 0 ? "large.json: byte 28: an element is larger than 1000 bytes"
+                                                      : "large.json: byte 28: an element is larger than 1048576 bytes");
+      g_assert_cmpuint (seen.texts->len, ==, 1);
+      seen_clear (&seen);
+
+      /* With room enough, the same file reads. */
+      stream = (calque_json_stream_free (stream), calque_json_stream_new (path, NULL, NULL));
+      seen_init (&seen);
+      g_assert_true (calque_json_stream_foreach (stream, members, NULL, element_cb, &seen, NULL, NULL));
+      g_assert_cmpuint (seen.texts->len, ==, 2);
+      seen_clear (&seen);
+    }
+}
+
 static void
 test_callback_stops (Fixture       *f,
                      gconstpointer  data)
@@ -504,6 +544,7 @@ main (int   argc,
   ADD ("/json-stream/hostile", test_hostile);
   ADD ("/json-stream/truncated", test_truncated);
   ADD ("/json-stream/too-deep", test_too_deep);
+  ADD ("/json-stream/too-large", test_too_large);
   ADD ("/json-stream/callback-stops", test_callback_stops);
   ADD ("/json-stream/missing-file", test_missing_file);
 #undef ADD
