@@ -248,7 +248,10 @@ calque_access_can_read (const CalqueAccessContext *ctx,
   switch (calque_record_get_kind (record))
     {
     case CALQUE_KIND_ANNOTATION:
-      return g_strcmp0 (calque_record_get_string (record, "author"), ctx->user) == 0;
+      /* A model's predictions are a starting point for everyone, not
+       * another annotator's judgement. */
+      return g_strcmp0 (calque_record_get_string (record, "author"), ctx->user) == 0
+             || calque_author_is_model (calque_record_get_string (record, "author"));
 
     case CALQUE_KIND_COMMENT:
       /* A comment on an item is for everyone; one on an annotation is as

@@ -144,6 +144,7 @@ static const FieldSpec annotation_fields[] = {
   { "shape", FIELD_SHAPE, TRUE },
   { "attributes", FIELD_OBJECT },
   { "confidence", FIELD_NUMBER, FALSE, NULL, 0, 1 },
+  { "source", FIELD_ID },
   { "created", FIELD_TIME },
   { "updated", FIELD_TIME },
   { NULL }
@@ -1373,4 +1374,10 @@ _calque_record_dup_seqs_json (CalqueRecord *self)
                             (const char *) keys[i], *(gint64 *) g_hash_table_lookup (self->seqs, keys[i]));
   g_string_append_c (json, '}');
   return g_string_free (json, FALSE);
+}
+
+gboolean
+calque_author_is_model (const char *author)
+{
+  return author != NULL && g_str_has_prefix (author, CALQUE_MODEL_AUTHOR_PREFIX);
 }

@@ -159,6 +159,14 @@ gboolean      calque_annotation_validate_for_item (CalqueRecord *annotation,
                                            CalqueRecord  *item,
                                            GError       **error);
 
+/* Pre-annotations (a model's predictions, imported for annotators to
+ * accept or fix) are annotations whose author is "model:NAME". User names
+ * never contain ":" (calque_auth_check_user_name()), so no person can
+ * pass for a model. An annotator who accepts or fixes one makes an
+ * annotation of their own whose "source" is the prediction's id. */
+#define CALQUE_MODEL_AUTHOR_PREFIX "model:"
+gboolean      calque_author_is_model      (const char    *author);
+
 /* A copy of @node that shares nothing with it (json_node_copy() shares
  * the members of objects and arrays). */
 JsonNode     *calque_json_node_deep_copy  (JsonNode      *node);

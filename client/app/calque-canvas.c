@@ -111,6 +111,9 @@ sync_layer_rows (CalqueCanvas *self,
       if (shape == NULL || !calque_shape_layer_set_shape (self->layer, annotation_id, shape,
                                                           color_of (self, annotation)))
         calque_shape_layer_remove (self->layer, annotation_id);
+      else
+        calque_shape_layer_set_prediction (self->layer, annotation_id,
+                                           calque_item_annotations_is_prediction (self->annotations, annotation_id));
     }
 
   g_hash_table_iter_init (&iter, self->shown);

@@ -495,3 +495,11 @@ calque_item_filter_get_user_state (CalqueItemFilter *self,
     return NULL;
   return state_to_string (GPOINTER_TO_UINT (g_hash_table_lookup (self->user_states, item_id)));
 }
+
+gboolean
+calque_item_filter_has_tasks_of_mine (CalqueItemFilter *self)
+{
+  g_return_val_if_fail (CALQUE_IS_ITEM_FILTER (self), FALSE);
+
+  return g_hash_table_size (self->user_states) > 0;
+}

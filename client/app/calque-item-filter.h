@@ -56,4 +56,7 @@ const char       *calque_item_filter_get_label      (CalqueItemFilter *self);
 const char       *calque_item_filter_get_user_state (CalqueItemFilter *self,
                                                      const char       *item_id);
 
+/* Whether the user given to calque_item_filter_load() has a task here. */
+gboolean          calque_item_filter_has_tasks_of_mine (CalqueItemFilter *self);
+
 G_END_DECLS

@@ -65,6 +65,8 @@ struct _CalqueItemPage
   GtkWidget             *annotation_view;
   GtkSingleSelection    *annotation_selection;
   GtkWidget             *confidence;
+  GtkWidget             *prediction_bar;  /* shown while a model's prediction is selected */
+  GtkWidget             *prediction_label;
   GtkWidget             *attribute_editor;
   CalqueRecord          *attributes_shown; /* the record the editor shows, to rebuild only on change */
   guint                  attributes_idle;
@@ -570,6 +572,22 @@ update_confidence (CalqueItemPage *self)
   else
     g_set_object (&self->attributes_shown, annotation);
 
+  gtk_widget_set_visible (self->prediction_bar,
+                          selected != NULL && calque_item_annotations_is_prediction (self->annotations, selected));
+  if (gtk_widget_get_visible (self->prediction_bar))
+    {
+      const char *model = calque_record_get_string (annotation, "author") + strlen (CALQUE_MODEL_AUTHOR_PREFIX);
+      g_autofree char *text = NULL;
+
+      if (calque_record_has_field (annotation, "confidence"))
+        /* Translators: "Prediction of “detector”, score 87%" */
+        text = g_strdup_printf (_("Prediction of “%s”, score %.0f%%"), model,
+                                100 * calque_record_get_double (annotation, "confidence", 0));
+      else
+        text = g_strdup_printf (_("Prediction of “%s”"), model);
+      gtk_label_set_text (GTK_LABEL (self->prediction_label), text);
+    }
+
   self->updating = TRUE;
   gtk_widget_set_sensitive (self->confidence, annotation != NULL);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->confidence),
@@ -602,6 +620,23 @@ tool_selection_changed_cb (CalqueItemPage *self)
   gtk_single_selection_set_selected (self->annotation_selection, position);
   self->updating = FALSE;
   update_confidence (self);
+}
+
+/* An edit of a prediction made the author's own version in its place:
+ * the view that had the prediction selected selects that. */
+static void
+annotation_replaced_cb (CalqueItemAnnotations *annotations,
+                        const char            *old_id,
+                        const char            *new_id,
+                        CalqueItemPage        *self)
+{
+  if (self->media == CALQUE_MEDIA_TEXT)
+    calque_text_view_select (self->text_view, new_id);
+  else if (self->media == CALQUE_MEDIA_AUDIO)
+    calque_audio_view_select (self->audio_view, new_id);
+  else
+    calque_select_tool_select (CALQUE_SELECT_TOOL (self->select_tool), new_id);
+  tool_selection_changed_cb (self);
 }
 
 /* A row replaced by an edit drops out of the list's selection; the
@@ -1099,7 +1134,54 @@ play_segment_activated (GSimpleAction *action,
     calque_audio_view_play_selected (self->audio_view);
 }
 
+/* The selected prediction becomes the author's annotation, selected in
+ * its place ("replaced"), ready to be fixed. */
+static void
+accept_prediction_activated (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  CalqueItemPage *self = user_data;
+  const char *selected = get_selected (self);
+  g_autofree char *own = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (selected == NULL || self->annotations == NULL
+      || !calque_item_annotations_is_prediction (self->annotations, selected))
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return;
+    }
+  own = calque_item_annotations_accept (self->annotations, selected, &error);
+  if (own != NULL)
+    tool_edited_cb (self);
+  else
+    g_signal_emit (self, signals[FAILED], 0, error);
+}
+
+static void
+accept_all_predictions_activated (GSimpleAction *action,
+                                  GVariant      *parameter,
+                                  gpointer       user_data)
+{
+  CalqueItemPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  guint accepted;
+
+  if (self->annotations == NULL)
+    return;
+  accepted = calque_item_annotations_accept_all (self->annotations, &error);
+  if (error != NULL)
+    g_signal_emit (self, signals[FAILED], 0, error);
+  else if (accepted == 0)
+    gtk_widget_error_bell (GTK_WIDGET (self));
+  else
+    tool_edited_cb (self);
+}
+
 static const GActionEntry page_actions[] = {
+  { .name = "accept-prediction", .activate = accept_prediction_activated },
+  { .name = "accept-all-predictions", .activate = accept_all_predictions_activated },
   { .name = "play-pause", .activate = play_pause_activated },
   { .name = "play-segment", .activate = play_segment_activated },
   { .name = "snap-words", .state = "true", .change_state = snap_words_changed },
@@ -1320,6 +1402,26 @@ build (CalqueItemPage *self)
   gtk_widget_set_vexpand (scrolled, TRUE);
   gtk_box_append (GTK_BOX (side), scrolled);
 
+  /* A model's prediction: what it is, and the way to make it one's own. */
+  self->prediction_bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  gtk_widget_set_margin_top (self->prediction_bar, 12);
+  self->prediction_label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->prediction_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (self->prediction_label), TRUE);
+  gtk_widget_set_hexpand (self->prediction_label, TRUE);
+  gtk_widget_add_css_class (self->prediction_label, "dim-label");
+  gtk_box_append (GTK_BOX (self->prediction_bar), self->prediction_label);
+  {
+    GtkWidget *accept = gtk_button_new_with_mnemonic (_("_Accept"));
+
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (accept), "item.accept-prediction");
+    gtk_widget_set_tooltip_text (accept, _("Make this prediction your annotation, to keep or fix (A); all of them: Shift+A"));
+    gtk_widget_add_css_class (accept, "suggested-action");
+    gtk_box_append (GTK_BOX (self->prediction_bar), accept);
+  }
+  gtk_widget_set_visible (self->prediction_bar, FALSE);
+  gtk_box_append (GTK_BOX (side), self->prediction_bar);
+
   self->confidence = gtk_spin_button_new_with_range (0, 1, 0.05);
   gtk_spin_button_set_digits (GTK_SPIN_BUTTON (self->confidence), 2);
   gtk_label_set_mnemonic_widget (GTK_LABEL (confidence_label), self->confidence);
@@ -1353,6 +1455,8 @@ build (CalqueItemPage *self)
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "w", "item.snap-words", NULL);
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "e", "item.fit-span", NULL);
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "space", "item.play-pause", NULL);
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "a", "item.accept-prediction", NULL);
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Shift>a", "item.accept-all-predictions", NULL);
   for (int i = 0; i < N_LABEL_KEYS; i++)
     {
       g_autofree char *key = g_strdup_printf ("%d", i + 1);
@@ -1583,6 +1687,7 @@ calque_item_page_set_item (CalqueItemPage  *self,
   /* Before every other handler: the views' (connected by their set_item
    * below) as much as the selection model's. */
   g_signal_connect_swapped (self->annotations, "items-changed", G_CALLBACK (annotations_changing_cb), self);
+  g_signal_connect (self->annotations, "replaced", G_CALLBACK (annotation_replaced_cb), self);
   self->task = find_task (store, item, author);
   calque_item_annotations_set_task (self->annotations,
                                     self->task != NULL ? calque_record_get_id (self->task) : NULL);

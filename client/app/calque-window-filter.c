@@ -166,6 +166,22 @@ _calque_window_filter_set_workspace (CalqueWindow    *self,
   update_filter_button (self);
 }
 
+/* Whether @user is an annotator of @project (and no more) with tasks. */
+static gboolean
+is_annotator_with_tasks (CalqueWindow *self,
+                         CalqueRecord *project,
+                         const char   *user)
+{
+  CalqueStore *store = calque_workspace_get_store (self->workspace);
+  g_autoptr(GPtrArray) members = calque_store_list (store, CALQUE_KIND_MEMBER, calque_record_get_id (project), NULL);
+  gboolean annotator = FALSE;
+
+  for (guint i = 0; members != NULL && i < members->len; i++)
+    if (g_strcmp0 (calque_record_get_string (members->pdata[i], "user"), user) == 0)
+      annotator = g_strcmp0 (calque_record_get_string (members->pdata[i], "role"), "annotator") == 0;
+  return annotator && calque_item_filter_has_tasks_of_mine (self->item_filter);
+}
+
 static void
 load_now (CalqueWindow *self,
           CalqueRecord *project)
@@ -178,12 +194,14 @@ load_now (CalqueWindow *self,
   g_autoptr(GtkStringList) list = NULL;
   guint chosen;
   guint keep = 0;
+  gboolean opened;
 
   if (self->item_filter == NULL || self->workspace == NULL)
     return;
 
   g_clear_handle_id (&self->filter_load_id, g_source_remove);
   self->filter_loaded_us = g_get_monotonic_time ();
+  opened = g_strcmp0 (self->filter_project, calque_record_get_id (project)) != 0;
   g_free (self->filter_project);
   self->filter_project = g_strdup (calque_record_get_id (project));
 
@@ -192,6 +210,10 @@ load_now (CalqueWindow *self,
     user = g_strdup (g_get_user_name ());
   if (!calque_item_filter_load (self->item_filter, calque_record_get_id (project), user, &error))
     g_warning ("cannot read the tasks of project %s: %s", calque_record_get_id (project), error->message);
+  /* An annotator opening a project sees their tasks first: the rest of the
+   * project is a click away, in the same popover. */
+  if (opened && is_annotator_with_tasks (self, project, user))
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (self->mine_check), TRUE);
 
   /* The label dropdown lists this project's labels; the choice survives a
    * reload of the same project. */

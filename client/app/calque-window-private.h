@@ -25,6 +25,7 @@ struct _CalqueWindow
 
   GtkFileChooserNative *chooser;
   GtkWidget            *agreement_window; /* weak: the Annotator Agreement window open */
+  GtkWidget            *export_dialog;    /* weak: the Export dialog open */
 
   /* Set while the models are refilled, so that the selection moving under
    * us is not taken for the user's choice. */

@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "calque-agreement-window.h"
+#include "calque-export-dialog.h"
 #include "calque-format.h"
 #include "calque-item-columns.h"
 #include "calque-project-row.h"
@@ -51,14 +52,16 @@ set_item_count (CalqueWindow *self,
                        g_memdup2 (&count, sizeof count));
 }
 
-/* Agreement is measured within a project: one must be shown. */
+/* Agreement is measured, and exports are made, within a project: one must
+ * be shown. */
 static void
-update_agreement_action (CalqueWindow *self)
+update_project_actions (CalqueWindow *self)
 {
-  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "show-agreement");
+  gboolean shown = self->workspace != NULL && calque_window_get_project (self) != NULL;
 
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
-                               self->workspace != NULL && calque_window_get_project (self) != NULL);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "show-agreement")),
+                               shown);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "export")), shown);
 }
 
 /* The agreement window of another workspace has nothing to show here. */
@@ -133,7 +136,7 @@ load_items (CalqueWindow *self)
 
   project = calque_window_get_project (self);
   n_old = g_list_model_get_n_items (G_LIST_MODEL (self->items));
-  update_agreement_action (self);
+  update_project_actions (self);
 
   if (project == NULL)
     {
@@ -571,12 +574,47 @@ show_agreement_activated_cb (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (agreement));
 }
 
+static void
+export_activated_cb (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  CalqueWindow *self = user_data;
+  CalqueRecord *project = calque_window_get_project (self);
+  CalqueExportDialog *dialog;
+
+  if (self->workspace == NULL || project == NULL)
+    return;
+
+  /* One dialog at a time. The one open stays if it is for this project,
+   * or while it exports (closing it would stop the export). */
+  if (self->export_dialog != NULL)
+    {
+      CalqueExportDialog *open = CALQUE_EXPORT_DIALOG (self->export_dialog);
+
+      if (calque_export_dialog_get_exporting (open)
+          || (calque_export_dialog_get_workspace (open) == self->workspace
+              && g_strcmp0 (calque_export_dialog_get_project_id (open), calque_record_get_id (project)) == 0))
+        {
+          gtk_window_present (GTK_WINDOW (open));
+          return;
+        }
+      gtk_window_destroy (GTK_WINDOW (open));
+      g_clear_weak_pointer (&self->export_dialog);
+    }
+
+  dialog = calque_export_dialog_new (GTK_WINDOW (self), self->workspace, project);
+  g_set_weak_pointer (&self->export_dialog, GTK_WIDGET (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static const GActionEntry win_actions[] = {
   { .name = "open-workspace", .activate = open_workspace_activated_cb },
   { .name = "reload", .activate = reload_activated_cb },
   { .name = "previous-project", .activate = previous_project_activated_cb },
   { .name = "next-project", .activate = next_project_activated_cb },
   { .name = "show-agreement", .activate = show_agreement_activated_cb },
+  { .name = "export", .activate = export_activated_cb },
 };
 
 static gboolean
@@ -613,6 +651,7 @@ calque_window_dispose (GObject *object)
   _calque_window_sync_dispose (self);
   _calque_window_filter_dispose (self);
   g_clear_weak_pointer (&self->agreement_window);
+  g_clear_weak_pointer (&self->export_dialog);
 
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
@@ -718,7 +757,7 @@ calque_window_init (CalqueWindow *self)
   g_signal_connect (self, "notify::application", G_CALLBACK (application_changed_cb), NULL);
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
-  update_agreement_action (self);
+  update_project_actions (self);
   _calque_window_sync_init (self);
 
   self->item_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -911,7 +950,7 @@ calque_window_show_workspace_error (CalqueWindow *self,
   close_agreement_window (self);
   clear_models (self);
   update_titles (self);
-  update_agreement_action (self);
+  update_project_actions (self);
 
   /* A status page's description is markup; the message quotes a path. */
   description = g_markup_escape_text (error->message, -1);

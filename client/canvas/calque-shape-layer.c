@@ -62,6 +62,7 @@ typedef enum {
   FLAG_SELECTED = 1 << 0,
   FLAG_HOVERED  = 1 << 1,
   FLAG_HIDDEN   = 1 << 2,
+  FLAG_PREDICTION = 1 << 3,   /* a model's, not yet accepted: dashed, lighter */
 } EntryFlags;
 
 typedef struct {
@@ -494,12 +495,20 @@ draw_entry (cairo_t     *cr,
   else
     {
       append_area (cr, view, entry);
-      set_source_rgba (cr, entry->rgba, fill_alpha);
+      set_source_rgba (cr, entry->rgba, entry->flags & FLAG_PREDICTION ? fill_alpha / 2 : fill_alpha);
       cairo_fill_preserve (cr);
     }
   set_source_rgba (cr, entry->rgba, 1.0);
   cairo_set_line_width (cr, line_width);
+  if (entry->flags & FLAG_PREDICTION)
+    {
+      /* Dashes tell a model's suggestion from anyone's work at a glance. */
+      static const double dashes[] = { 6.0, 4.0 };
+
+      cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
+    }
   cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
 
   cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
 }
@@ -1703,6 +1712,41 @@ calque_shape_layer_set_hidden (CalqueShapeLayer *self,
   if (entry_is_plain (self, entry))
     cache_drop_entry (self, entry);
   emit_changed (self);
+}
+
+void
+calque_shape_layer_set_prediction (CalqueShapeLayer *self,
+                                   const char       *id,
+                                   gboolean          prediction)
+{
+  Entry *entry;
+
+  g_return_if_fail (CALQUE_IS_SHAPE_LAYER (self));
+  g_return_if_fail (id != NULL);
+
+  entry = g_hash_table_lookup (self->by_id, id);
+  if (entry == NULL || !!(entry->flags & FLAG_PREDICTION) == !!prediction)
+    return;
+  if (entry_is_plain (self, entry))
+    cache_drop_entry (self, entry);
+  if (prediction)
+    entry->flags |= FLAG_PREDICTION;
+  else
+    entry->flags &= ~FLAG_PREDICTION;
+  emit_changed (self);
+}
+
+gboolean
+calque_shape_layer_get_prediction (CalqueShapeLayer *self,
+                                   const char       *id)
+{
+  Entry *entry;
+
+  g_return_val_if_fail (CALQUE_IS_SHAPE_LAYER (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  entry = g_hash_table_lookup (self->by_id, id);
+  return entry != NULL && (entry->flags & FLAG_PREDICTION) != 0;
 }
 
 gboolean

@@ -103,6 +103,13 @@ void               calque_shape_layer_set_hidden   (CalqueShapeLayer  *self,
                                                     gboolean           hidden);
 gboolean           calque_shape_layer_get_hidden   (CalqueShapeLayer  *self,
                                                     const char        *id);
+/* A model's prediction not yet accepted: drawn dashed and lighter, picked
+ * but not dragged (calque-select-tool.c). */
+void               calque_shape_layer_set_prediction (CalqueShapeLayer *self,
+                                                    const char        *id,
+                                                    gboolean           prediction);
+gboolean           calque_shape_layer_get_prediction (CalqueShapeLayer *self,
+                                                    const char        *id);
 
 /* Draws every visible shape whose bounding box meets @vp and the clip of
  * @cr. @cr's user space is widget pixels. */

@@ -3,6 +3,7 @@
 
 #include "calque-cli-private.h"
 #include "calque-export-formats.h"
+#include "calque-uuid.h"
 
 #include <gio/gunixoutputstream.h>
 #include <glib/gi18n-lib.h>
@@ -94,6 +95,7 @@ cli_cmd_export (CliContext  *cli,
   g_autofree char *names = calque_export_format_names ();
   g_autofree char *format_help = g_strdup_printf (_("The format: %s"), names);
   gboolean no_media = FALSE;
+  gboolean sync = FALSE;
   const CalqueExportFormat *format;
   g_autoptr(CalqueWorkspace) workspace = NULL;
   g_autoptr(CalqueRecord) project = NULL;
@@ -119,6 +121,8 @@ cli_cmd_export (CliContext  *cli,
       N_("STATE") },
     { "label", 0, 0, G_OPTION_ARG_STRING_ARRAY, &label_args, N_("Only this label; repeatable"), N_("NAME") },
     { "no-media", 0, 0, G_OPTION_ARG_NONE, &no_media, N_("Do not copy the media files"), NULL },
+    { "sync", 0, 0, G_OPTION_ARG_NONE, &sync,
+      N_("Sync the project with the server first, media included: export the server’s state"), NULL },
     G_OPTION_ENTRY_NULL
   };
 
@@ -151,6 +155,17 @@ cli_cmd_export (CliContext  *cli,
     return cli_fail (CLI_EXIT_USAGE, _("export: the %s format writes a folder: give it with --output"), format->name);
   options.with_media = !no_media && !g_str_equal (output, "-");
 
+  if (sync && project_name != NULL && calque_uuid_is_valid (project_name))
+    {
+      /* A project of the server not yet in this workspace: the sync
+       * brings it, by its id. */
+      workspace = cli_open_workspace (cli, &error);
+      if (workspace == NULL)
+        return cli_fail (CLI_EXIT_FAILURE, "%s", error->message);
+      if (!cli_sync_project_for_export (workspace, project_name, FALSE, &error))
+        return cli_fail (CLI_EXIT_FAILURE, _("export: syncing with the server: %s"), error->message);
+      g_clear_object (&workspace);
+    }
   status = cli_open_project (cli, project_name, &workspace, &project);
   if (status != CLI_EXIT_OK)
     return status;
@@ -158,6 +173,9 @@ cli_cmd_export (CliContext  *cli,
       || !(format->media & CALQUE_EXPORT_MEDIA (project_type)))
     return cli_fail (CLI_EXIT_USAGE, _("export: the %s format is not for %s projects"), format->name,
                      calque_record_get_string (project, "type"));
+
+  if (sync && !cli_sync_project_for_export (workspace, calque_record_get_id (project), options.with_media, &error))
+    return cli_fail (CLI_EXIT_FAILURE, _("export: syncing with the server: %s"), error->message);
 
   source = calque_export_source_new (workspace, project, &filter, &error);
   if (source == NULL)

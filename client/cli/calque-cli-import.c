@@ -4,6 +4,7 @@
 #include "calque-cli-private.h"
 #include "calque-importer.h"
 #include "calque-import-formats.h"
+#include "calque-archive.h"
 
 #include <glib/gi18n-lib.h>
 #include <unistd.h>
@@ -212,7 +213,8 @@ cli_cmd_import (CliContext  *cli,
       /* A dataset's images are usually beside its annotation file, or in
        * the folder given. */
       beside = g_file_test (argv[1], G_FILE_TEST_IS_DIR) ? g_strdup (argv[1]) : g_path_get_dirname (argv[1]);
-      annotation_options.media_dir = media_dir ? media_dir : beside;
+      /* An archive carries its media inside (calque-archive.h). */
+      annotation_options.media_dir = media_dir ? media_dir : calque_archive_is_archive (argv[1]) ? NULL : beside;
 
       status = cli_open_project (cli, project_name, &workspace, &project);
       if (status != CLI_EXIT_OK)

@@ -33,6 +33,9 @@ int cli_cmd_sync    (CliContext *cli, int argc, char **argv);
 int cli_cmd_status  (CliContext *cli, int argc, char **argv);
 int cli_cmd_agreement (CliContext *cli, int argc, char **argv);
 int cli_cmd_stats   (CliContext *cli, int argc, char **argv);
+int cli_cmd_assign  (CliContext *cli, int argc, char **argv);
+int cli_cmd_unassign (CliContext *cli, int argc, char **argv);
+int cli_cmd_reassign (CliContext *cli, int argc, char **argv);
 
 /* Prints "calque-cli: MESSAGE" on stderr and returns @code. */
 int  cli_fail               (int          code,
@@ -58,6 +61,13 @@ int  cli_open_project       (CliContext       *cli,
  * --project, the user has to name one (a usage error). */
 int  cli_find_project_failed (const char *project_name,
                               GError     *error);
+/* One sync round of @project_id with the server the workspace is signed
+ * in to, then (@with_media) the media of every item not yet here: what
+ * `export --sync` runs first, to export the server's state. */
+gboolean cli_sync_project_for_export (CalqueWorkspace *workspace,
+                                      const char      *project_id,
+                                      gboolean         with_media,
+                                      GError         **error);
 /* Human-readable size: "87 KB". */
 char *cli_format_size       (guint64      bytes);
 

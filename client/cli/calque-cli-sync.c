@@ -209,6 +209,51 @@ server_projects (const char  *server,
   return ids;
 }
 
+gboolean
+cli_sync_project_for_export (CalqueWorkspace  *workspace,
+                             const char       *project_id,
+                             gboolean          with_media,
+                             GError          **error)
+{
+  CalqueStore *store = calque_workspace_get_store (workspace);
+  CalqueBlobCache *blobs = calque_workspace_get_blobs (workspace);
+  g_autofree char *server = calque_store_get_setting (store, "server");
+  g_autofree char *token = calque_store_get_setting (store, "token");
+  g_autoptr(CalqueSyncClient) client = NULL;
+  g_autoptr(GPtrArray) missing = NULL;
+  Round round = { 0 };
+
+  if (server == NULL || token == NULL)
+    {
+      g_set_error (error, CALQUE_SYNC_CLIENT_ERROR, CALQUE_SYNC_CLIENT_ERROR_SIGNED_OUT,
+                   _("not signed in; run “calque-cli login SERVER USER” first"));
+      return FALSE;
+    }
+  client = calque_sync_client_new (store, server, token, project_id);
+  calque_sync_client_set_blob_cache (client, blobs);
+  round.loop = g_main_loop_new (NULL, FALSE);
+  calque_sync_client_sync_once (client, NULL, round_done_cb, &round);
+  g_main_loop_run (round.loop);
+  g_main_loop_unref (round.loop);
+  if (!round.ok)
+    {
+      g_propagate_error (error, round.error);
+      return FALSE;
+    }
+  if (!with_media)
+    return TRUE;
+
+  /* An export of a dataset carries its images: every item's, not only
+   * those of one's tasks. */
+  missing = calque_blob_missing_for (store, blobs, project_id, NULL, error);
+  if (missing == NULL)
+    return FALSE;
+  for (guint i = 0; i < missing->len; i++)
+    if (!calque_blob_download (server, token, blobs, g_ptr_array_index (missing, i), NULL, error))
+      return FALSE;
+  return TRUE;
+}
+
 int
 cli_cmd_sync (CliContext  *cli,
               int          argc,

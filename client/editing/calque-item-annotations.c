@@ -17,9 +17,22 @@ struct _CalqueItemAnnotations
   char          *author;
   char          *task_id;       /* nullable */
   GPtrArray     *annotations;   /* CalqueRecord, oldest first (ids are time-ordered) */
+  /* Predictions the author has accepted or fixed: prediction id → the id
+   * of the author's annotation made from it (its "source"). Those
+   * predictions are not in the model: the author's own version shows. */
+  GHashTable    *taken;
 };
 
+enum {
+  REPLACED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_QUARK (calque-item-annotations-error-quark, calque_item_annotations_error)
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (CalqueItemAnnotations, calque_item_annotations, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
@@ -47,13 +60,83 @@ compare_ids (gconstpointer a,
 
 /* Puts @record (a fresh copy from the store, or a tombstone) where it
  * belongs in the model, telling the views. */
+static void take_record (CalqueItemAnnotations *self,
+                         CalqueRecord          *record);
+
+static gboolean
+is_prediction (CalqueItemAnnotations *self,
+               CalqueRecord          *record)
+{
+  const char *author = calque_record_get_string (record, "author");
+
+  return calque_author_is_model (author) && g_strcmp0 (author, self->author) != 0;
+}
+
+/* The prediction @record was made from, when it is the author's own. */
+static const char *
+source_of (CalqueItemAnnotations *self,
+           CalqueRecord          *record)
+{
+  if (g_strcmp0 (calque_record_get_string (record, "author"), self->author) != 0)
+    return NULL;
+  return calque_record_get_string (record, "source");
+}
+
+/* The annotation that stands for @id: the author's own version of a
+ * prediction they took, else @id itself. */
+static const char *
+resolve (CalqueItemAnnotations *self,
+         const char            *id)
+{
+  const char *own = g_hash_table_lookup (self->taken, id);
+
+  return own != NULL ? own : id;
+}
+
+/* Keeps the taken table and the predictions shown in step with the
+ * author's annotation @record, which was made from a prediction. */
+static void
+follow_source (CalqueItemAnnotations *self,
+               CalqueRecord          *record,
+               const char            *source)
+{
+  const char *id = calque_record_get_id (record);
+  guint position;
+
+  if (!calque_record_get_deleted (record))
+    {
+      g_hash_table_insert (self->taken, g_strdup (source), g_strdup (id));
+      if (find (self, source, &position))
+        {
+          g_ptr_array_remove_index (self->annotations, position);
+          g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+        }
+    }
+  else if (g_strcmp0 (g_hash_table_lookup (self->taken, source), id) == 0)
+    {
+      /* Undone, or deleted: the prediction shows again, as it is now. */
+      g_autoptr(CalqueRecord) prediction = NULL;
+
+      g_hash_table_remove (self->taken, source);
+      prediction = calque_store_get (self->store, source, NULL);
+      if (prediction != NULL)
+        take_record (self, prediction);
+    }
+}
+
 static void
 take_record (CalqueItemAnnotations *self,
              CalqueRecord          *record)
 {
   const char *id = calque_record_get_id (record);
   gboolean gone = calque_record_get_deleted (record);
+  const char *source = source_of (self, record);
   guint position;
+
+  if (source != NULL)
+    follow_source (self, record, source);
+  else if (!gone && g_hash_table_contains (self->taken, id))
+    return;   /* a prediction the author has taken: their version shows */
 
   if (find (self, id, &position))
     {
@@ -101,21 +184,70 @@ save (CalqueItemAnnotations  *self,
   return TRUE;
 }
 
-/* A copy of annotation @id to edit, or NULL with an error. */
+/* A new annotation of the author, made from @prediction: the same shape,
+ * labels and attributes, and its id as "source". The model's score is not
+ * the author's confidence, and is left behind. */
+static CalqueRecord *
+take_prediction (CalqueItemAnnotations *self,
+                 CalqueRecord          *prediction)
+{
+  CalqueRecord *own = calque_record_new (CALQUE_KIND_ANNOTATION, calque_record_get_project (self->item));
+  JsonNode *attributes = calque_record_get_field (prediction, "attributes");
+
+  calque_record_set_string (own, "item", calque_record_get_id (self->item));
+  calque_record_set_string (own, "author", self->author);
+  if (self->task_id != NULL)
+    calque_record_set_string (own, "task", self->task_id);
+  calque_record_set_field (own, "labels", calque_json_node_deep_copy (calque_record_get_field (prediction, "labels")));
+  calque_record_set_field (own, "shape", calque_json_node_deep_copy (calque_record_get_field (prediction, "shape")));
+  if (attributes != NULL)
+    calque_record_set_field (own, "attributes", calque_json_node_deep_copy (attributes));
+  calque_record_set_string (own, "source", calque_record_get_id (prediction));
+  calque_record_set_int (own, "created", g_get_real_time () / 1000);
+  return own;
+}
+
+/* A copy of annotation @id to edit, or NULL with an error. Editing a
+ * prediction edits the author's own version of it, made at once if need
+ * be: the prediction stays as it is for the others. */
 static CalqueRecord *
 dup_for_edit (CalqueItemAnnotations  *self,
               const char             *id,
               GError                **error)
 {
   guint position;
+  CalqueRecord *annotation;
 
-  if (!find (self, id, &position))
+  if (!find (self, resolve (self, id), &position))
     {
       g_set_error (error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_NOT_FOUND,
                    _("annotation %s is not on this item"), id);
       return NULL;
     }
-  return calque_record_copy (g_ptr_array_index (self->annotations, position));
+  annotation = g_ptr_array_index (self->annotations, position);
+  if (is_prediction (self, annotation))
+    return take_prediction (self, annotation);
+  return calque_record_copy (annotation);
+}
+
+/* Saves @annotation, and tells the views when it took the place of the
+ * prediction @id. */
+static gboolean
+save_edit (CalqueItemAnnotations  *self,
+           const char             *id,
+           CalqueRecord           *annotation,
+           const char             *label,
+           GError                **error)
+{
+  const char *source = calque_record_get_string (annotation, "source");
+  gboolean replaces = g_strcmp0 (source, id) == 0 && !g_hash_table_contains (self->taken, id);
+  g_autofree char *new_id = g_strdup (calque_record_get_id (annotation));
+
+  if (!save (self, annotation, label, error))
+    return FALSE;
+  if (replaces)
+    g_signal_emit (self, signals[REPLACED], 0, id, new_id);
+  return TRUE;
 }
 
 static void
@@ -209,6 +341,7 @@ calque_item_annotations_finalize (GObject *object)
 
   g_free (self->author);
   g_free (self->task_id);
+  g_clear_pointer (&self->taken, g_hash_table_unref);
 
   G_OBJECT_CLASS (calque_item_annotations_parent_class)->finalize (object);
 }
@@ -220,11 +353,24 @@ calque_item_annotations_class_init (CalqueItemAnnotationsClass *klass)
 
   object_class->dispose = calque_item_annotations_dispose;
   object_class->finalize = calque_item_annotations_finalize;
+
+  /**
+   * CalqueItemAnnotations::replaced:
+   * @old_id: a prediction
+   * @new_id: the author's annotation made from it
+   *
+   * An edit of a prediction made the author's own version of it, which
+   * shows in its place: a view that had it selected selects @new_id.
+   */
+  signals[REPLACED] =
+    g_signal_new ("replaced", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
 calque_item_annotations_init (CalqueItemAnnotations *self)
 {
+  self->taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /* --- public API ---------------------------------------------------------------- */
@@ -298,6 +444,16 @@ calque_item_annotations_new (CalqueStore    *store,
   self->history = g_object_ref (history);
   self->item = g_object_ref (item);
   self->author = g_strdup (author);
+  for (guint i = 0; i < annotations->len; i++)
+    {
+      const char *source = source_of (self, annotations->pdata[i]);
+
+      if (source != NULL)
+        g_hash_table_insert (self->taken, g_strdup (source), g_strdup (calque_record_get_id (annotations->pdata[i])));
+    }
+  for (guint i = annotations->len; i-- > 0;)
+    if (g_hash_table_contains (self->taken, calque_record_get_id (annotations->pdata[i])))
+      g_ptr_array_remove_index (annotations, i);
   self->annotations = annotations;
   return g_steal_pointer (&self);
 }
@@ -345,7 +501,7 @@ calque_item_annotations_lookup (CalqueItemAnnotations *self,
   g_return_val_if_fail (CALQUE_IS_ITEM_ANNOTATIONS (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  return find (self, id, &position) ? g_ptr_array_index (self->annotations, position) : NULL;
+  return find (self, resolve (self, id), &position) ? g_ptr_array_index (self->annotations, position) : NULL;
 }
 
 char *
@@ -409,7 +565,7 @@ calque_item_annotations_set_shape (CalqueItemAnnotations  *self,
   clamped = calque_shape_copy (shape);
   calque_shape_clamp_to_image (clamped, bounds.width, bounds.height);
   calque_record_set_shape (annotation, clamped);
-  return save (self, annotation, _("Edit Shape"), error);
+  return save_edit (self, id, annotation, _("Edit Shape"), error);
 }
 
 gboolean
@@ -427,7 +583,7 @@ calque_item_annotations_set_labels (CalqueItemAnnotations  *self,
   if (annotation == NULL)
     return FALSE;
   set_labels (annotation, label_ids);
-  return save (self, annotation, _("Change Labels"), error);
+  return save_edit (self, id, annotation, _("Change Labels"), error);
 }
 
 gboolean
@@ -470,7 +626,7 @@ calque_item_annotations_set_attribute (CalqueItemAnnotations  *self,
   }
   json_object_unref (object);
   calque_record_set_field (annotation, "attributes", g_steal_pointer (&attributes));
-  return save (self, annotation, _("Change Attribute"), error);
+  return save_edit (self, id, annotation, _("Change Attribute"), error);
 }
 
 gboolean
@@ -488,7 +644,7 @@ calque_item_annotations_set_confidence (CalqueItemAnnotations  *self,
   if (annotation == NULL)
     return FALSE;
   calque_record_set_double (annotation, "confidence", confidence);
-  return save (self, annotation, _("Change Confidence"), error);
+  return save_edit (self, id, annotation, _("Change Confidence"), error);
 }
 
 gboolean
@@ -501,6 +657,19 @@ calque_item_annotations_remove (CalqueItemAnnotations  *self,
   g_return_val_if_fail (CALQUE_IS_ITEM_ANNOTATIONS (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
 
+  {
+    guint position;
+
+    if (find (self, resolve (self, id), &position)
+        && is_prediction (self, g_ptr_array_index (self->annotations, position)))
+      {
+        g_set_error (error, CALQUE_ITEM_ANNOTATIONS_ERROR, CALQUE_ITEM_ANNOTATIONS_ERROR_PREDICTION,
+                     _("This is a prediction of “%s”: it stays for every annotator. Accept it (A) to make it yours, or leave it."),
+                     calque_record_get_string (g_ptr_array_index (self->annotations, position), "author")
+                       + strlen (CALQUE_MODEL_AUTHOR_PREFIX));
+        return FALSE;
+      }
+  }
   annotation = dup_for_edit (self, id, error);
   if (annotation == NULL)
     return FALSE;
@@ -549,7 +718,9 @@ calque_item_annotations_reload_all (CalqueItemAnnotations *self)
   for (guint i = 0; i < fresh->len; i++)
     {
       CalqueRecord *record = g_ptr_array_index (fresh, i);
-      CalqueRecord *shown = calque_item_annotations_lookup (self, calque_record_get_id (record));
+      guint position;
+      CalqueRecord *shown = find (self, calque_record_get_id (record), &position)
+                            ? g_ptr_array_index (self->annotations, position) : NULL;
 
       /* Unchanged rows are left alone: no items-changed for them. */
       if (shown == NULL || !calque_record_equal (shown, record))
@@ -583,4 +754,68 @@ calque_item_annotations_reload_records (CalqueItemAnnotations *self,
         continue;
       take_record (self, record);
     }
+}
+
+gboolean
+calque_item_annotations_is_prediction (CalqueItemAnnotations *self,
+                                       const char            *id)
+{
+  guint position;
+
+  g_return_val_if_fail (CALQUE_IS_ITEM_ANNOTATIONS (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  return find (self, resolve (self, id), &position)
+         && is_prediction (self, g_ptr_array_index (self->annotations, position));
+}
+
+char *
+calque_item_annotations_accept (CalqueItemAnnotations  *self,
+                                const char             *id,
+                                GError                **error)
+{
+  g_autoptr(CalqueRecord) own = NULL;
+
+  g_return_val_if_fail (CALQUE_IS_ITEM_ANNOTATIONS (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  if (!calque_item_annotations_is_prediction (self, id))
+    {
+      g_set_error (error, CALQUE_ITEM_ANNOTATIONS_ERROR, CALQUE_ITEM_ANNOTATIONS_ERROR_PREDICTION,
+                   _("Only predictions are accepted; this annotation is already someone’s work."));
+      return NULL;
+    }
+  own = dup_for_edit (self, id, error);
+  if (own == NULL || !save_edit (self, id, own, _("Accept Prediction"), error))
+    return NULL;
+  return g_strdup (calque_record_get_id (own));
+}
+
+guint
+calque_item_annotations_accept_all (CalqueItemAnnotations  *self,
+                                    GError                **error)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  guint accepted = 0;
+
+  g_return_val_if_fail (CALQUE_IS_ITEM_ANNOTATIONS (self), 0);
+
+  for (guint i = 0; i < self->annotations->len; i++)
+    if (is_prediction (self, self->annotations->pdata[i]))
+      g_ptr_array_add (ids, g_strdup (calque_record_get_id (self->annotations->pdata[i])));
+  if (ids->len == 0)
+    return 0;
+
+  /* One step: one undo puts every prediction back. */
+  calque_history_begin_group (self->history, _("Accept All Predictions"));
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autofree char *own = calque_item_annotations_accept (self, ids->pdata[i], error);
+
+      if (own == NULL)
+        break;
+      accepted++;
+    }
+  calque_history_end_group (self->history);
+  return accepted;
 }

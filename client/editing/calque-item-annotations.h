@@ -7,6 +7,9 @@
  * returns, and undoable. Shapes are clamped to the image before they are
  * saved, so a drag past the edge stops at the edge.
  *
+ * A model's predictions are in the model until the author makes them
+ * their own (see calque_item_annotations_accept() below).
+ *
  * The model follows what undo, redo and the server change (reload_records),
  * emitting items-changed for the rows that changed only.
  *
@@ -21,6 +24,13 @@
 #include "calque-store.h"
 
 G_BEGIN_DECLS
+
+#define CALQUE_ITEM_ANNOTATIONS_ERROR (calque_item_annotations_error_quark ())
+typedef enum {
+  CALQUE_ITEM_ANNOTATIONS_ERROR_PREDICTION,  /* a prediction cannot be deleted; only predictions are accepted */
+} CalqueItemAnnotationsError;
+
+GQuark calque_item_annotations_error_quark (void);
 
 #define CALQUE_TYPE_ITEM_ANNOTATIONS (calque_item_annotations_get_type ())
 G_DECLARE_FINAL_TYPE (CalqueItemAnnotations, calque_item_annotations, CALQUE, ITEM_ANNOTATIONS, GObject)
@@ -70,6 +80,23 @@ gboolean               calque_item_annotations_remove       (CalqueItemAnnotatio
                                                              const char            *id,
                                                              GError               **error);
 
+/* Pre-annotations (docs/data-model.md): a model's predictions show until
+ * the author accepts or fixes them. Any edit of a prediction (shape,
+ * labels, attributes, confidence) is saved as the author's own annotation
+ * made from it (its "source"), which takes its place in the model
+ * ("replaced" signal); the ids of the prediction keep working with
+ * lookup and the setters. A prediction cannot be deleted: it is every
+ * annotator's starting point.
+ */
+gboolean               calque_item_annotations_is_prediction (CalqueItemAnnotations *self,
+                                                             const char            *id);
+/* The id of the author's annotation made from prediction @id, or NULL. */
+char                  *calque_item_annotations_accept       (CalqueItemAnnotations *self,
+                                                             const char            *id,
+                                                             GError               **error);
+/* Accepts every prediction shown, as one undoable step; how many. */
+guint                  calque_item_annotations_accept_all   (CalqueItemAnnotations *self,
+                                                             GError               **error);
 /* Reads @ids again from the store (undo, redo, sync); ids of other items
  * are ignored. */
 void                   calque_item_annotations_reload_records (CalqueItemAnnotations *self,

@@ -230,6 +230,14 @@ calque_select_tool_press (CalqueTool *tool,
       self->has_vertex = FALSE;
     }
 
+  /* A prediction is selected to be accepted, not dragged: the drag would
+   * change the author of what is under the pointer midway. */
+  if (calque_shape_layer_get_prediction (self->layer, hit.id))
+    {
+      end_drag (self);
+      return;
+    }
+
   switch (hit.part)
     {
     case CALQUE_HIT_VERTEX:

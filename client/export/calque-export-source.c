@@ -2,10 +2,9 @@
 #define G_LOG_DOMAIN "calque-export"
 
 #include "calque-export-source.h"
-#include "calque-store-private.h"
+#include "calque-store-stats.h"
 
 #include <glib/gi18n-lib.h>
-#include <sqlite3.h>
 #include <string.h>
 
 G_DEFINE_QUARK (calque-export-source-error-quark, calque_export_source_error)
@@ -93,33 +92,6 @@ read_labels (CalqueExportSource        *self,
   return TRUE;
 }
 
-/* Item ids in name order. Only the ids are held: items are read one at a
- * time when their turn comes. */
-static gboolean
-read_item_ids (CalqueExportSource  *self,
-               GError             **error)
-{
-  sqlite3 *db = _calque_store_get_db (calque_workspace_get_store (self->workspace));
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  if (sqlite3_prepare_v2 (db,
-                          "SELECT id FROM records WHERE project = ?1 AND kind = 'item' AND deleted = 0"
-                          " ORDER BY (CASE WHEN json_valid (fields) THEN json_extract (fields, '$.name') END), id",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    {
-      _calque_store_set_sqlite_error (error, db, _("listing the items"));
-      return FALSE;
-    }
-  sqlite3_bind_text (stmt, 1, calque_record_get_id (self->project), -1, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (self->item_ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  if (rc != SQLITE_DONE)
-    _calque_store_set_sqlite_error (error, db, _("listing the items"));
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE;
-}
-
 CalqueExportSource *
 calque_export_source_new (CalqueWorkspace          *workspace,
                           CalqueRecord             *project,
@@ -165,7 +137,13 @@ calque_export_source_new (CalqueWorkspace          *workspace,
       return NULL;
     }
 
-  if (!read_labels (self, filter, error) || !read_item_ids (self, error))
+  if (!read_labels (self, filter, error))
+    return NULL;
+  /* Only the ids are held: items are read one at a time when their turn comes. */
+  g_clear_pointer (&self->item_ids, g_ptr_array_unref);
+  self->item_ids = calque_store_list_item_ids_by_name (calque_workspace_get_store (workspace),
+                                                       calque_record_get_id (project), error);
+  if (self->item_ids == NULL)
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -355,8 +333,11 @@ keep_annotations (CalqueExportSource *self,
   for (guint i = annotations->len; i-- > 0;)
     {
       CalqueRecord *annotation = annotations->pdata[i];
-      gboolean keep = author == NULL
-                      || g_strcmp0 (calque_record_get_string (annotation, "author"), author) == 0;
+      const char *annotation_author = calque_record_get_string (annotation, "author");
+      /* Everyone's means every person's: a model's predictions come only
+       * when asked for by name. */
+      gboolean keep = author == NULL ? !calque_author_is_model (annotation_author)
+                                     : g_strcmp0 (annotation_author, author) == 0;
 
       if (keep && !every_label)
         keep = calque_export_source_annotation_label (self, annotation) >= 0;

@@ -16,6 +16,8 @@
  *  - ANNOTATOR: one person's annotations; items where they have neither a
  *    task nor an annotation are left out.
  *  - ALL: everyone's annotations (each keeps its author); every item.
+ *    Pre-annotations (authors "model:NAME") are left out of ALL and FINAL;
+ *    ANNOTATOR "model:NAME" gives them.
  *
  * Filters:
  *  - states: only items with a task in one of these states (new,

@@ -247,18 +247,22 @@ calque_annotation_sink_get_project (CalqueAnnotationSink *self)
   return self->project;
 }
 
-/* A name a file gives, made into a path inside the media folder: refused
- * when it is absolute or climbs out with "..". */
+/* A name a file gives an item, as Calque names items: "/" between
+ * folders (Windows tools write "\\"), no "./" parts. NULL with an error
+ * when it is absolute or climbs out with "..": a dataset names what is
+ * inside it, and "../x.png" must not find the project's x.png either. */
 static char *
-media_path (CalqueAnnotationSink  *self,
-            const char            *file,
-            const char            *element,
-            const char            *item_name,
-            GError               **error)
+normalise_item_name (const char  *file,
+                     const char  *element,
+                     const char  *item_name,
+                     GError     **error)
 {
-  g_auto(GStrv) parts = g_strsplit (item_name, "/", -1);
+  g_autofree char *slashed = g_strdelimit (g_strdup (item_name), "\\", '/');
+  g_auto(GStrv) parts = g_strsplit (slashed, "/", -1);
+  g_autoptr(GStrvBuilder) kept = g_strv_builder_new ();
+  g_auto(GStrv) joined = NULL;
 
-  if (g_path_is_absolute (item_name) || strchr (item_name, '\\') != NULL)
+  if (slashed[0] == '/' || (g_ascii_isalpha (slashed[0]) && slashed[1] == ':'))
     {
       g_set_error (error, CALQUE_IMPORT_ERROR, CALQUE_IMPORT_ERROR_UNSUPPORTED,
                    _("%s: %s: “%s” is an absolute path; only paths inside the dataset are accepted"),
@@ -266,13 +270,24 @@ media_path (CalqueAnnotationSink  *self,
       return NULL;
     }
   for (guint i = 0; parts[i] != NULL; i++)
-    if (g_str_equal (parts[i], ".."))
-      {
-        g_set_error (error, CALQUE_IMPORT_ERROR, CALQUE_IMPORT_ERROR_UNSUPPORTED,
-                     _("%s: %s: “%s” climbs out of the dataset with “..”"), file, element, item_name);
-        return NULL;
-      }
-  return g_build_filename (self->media_dir, item_name, NULL);
+    {
+      if (g_str_equal (parts[i], ".."))
+        {
+          g_set_error (error, CALQUE_IMPORT_ERROR, CALQUE_IMPORT_ERROR_UNSUPPORTED,
+                       _("%s: %s: “%s” climbs out of the dataset with “..”"), file, element, item_name);
+          return NULL;
+        }
+      if (*parts[i] != '\0' && !g_str_equal (parts[i], "."))
+        g_strv_builder_add (kept, parts[i]);
+    }
+  joined = g_strv_builder_end (kept);
+  if (joined[0] == NULL)
+    {
+      g_set_error (error, CALQUE_IMPORT_ERROR, CALQUE_IMPORT_ERROR_UNSUPPORTED,
+                   _("%s: %s: the item’s name is empty"), file, element);
+      return NULL;
+    }
+  return g_strjoinv ("/", joined);
 }
 
 /* Imports the media file for an item the project does not have yet. */
@@ -292,9 +307,7 @@ add_item (CalqueAnnotationSink  *self,
 
   if (self->media_dir == NULL || self->options.no_new_items || self->project_type == CALQUE_MEDIA_TEXT)
     goto not_found;
-  path = media_path (self, file, element, item_name, error);
-  if (path == NULL)
-    return NULL;
+  path = g_build_filename (self->media_dir, item_name, NULL);
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     goto not_found;
 
@@ -362,15 +375,23 @@ CalqueRecord *
 calque_annotation_sink_get_item (CalqueAnnotationSink  *self,
                                  const char            *file,
                                  const char            *element,
-                                 const char            *item_name,
+                                 const char            *given_name,
                                  gint64                 width,
                                  gint64                 height,
                                  GError               **error)
 {
+  g_autofree char *item_name = NULL;
   const char *id;
   CalqueRecord *item;
 
-  g_return_val_if_fail (self != NULL && item_name != NULL, NULL);
+  g_return_val_if_fail (self != NULL && given_name != NULL, NULL);
+
+  /* Items are found by the name as given first: a text item's name is
+   * whatever its importer made it. */
+  if (g_hash_table_contains (self->item_ids, given_name))
+    item_name = g_strdup (given_name);
+  else if (!(item_name = normalise_item_name (file, element, given_name, error)))
+    return NULL;
 
   id = g_hash_table_lookup (self->item_ids, item_name);
   if (id == NULL)

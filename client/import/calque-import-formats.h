@@ -24,6 +24,8 @@ typedef struct {
   guint       media;         /* CALQUE_EXPORT_MEDIA()-style mask: 1 << CalqueMediaType */
   gboolean    folder;        /* reads a folder (VOC, YOLO), not one file */
   CalqueImportReadFunc read;
+  const char *extension;     /* of its one file (".json"), to find it in an archive; NULL: any
+                              * file that is not media */
 } CalqueImportFormat;
 
 /* The formats, ending with a NULL name. */
@@ -31,7 +33,10 @@ const CalqueImportFormat *calque_import_formats      (void);
 const CalqueImportFormat *calque_import_format_find  (const char *name);
 char                     *calque_import_format_names (void);
 
-/* Imports annotations of @format from @path into @project, whole or not at all. */
+/* Imports annotations of @format from @path into @project, whole or not at
+ * all. @path may be an archive (calque-archive.h): it is extracted into a
+ * temporary folder, and the format's file is looked for there (the only
+ * one; a folder format reads the archive's top folder). */
 CalqueImportReport *calque_import_annotations (CalqueWorkspace                     *workspace,
                                                CalqueRecord                        *project,
                                                const CalqueImportFormat            *format,

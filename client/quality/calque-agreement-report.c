@@ -173,7 +173,8 @@ add_annotation (CalqueAgreementReport *self,
   g_autoptr(CalqueShape) shape = NULL;
   Version *version;
 
-  if (item == NULL || author == NULL)
+  /* A model's predictions are what annotators start from, not a rater. */
+  if (item == NULL || author == NULL || calque_author_is_model (author))
     return;
   shape = calque_record_dup_shape (annotation, NULL);
   if (shape == NULL)

@@ -334,7 +334,8 @@ annotation_cb (const CalqueStoreFact *fact,
   Annotator *annotator = NULL;
   gint64 created;
 
-  if (item == NULL)
+  /* Pre-annotations are not work anyone did (docs/data-model.md). */
+  if (item == NULL || calque_author_is_model (fact->person))
     return;
   self->n_annotations++;
   if (fact->person != NULL)

@@ -3,7 +3,8 @@
  * The figures of the dashboard and of `calque-cli stats`, counted from a
  * workspace store (calque-store-stats.h reads them without decoding a
  * record). Tombstones are left out, and so are the tasks and annotations
- * of an item that is deleted or not in the workspace.
+ * of an item that is deleted or not in the workspace, and pre-annotations
+ * (a model's predictions, authors "model:NAME").
  *
  * Items. A task state is one of new, in_progress, submitted, accepted,
  * rejected (docs/data-model.md). An item is counted

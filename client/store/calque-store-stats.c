@@ -116,3 +116,28 @@ calque_store_foreach_item_id (CalqueStore        *self,
     }
   return step_done (self, stmt, rc, error);
 }
+
+GPtrArray *
+calque_store_list_item_ids_by_name (CalqueStore  *self,
+                                    const char   *project_id,
+                                    GError      **error)
+{
+  static const char sql[] =
+    "SELECT id FROM records WHERE project = ?1 AND kind = 'item' AND deleted = 0"
+    " ORDER BY (CASE WHEN json_valid (fields) THEN json_extract (fields, '$.name') END), id";
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+
+  if (!(stmt = _calque_store_cached_stmt (self, sql, error)))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, project_id, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  if (!step_done (self, stmt, rc, error))
+    return NULL;
+  return g_steal_pointer (&ids);
+}

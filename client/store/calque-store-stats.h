@@ -44,4 +44,11 @@ gboolean  calque_store_foreach_item_id  (CalqueStore          *self,
                                          gpointer              user_data,
                                          GError              **error);
 
+/* The ids of the live items of @project_id, in the order of their names
+ * (then ids): the order exports and assignments go in. Ids only, so that
+ * a project of 100,000 items is a few megabytes. */
+GPtrArray *calque_store_list_item_ids_by_name (CalqueStore  *self,
+                                               const char   *project_id,
+                                               GError      **error);
+
 G_END_DECLS

@@ -322,6 +322,131 @@ n_annotations (Fixture *f)
   return g_list_model_get_n_items (G_LIST_MODEL (f->annotations));
 }
 
+/* A model's prediction, as `calque-cli import --predictions` stores it. */
+static char *
+put_prediction (Fixture *f,
+                double   x,
+                double   score)
+{
+  g_autoptr(CalqueRecord) prediction = calque_record_new (CALQUE_KIND_ANNOTATION, calque_record_get_project (f->item));
+  g_autoptr(CalqueShape) box = calque_shape_new_box (x, 20, 30, 40);
+  g_autoptr(JsonArray) labels = json_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_array_add_string_element (labels, f->label_dog);
+  calque_record_set_string (prediction, "item", calque_record_get_id (f->item));
+  calque_record_set_string (prediction, "author", "model:detector");
+  calque_record_set_field (prediction, "labels", json_node_init_array (json_node_alloc (), labels));
+  calque_record_set_shape (prediction, box);
+  calque_record_set_double (prediction, "confidence", score);
+  g_assert_true (calque_store_put_merged (f->store, prediction, &error));
+  g_assert_no_error (error);
+  calque_item_annotations_reload_records (f->annotations, (const char *[]) { calque_record_get_id (prediction), NULL });
+  return g_strdup (calque_record_get_id (prediction));
+}
+
+static void
+replaced_cb (CalqueItemAnnotations *annotations,
+             const char            *old_id,
+             const char            *new_id,
+             gpointer               user_data)
+{
+  char **out = user_data;
+
+  g_free (*out);
+  *out = g_strdup_printf ("%s>%s", old_id, new_id);
+}
+
+/* Predictions: accepted or fixed, they become the author's own annotation
+ * (with the prediction as source) and the prediction leaves the model; the
+ * prediction itself never changes; undo brings it back; it cannot be
+ * deleted; a new model of the same item hides the predictions taken. */
+static void
+test_predictions (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *first = put_prediction (f, 10, 0.9);
+  g_autofree char *second = put_prediction (f, 100, 0.6);
+  g_autofree char *third = put_prediction (f, 200, 0.3);
+  g_autofree char *own = NULL;
+  g_autofree char *replaced = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(CalqueShape) moved = calque_shape_new_box (12, 22, 30, 40);
+  g_autoptr(CalqueRecord) stored_first = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *cat[] = { f->label_cat, NULL };
+
+  g_signal_connect (f->annotations, "replaced", G_CALLBACK (replaced_cb), &replaced);
+  g_assert_cmpuint (n_annotations (f), ==, 3);
+  g_assert_true (calque_item_annotations_is_prediction (f->annotations, first));
+
+  /* Accept: a copy of amelie's, without the model's score. */
+  own = calque_item_annotations_accept (f->annotations, first, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (own);
+  expected = g_strdup_printf ("%s>%s", first, own);
+  g_assert_cmpstr (replaced, ==, expected);
+  g_assert_cmpuint (n_annotations (f), ==, 3);
+  {
+    CalqueRecord *mine = calque_item_annotations_lookup (f->annotations, own);
+
+    g_assert_cmpstr (calque_record_get_string (mine, "author"), ==, "amelie");
+    g_assert_cmpstr (calque_record_get_string (mine, "source"), ==, first);
+    g_assert_false (calque_record_has_field (mine, "confidence"));
+    /* The prediction's id now finds amelie's version. */
+    g_assert_true (calque_item_annotations_lookup (f->annotations, first) == mine);
+    g_assert_false (calque_item_annotations_is_prediction (f->annotations, first));
+  }
+
+  /* Fix: moving the prediction's id moves amelie's version, not the
+   * prediction, which stays as the model made it. */
+  g_assert_true (calque_item_annotations_set_shape (f->annotations, first, moved, &error));
+  stored_first = calque_store_get (f->store, first, NULL);
+  {
+    g_autoptr(CalqueShape) original = calque_record_dup_shape (stored_first, NULL);
+    g_autoptr(CalqueShape) fixed = stored_shape (f, own);
+
+    g_assert_cmpfloat (original->x, ==, 10);
+    g_assert_cmpfloat (fixed->x, ==, 12);
+  }
+
+  /* Relabel the second directly: made amelie's at once, in one step. */
+  g_assert_true (calque_item_annotations_set_labels (f->annotations, second, cat, &error));
+  g_assert_cmpuint (n_annotations (f), ==, 3);
+  g_assert_cmpstr (calque_history_get_undo_label (f->history), ==, "Change Labels");
+  g_assert_true (calque_history_undo (f->history, &error));
+  calque_item_annotations_reload_all (f->annotations);
+  g_assert_true (calque_item_annotations_is_prediction (f->annotations, second));
+
+  /* A prediction is not deleted: it is every annotator's. */
+  g_assert_false (calque_item_annotations_remove (f->annotations, third, &error));
+  g_assert_error (error, CALQUE_ITEM_ANNOTATIONS_ERROR, CALQUE_ITEM_ANNOTATIONS_ERROR_PREDICTION);
+  g_assert_nonnull (strstr (error->message, "“detector”"));
+  g_assert_false (stored_deleted (f, third));
+  g_clear_error (&error);
+
+  /* Accept all: the two left, in one step. */
+  g_assert_cmpuint (calque_item_annotations_accept_all (f->annotations, &error), ==, 2);
+  g_assert_no_error (error);
+  for (guint i = 0; i < n_annotations (f); i++)
+    {
+      g_autoptr(CalqueRecord) record = g_list_model_get_item (G_LIST_MODEL (f->annotations), i);
+
+      g_assert_cmpstr (calque_record_get_string (record, "author"), ==, "amelie");
+    }
+  g_assert_cmpuint (calque_item_annotations_accept_all (f->annotations, &error), ==, 0);
+
+  /* Opened again (another session): the taken predictions stay hidden. */
+  {
+    g_autoptr(CalqueItemAnnotations) again = calque_item_annotations_new (f->store, f->history, f->item, "amelie", &error);
+    g_autoptr(CalqueItemAnnotations) other = calque_item_annotations_new (f->store, f->history, f->item, "bruno", &error);
+
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, 3);
+    /* bruno sees the three predictions and amelie's three. */
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (other)), ==, 6);
+  }
+}
+
 static CalqueRecord *
 last_annotation (Fixture *f)
 {
@@ -591,6 +716,7 @@ main (int   argc,
   ADD ("/editing/bad-geometry-refused", test_bad_geometry_refused);
   ADD ("/editing/fields-and-remove", test_fields_and_remove);
   ADD ("/editing/reload-from-elsewhere", test_reload_from_elsewhere);
+  ADD ("/editing/predictions", test_predictions);
   ADD ("/editing/tools/box", test_box_tool);
   ADD ("/editing/tools/polygon", test_polygon_tool);
   ADD ("/editing/tools/polyline-and-point", test_polyline_and_point_tools);

@@ -437,6 +437,24 @@ test_sink_refuses (Fixture       *f,
     g_assert_null (calque_annotation_sink_get_item (sink, "in.json", "image 3", "a.png", 640, 480, &error));
     g_assert_nonnull (strstr (error->message, "640×480, but the image is 100×80"));
   }
+  /* Names climbing out of the dataset never find an item, even one the
+   * project has; Windows separators do. */
+  {
+    g_autoptr(CalqueAnnotationSink) sink = calque_annotation_sink_new (f->workspace, f->project, NULL, NULL);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null (calque_annotation_sink_get_item (sink, "a.json", "imagePath", "../a.png", 0, 0, &error));
+    g_assert_cmpstr (error->message, ==, "a.json: imagePath: “../a.png” climbs out of the dataset with “..”");
+    g_clear_error (&error);
+    g_assert_null (calque_annotation_sink_get_item (sink, "a.json", "imagePath", "/srv/a.png", 0, 0, &error));
+    g_assert_nonnull (strstr (error->message, "is an absolute path"));
+    g_clear_error (&error);
+    g_assert_null (calque_annotation_sink_get_item (sink, "a.json", "imagePath", "C:\\data\\a.png", 0, 0, &error));
+    g_assert_nonnull (strstr (error->message, "is an absolute path"));
+    g_clear_error (&error);
+    g_assert_nonnull (calque_annotation_sink_get_item (sink, "a.json", "imagePath", "images\\.\\a.png", 0, 0, &error));
+    g_assert_no_error (error);
+  }
   /* Unknown labels, when new ones are not allowed. */
   {
     CalqueAnnotationImportOptions options = { .no_new_labels = TRUE };

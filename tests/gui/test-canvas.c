@@ -540,6 +540,111 @@ test_no_display (void)
   g_test_skip ("no display to open windows on (run under xvfb-run)");
 }
 
+/* A model's prediction on the first image, as an import stores it. */
+static char *
+put_prediction (Fixture *f,
+                double   x,
+                double   y)
+{
+  g_autoptr(CalqueRecord) prediction = calque_record_new (CALQUE_KIND_ANNOTATION, f->project);
+  g_autoptr(CalqueShape) box = calque_shape_new_box (x, y, 200, 150);
+  g_autoptr(JsonArray) labels = json_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_array_add_string_element (labels, f->dog);
+  calque_record_set_string (prediction, "item", f->items[0]);
+  calque_record_set_string (prediction, "author", "model:detector");
+  calque_record_set_field (prediction, "labels", json_node_init_array (json_node_alloc (), labels));
+  calque_record_set_shape (prediction, box);
+  calque_record_set_double (prediction, "confidence", 0.87);
+  g_assert_true (calque_store_put_merged (calque_workspace_get_store (f->workspace), prediction, &error));
+  g_assert_no_error (error);
+  return g_strdup (calque_record_get_id (prediction));
+}
+
+/* The own annotation made from @prediction, or NULL. */
+static CalqueRecord *
+taken_from (Fixture    *f,
+            const char *prediction)
+{
+  g_autoptr(GPtrArray) annotations = stored_annotations (f, f->items[0]);
+
+  for (guint i = 0; i < annotations->len; i++)
+    if (g_strcmp0 (calque_record_get_string (annotations->pdata[i], "source"), prediction) == 0)
+      return g_object_ref (annotations->pdata[i]);
+  return NULL;
+}
+
+/* Pre-annotations: drawn dashed, selected but not dragged, accepted with A
+ * (then fixed like any shape), all at once with Shift+A, undone with one
+ * Ctrl+Z. The predictions themselves never change. */
+static void
+test_predictions (Fixture       *f,
+                  gconstpointer  data)
+{
+  GtkColumnView *items = GTK_COLUMN_VIEW (gtk_widget_get_template_child (GTK_WIDGET (f->window), CALQUE_TYPE_WINDOW,
+                                                                         "item_view"));
+  g_autofree char *first = put_prediction (f, 100, 100);
+  g_autofree char *second = put_prediction (f, 450, 300);
+  g_autoptr(CalqueRecord) accepted = NULL;
+  g_autoptr(CalqueRecord) fixed = NULL;
+  g_autoptr(CalqueRecord) prediction = NULL;
+  g_autoptr(CalqueShape) shape = NULL;
+  CountQuery three = { f, 3 }, four = { f, 4 };
+
+  g_signal_emit_by_name (items, "activate", 0);
+  g_assert_true (calque_gui_wait_for (canvas_loaded, canvas (f)));
+  current_canvas = canvas (f);
+  g_assert_true (calque_shape_layer_get_prediction (calque_canvas_get_layer (canvas (f)), first));
+
+  /* Selected with a click; a drag does not move it. */
+  click (f, 200, 175);
+  g_assert_cmpstr (calque_shape_layer_get_selected (calque_canvas_get_layer (canvas (f))), ==, first);
+  g_assert_nonnull (calque_gui_wait_for_label (GTK_WIDGET (item_page (f)), "Prediction of “detector”, score 87%"));
+  calque_gui_save_screenshot (GTK_WINDOW (f->window), "36-canvas-prediction");
+  drag (f, 200, 175, 260, 215);
+  calque_gui_spin (200);
+  prediction = calque_store_get (calque_workspace_get_store (f->workspace), first, NULL);
+  shape = calque_record_dup_shape (prediction, NULL);
+  assert_near (shape->x, 100);
+  g_clear_pointer (&shape, calque_shape_free);
+  g_assert_null (taken_from (f, first));
+
+  /* A: it becomes this person's, selected, and can be fixed by a drag. */
+  calque_gui_key ("a");
+  g_assert_true (calque_gui_wait_for (n_stored_is, &three));
+  accepted = taken_from (f, first);
+  g_assert_nonnull (accepted);
+  g_assert_cmpstr (calque_record_get_string (accepted, "author"), ==, g_get_user_name ());
+  g_assert_cmpstr (calque_record_get_string (accepted, "task"), ==, f->task);
+  g_assert_cmpstr (first_label (accepted), ==, f->dog);
+  g_assert_cmpstr (calque_shape_layer_get_selected (calque_canvas_get_layer (canvas (f))), ==,
+                   calque_record_get_id (accepted));
+  g_assert_false (calque_shape_layer_get_prediction (calque_canvas_get_layer (canvas (f)),
+                                                     calque_record_get_id (accepted)));
+  drag (f, 200, 175, 240, 195);
+  calque_gui_spin (200);
+  fixed = calque_store_get (calque_workspace_get_store (f->workspace), calque_record_get_id (accepted), NULL);
+  shape = calque_record_dup_shape (fixed, NULL);
+  assert_near (shape->x, 140);
+  assert_near (shape->y, 120);
+  g_clear_pointer (&shape, calque_shape_free);
+
+  /* Shift+A takes the other; one Ctrl+Z gives it back to the model. */
+  calque_gui_key ("shift+a");
+  g_assert_true (calque_gui_wait_for (n_stored_is, &four));
+  g_assert_nonnull (taken_from (f, second));
+  calque_gui_save_screenshot (GTK_WINDOW (f->window), "37-canvas-predictions-accepted");
+  calque_gui_key ("ctrl+z");
+  calque_gui_spin (200);
+  {
+    g_autoptr(CalqueRecord) gone = taken_from (f, second);
+
+    g_assert_null (gone);
+  }
+  g_assert_true (calque_shape_layer_get_prediction (calque_canvas_get_layer (canvas (f)), second));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -558,6 +663,7 @@ main (int   argc,
   g_test_add ("/gui/canvas/broken-image", Fixture, NULL, fixture_set_up, test_broken_image, fixture_tear_down);
   g_test_add ("/gui/canvas/keyboard-drawing", Fixture, NULL, fixture_set_up, test_keyboard_drawing, fixture_tear_down);
   g_test_add ("/gui/canvas/huge-polygon", Fixture, NULL, fixture_set_up, test_huge_polygon, fixture_tear_down);
+  g_test_add ("/gui/canvas/predictions", Fixture, NULL, fixture_set_up, test_predictions, fixture_tear_down);
 
   status = g_test_run ();
   g_clear_object (&app);

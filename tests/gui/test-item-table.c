@@ -15,6 +15,8 @@
 #include "calque-gui-test-util.h"
 #include "calque-item-columns.h"
 #include "calque-item-filter.h"
+#include "calque-store-sync.h"
+#include "calque-window.h"
 #include "calque-test-util.h"
 #include "calque-workspace.h"
 
@@ -512,6 +514,42 @@ test_big_scroll (Fixture       *fixture,
   g_assert_false (has_waiting_cells (fixture->thumbnails));
 }
 
+static gboolean
+list_shows_four (gpointer data)
+{
+  GtkColumnView *view = data;
+
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (view))) == 4;
+}
+
+/* An annotator who opens the project in the real window sees their own
+ * tasks first: "Only My Tasks" is on, and the rest is a click away. */
+static void
+test_annotator_sees_own_tasks (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autoptr(CalqueApplication) app = calque_gui_application_new ();
+  g_autoptr(CalqueRecord) member = calque_record_new (CALQUE_KIND_MEMBER, fixture->project);
+  CalqueStore *store = calque_workspace_get_store (fixture->workspace);
+  CalqueWindow *window;
+  GtkColumnView *view;
+
+  g_assert_true (calque_store_set_setting (store, "user", USER, NULL));
+  calque_record_set_string (member, "user", USER);
+  calque_record_set_string (member, "role", "annotator");
+  save (store, member);
+
+  window = calque_window_new (app);
+  calque_window_set_workspace (window, fixture->workspace);
+  calque_gui_present (GTK_WINDOW (window));
+  view = GTK_COLUMN_VIEW (gtk_widget_get_template_child (GTK_WIDGET (window), CALQUE_TYPE_WINDOW, "item_view"));
+  /* ada has four tasks among the seven items. */
+  g_assert_true (calque_gui_wait_for (list_shows_four, view));
+  calque_gui_save_screenshot (GTK_WINDOW (window), "item-table-annotator-opens");
+  gtk_window_destroy (GTK_WINDOW (window));
+  calque_gui_spin (50);
+}
+
 static void
 test_no_display (void)
 {
@@ -539,6 +577,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/gui/item-table/thumbnails", Fixture, NULL, fixture_set_up, test_thumbnails, fixture_tear_down);
   g_test_add ("/gui/item-table/big-scroll", Fixture, NULL, fixture_set_up, test_big_scroll, fixture_tear_down);
+  g_test_add ("/gui/item-table/annotator-sees-own-tasks", Fixture, NULL, fixture_set_up,
+              test_annotator_sees_own_tasks, fixture_tear_down);
 
   return g_test_run ();
 }

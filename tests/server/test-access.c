@@ -17,7 +17,7 @@
 typedef struct {
   CalqueRecord *project, *item, *label, *member_annotator, *member_owner;
   CalqueRecord *my_task_new, *my_task_doing, *other_task, *submitted_task;
-  CalqueRecord *my_annotation, *other_annotation;
+  CalqueRecord *my_annotation, *other_annotation, *prediction;
   CalqueRecord *my_comment, *other_comment, *item_comment;
 } World;
 
@@ -51,6 +51,7 @@ build_world (void)
                               calque_record_get_id (world.my_task_doing), NULL, NULL);
   world.other_annotation = make (CALQUE_KIND_ANNOTATION, "author", OTHER, "task",
                                  calque_record_get_id (world.other_task), NULL, NULL);
+  world.prediction = make (CALQUE_KIND_ANNOTATION, "author", "model:detector", NULL, NULL, NULL, NULL);
   world.my_comment = make (CALQUE_KIND_COMMENT, "author", ME, "text", "mine", NULL, NULL);
   world.other_comment = make (CALQUE_KIND_COMMENT, "author", OTHER, "text", "theirs",
                               "annotation", calque_record_get_id (world.other_annotation));
@@ -89,6 +90,9 @@ write_ok (const CalqueAccessContext *ctx, CalqueRecord *current, CalqueChange *c
 static gboolean read_item (const CalqueAccessContext *c) { return calque_access_can_read (c, world.item, NULL); }
 static gboolean read_own_annotation (const CalqueAccessContext *c) { return calque_access_can_read (c, world.my_annotation, world.my_annotation); }
 static gboolean read_other_annotation_blind (const CalqueAccessContext *c) { return calque_access_can_read (c, world.other_annotation, world.other_annotation); }
+static gboolean read_prediction_blind (const CalqueAccessContext *c) { return calque_access_can_read (c, world.prediction, world.prediction); }
+static gboolean edit_prediction (const CalqueAccessContext *c) { return write_ok (c, world.prediction, change_for (world.prediction, CALQUE_KIND_ANNOTATION, "author", "model:detector"), world.my_task_doing); }
+static gboolean annotate_as_model (const CalqueAccessContext *c) { return write_ok (c, NULL, change_for (NULL, CALQUE_KIND_ANNOTATION, "author", "model:detector"), world.my_task_doing); }
 static gboolean read_other_comment_blind (const CalqueAccessContext *c) { return calque_access_can_read (c, world.other_comment, world.other_annotation); }
 static gboolean read_item_comment_blind (const CalqueAccessContext *c) { return calque_access_can_read (c, world.item_comment, NULL); }
 static gboolean edit_project (const CalqueAccessContext *c) { return write_ok (c, world.project, change_for (world.project, CALQUE_KIND_PROJECT, "name", "Oiseaux"), NULL); }
@@ -135,6 +139,11 @@ static const struct {
   { "read-own-annotation-blind",  read_own_annotation,         TRUE,  "011111" },
   { "read-other-annotation-blind", read_other_annotation_blind, TRUE, "010111" },
   { "read-other-annotation-open", read_other_annotation_blind, FALSE, "011111" },
+  /* Predictions are for everyone to start from; only reviewers and up
+   * change them or write new ones (an import). */
+  { "read-prediction-blind",      read_prediction_blind,       TRUE,  "011111" },
+  { "edit-prediction",            edit_prediction,             FALSE, "000111" },
+  { "annotate-as-a-model",        annotate_as_model,           FALSE, "000111" },
   { "read-comment-on-other-annotation-blind", read_other_comment_blind, TRUE, "010111" },
   { "read-item-comment-blind",    read_item_comment_blind,     TRUE,  "011111" },
   { "create-project-by-push",     create_project,              FALSE, "000000" },
