@@ -129,22 +129,22 @@ name_element (CocoReader                   *self,
   switch (kind)
     {
     case ELEMENT_IMAGE:
-      g_string_printf (self->element, _("image %" G_GUINT64_FORMAT), n);
+      g_string_printf (self->element, _("image %llu"), (unsigned long long) n);
       break;
     case ELEMENT_CATEGORY:
-      g_string_printf (self->element, _("category %" G_GUINT64_FORMAT), n);
+      g_string_printf (self->element, _("category %llu"), (unsigned long long) n);
       break;
     case ELEMENT_ANNOTATION:
-      g_string_printf (self->element, _("annotation %" G_GUINT64_FORMAT), n);
+      g_string_printf (self->element, _("annotation %llu"), (unsigned long long) n);
       break;
     case ELEMENT_RESULT:
     default:
-      g_string_printf (self->element, _("result %" G_GUINT64_FORMAT), n);
+      g_string_printf (self->element, _("result %llu"), (unsigned long long) n);
       break;
     }
   if (id != NULL && JSON_NODE_HOLDS_VALUE (id) && json_node_get_value_type (id) == G_TYPE_INT64
       && json_node_get_int (id) != (gint64) n)
-    g_string_append_printf (self->element, _(" (id %" G_GINT64_FORMAT ")"), json_node_get_int (id));
+    g_string_append_printf (self->element, _(" (id %lld)"), (long long) json_node_get_int (id));
 }
 
 static gboolean
@@ -183,7 +183,7 @@ get_id (CocoReader  *self,
     {
       *out = json_node_get_int (node);
       if (*out < 0)
-        return bad (self, error, _("“%s” is %" G_GINT64_FORMAT "; ids are whole numbers from 0"), member, *out);
+        return bad (self, error, _("“%s” is %lld; ids are whole numbers from 0"), member, (long long) *out);
       return TRUE;
     }
   value = json_node_get_double (node);
@@ -245,7 +245,7 @@ image_cb (CocoReader                   *self,
   if (!get_id (self, object, "id", TRUE, &id, error))
     return FALSE;
   if (g_hash_table_contains (self->images, ID_KEY (id)))
-    return bad (self, error, _("image id %" G_GINT64_FORMAT " is used twice"), id);
+    return bad (self, error, _("image id %lld is used twice"), (long long) id);
   node = json_object_get_member (object, "file_name");
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING
       || *(file_name = json_node_get_string (node)) == '\0')
@@ -285,7 +285,7 @@ category_cb (CocoReader  *self,
   if (!get_id (self, object, "id", TRUE, &id, error))
     return FALSE;
   if (g_hash_table_contains (self->categories, ID_KEY (id)))
-    return bad (self, error, _("category id %" G_GINT64_FORMAT " is used twice"), id);
+    return bad (self, error, _("category id %lld is used twice"), (long long) id);
   node = json_object_get_member (object, "name");
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     return bad (self, error, _("“name” is missing or not a string"));
@@ -363,18 +363,18 @@ annotation_cb (CocoReader  *self,
       if (!get_id (self, object, "id", FALSE, &id, error))
         return FALSE;
       if (id >= 0 && !g_hash_table_add (self->annotation_ids, ID_KEY (id)))
-        return bad (self, error, _("annotation id %" G_GINT64_FORMAT " is used twice"), id);
+        return bad (self, error, _("annotation id %lld is used twice"), (long long) id);
     }
   if (!get_id (self, object, "image_id", TRUE, &image_id, error)
       || !get_id (self, object, "category_id", TRUE, &category_id, error))
     return FALSE;
   image = g_hash_table_lookup (self->images, ID_KEY (image_id));
   if (image == NULL)
-    return bad (self, error, _("image %" G_GINT64_FORMAT " is not among the images of %s"), image_id,
+    return bad (self, error, _("image %lld is not among the images of %s"), (long long) image_id,
                 calque_json_stream_get_name (self->stream));
   labels[0] = g_hash_table_lookup (self->categories, ID_KEY (category_id));
   if (labels[0] == NULL)
-    return bad (self, error, _("category %" G_GINT64_FORMAT " is not among the categories of %s"), category_id,
+    return bad (self, error, _("category %lld is not among the categories of %s"), (long long) category_id,
                 calque_json_stream_get_name (self->stream));
   imported.item_name = image->file_name;
 

@@ -2,14 +2,16 @@
  *
  * A hand-written scanner over blocks of the file: it knows where values
  * begin and end (strings and their escapes, brackets and their depth) and
- * no more. The bytes of each element wanted are given to json-glib, which
- * parses them as a document of their own; when an element straddles two
+ * no more. The bytes of each element wanted are given to json-glib
+ * (through calque_json_load_one(), which refuses escaped NULs and lone
+ * surrogates), which parses them as a document of their own; when an element straddles two
  * blocks its bytes are gathered in a buffer first, otherwise it is parsed
  * in place.
  */
 #define G_LOG_DOMAIN "calque-import"
 
 #include "calque-json-stream.h"
+#include "calque-json.h"
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -81,7 +83,7 @@ fail (Scanner    *s,
   message = g_strdup_vprintf (format, args);
   va_end (args);
   /* Translators: "instances.json: byte 1234: the file ends inside a string" */
-  g_set_error (&s->error, domain, code, _("%s: byte %" G_GUINT64_FORMAT ": %s"), s->stream->name, at, message);
+  g_set_error (&s->error, domain, code, _("%s: byte %llu: %s"), s->stream->name, (unsigned long long) at, message);
   return FALSE;
 }
 
@@ -91,7 +93,7 @@ static int
 too_large (Scanner *s)
 {
   fail (s, s->element_offset, CALQUE_JSON_STREAM_ERROR, CALQUE_JSON_STREAM_ERROR_TOO_LARGE,
-        _("an element is larger than %" G_GSIZE_FORMAT " bytes"), s->stream->max_element);
+        _("an element is larger than %llu bytes"), (unsigned long long) s->stream->max_element);
   return -1;
 }
 
@@ -192,7 +194,8 @@ scan_string (Scanner *s,
         {
           if (refill (s) <= 0)
             return s->error == NULL
-                   && syntax (s, offset (s), _("the file ends inside a string (begun at byte %" G_GUINT64_FORMAT ")"), start);
+                   && syntax (s, offset (s), _("the file ends inside a string (begun at byte %llu)"),
+                           (unsigned long long) start);
           continue;
         }
       c = s->buf[s->pos++];
@@ -269,8 +272,10 @@ scan_value (Scanner *s,
 
       if (s->pos == s->len && refill (s) <= 0)
         return s->error == NULL
-               && syntax (s, offset (s), _("the file ends inside an %s (begun at byte %" G_GUINT64_FORMAT ")"),
-                          open > 0 && s->stack[0] == '}' ? _("object") : _("array"), start);
+               && syntax (s, offset (s),
+                          open > 0 && s->stack[0] == '}' ? _("the file ends inside an object (begun at byte %llu)")
+                                                         : _("the file ends inside an array (begun at byte %llu)"),
+                          (unsigned long long) start);
       c = s->buf[s->pos++];
       switch (c)
         {
@@ -371,15 +376,15 @@ read_element (Scanner              *s,
   if (length > s->stream->max_element)
     return too_large (s) > 0;
   if (!g_utf8_validate (text, length, NULL))
-    return syntax (s, place.offset, _("element %" G_GUINT64_FORMAT " of “%s” is not valid UTF-8"),
-                   index + 1, member ? member : "[]");
-  if (!json_parser_load_from_data (s->parser, text, length, &parse_error))
+    return syntax (s, place.offset, _("element %llu of “%s” is not valid UTF-8"),
+                   (unsigned long long) index + 1, member ? member : "[]");
+  if (!calque_json_load_one (s->parser, text, length, &parse_error))
     {
       if (has_bare_non_number (text, length))
-        return syntax (s, place.offset, _("element %" G_GUINT64_FORMAT " of “%s” has NaN or Infinity, which are not JSON numbers"),
-                       index + 1, member ? member : "[]");
-      return syntax (s, place.offset, _("element %" G_GUINT64_FORMAT " of “%s” is not valid JSON: %s"),
-                     index + 1, member ? member : "[]", parse_error->message);
+        return syntax (s, place.offset, _("element %llu of “%s” has NaN or Infinity, which are not JSON numbers"),
+                       (unsigned long long) index + 1, member ? member : "[]");
+      return syntax (s, place.offset, _("element %llu of “%s” is not valid JSON: %s"),
+                     (unsigned long long) index + 1, member ? member : "[]", parse_error->message);
     }
   if (!func (json_parser_get_root (s->parser), &place, user_data, &s->error))
     {
@@ -419,8 +424,8 @@ read_elements (Scanner              *s,
         }
       if (c != ',')
         return c < 0 ? ended (s, _("inside an array"))
-                     : syntax (s, offset (s), _("%s after element %" G_GUINT64_FORMAT " of “%s”, where “,” or “]” was expected"),
-                               describe_byte (c, what), index, member ? member : "[]");
+                     : syntax (s, offset (s), _("%s after element %llu of “%s”, where “,” or “]” was expected"),
+                               describe_byte (c, what), (unsigned long long) index, member ? member : "[]");
       s->pos++;
       c = skip_space (s);
       if (c == ']')
@@ -453,7 +458,7 @@ read_key (Scanner *s)
       return g_strdup (raw->str + 1);
     }
   /* Escapes in a name: rare enough to let json-glib decode them. */
-  if (!json_parser_load_from_data (s->parser, raw->str, raw->len, NULL))
+  if (!calque_json_load_one (s->parser, raw->str, raw->len, NULL))
     {
       syntax (s, start, _("a member name is not a valid string"));
       return NULL;
