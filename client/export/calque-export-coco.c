@@ -170,8 +170,11 @@ write_image_cb (CalqueRecord *item,
 {
   CocoWriter *self = user_data;
   g_autofree char *file_name = calque_export_item_file_name (item);
+  const char *url = calque_record_get_string (item, "url");
 
-  if (self->media_dir != NULL)
+  /* An item known by its URL alone has no file here to copy: its entry
+   * gives the URL, as COCO's own "coco_url" does. */
+  if (self->media_dir != NULL && calque_record_get_string (item, "sha256") != NULL)
     {
       g_autofree char *media_path = g_build_filename (self->media_dir, file_name, NULL);
 
@@ -189,6 +192,11 @@ write_image_cb (CalqueRecord *item,
   g_string_append_printf (self->out, ",\"width\":%" G_GINT64_FORMAT ",\"height\":%" G_GINT64_FORMAT ",\"calque_id\":",
                           calque_record_get_int (item, "width", 0), calque_record_get_int (item, "height", 0));
   calque_json_append_string (self->out, calque_record_get_id (item));
+  if (url != NULL)
+    {
+      g_string_append (self->out, ",\"coco_url\":");
+      calque_json_append_string (self->out, url);
+    }
   g_string_append_c (self->out, '}');
   return flush (self, error);
 }

@@ -530,6 +530,66 @@ test_export_final (Fixture       *f,
   }
 }
 
+/* Items known by their URL alone: the export gives the URL and copies
+ * nothing for them; an item whose file is missing stops the export. */
+static void
+test_url_items (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(CalqueRecord) project = calque_record_new (CALQUE_KIND_PROJECT, NULL);
+  g_autoptr(CalqueRecord) item = NULL;
+  g_autofree char *out = path_in (f, "web/instances.json");
+  g_autofree char *copied = path_in (f, "web/images/street.jpg");
+  g_autoptr(Run) run = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *image;
+
+  calque_record_set_string (project, "name", "Web");
+  calque_record_set_string (project, "type", "image");
+  g_assert_true (calque_store_save (f->store, project, NULL));
+  item = calque_record_new (CALQUE_KIND_ITEM, calque_record_get_id (project));
+  calque_record_set_string (item, "media", "image");
+  calque_record_set_string (item, "name", "street.jpg");
+  calque_record_set_string (item, "url", "https://data.example.org/street.jpg");
+  calque_record_set_int (item, "width", 640);
+  calque_record_set_int (item, "height", 480);
+  g_assert_true (calque_store_save (f->store, item, NULL));
+
+  run = cli (f->workspace_path, "export", "--format", "coco", "--project", "Web", "--output", out);
+  g_assert_cmpint (run->status, ==, 0);
+  root = read_json (out);
+  image = json_array_get_object_element (member_array (root, "images"), 0);
+  g_assert_cmpstr (json_object_get_string_member (image, "file_name"), ==, "street.jpg");
+  g_assert_cmpstr (json_object_get_string_member (image, "coco_url"), ==, "https://data.example.org/street.jpg");
+  g_assert_false (g_file_test (copied, G_FILE_TEST_EXISTS));
+  /* Pets has no "coco_url": its images are files. */
+  g_clear_pointer (&run, run_free);
+  run = cli (f->workspace_path, "export", "--format", "coco", "--project", "Pets", "--output", out);
+  g_assert_cmpint (run->status, ==, 0);
+  g_clear_pointer (&root, json_node_unref);
+  root = read_json (out);
+  image = json_array_get_object_element (member_array (root, "images"), 0);
+  g_assert_false (json_object_has_member (image, "coco_url"));
+
+  /* A file gone from the blob cache: the export says which, and leaves
+   * the earlier export in place. */
+  {
+    g_autoptr(CalqueRecord) a = calque_store_get (f->store, f->items[0], NULL);
+    g_autofree char *blob = calque_blob_cache_get_path (calque_workspace_get_blobs (f->workspace),
+                                                        calque_record_get_string (a, "sha256"));
+    g_autofree char *before = read_text (out);
+    g_autofree char *after = NULL;
+
+    g_assert_cmpint (g_unlink (blob), ==, 0);
+    g_clear_pointer (&run, run_free);
+    run = cli (f->workspace_path, "export", "--format", "coco", "--project", "Pets", "--output", out);
+    g_assert_cmpint (run->status, !=, 0);
+    assert_says (run->err, "item “a.png”: its media file is not in this workspace");
+    after = read_text (out);
+    g_assert_cmpstr (before, ==, after);
+  }
+}
+
 /* A project of only what COCO keeps, with numbers that print badly (0.1 +
  * 0.2, a third), one author, a label with a parent and one unused. */
 static CalqueRecord *
@@ -931,6 +991,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/coco/export-all", test_export_all);
   ADD ("/coco/export-final", test_export_final);
+  ADD ("/coco/url-items", test_url_items);
   ADD ("/coco/round-trip", test_round_trip);
   ADD ("/coco/foreign", test_foreign);
   ADD ("/coco/results", test_results);
