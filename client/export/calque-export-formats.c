@@ -34,6 +34,9 @@ static const CalqueExportFormat formats[] = {
   { "yolo-seg", N_("YOLO segments"),
     N_("A text file of outlines per image and a data.yaml, in the folders that Ultralytics reads"),
     CALQUE_EXPORT_MEDIA (CALQUE_MEDIA_IMAGE), TRUE, NULL, FALSE, _calque_export_write_yolo_seg },
+  { "coco", N_("COCO instances"),
+    N_("Boxes and polygons as COCO instances JSON, with the images in an “images” folder beside it"),
+    CALQUE_EXPORT_MEDIA (CALQUE_MEDIA_IMAGE), FALSE, ".json", FALSE, _calque_export_write_coco },
   { NULL },
 };
 

@@ -38,5 +38,7 @@ typedef struct {
 
 gboolean _calque_export_write_conll_counted (CalqueExportSource *, const char *, const CalqueExportOptions *,
                                              CalqueConllStats *, GCancellable *, GError **);
+gboolean _calque_export_write_coco (CalqueExportSource *, const char *, const CalqueExportOptions *,
+                                    GCancellable *, GError **);
 
 G_END_DECLS

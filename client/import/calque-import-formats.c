@@ -38,6 +38,12 @@ static const CalqueImportFormat formats[] = {
   { "yolo-seg", N_("YOLO segments"),
     N_("An Ultralytics dataset folder: data.yaml or classes.txt, images/ and labels/ with “class x1 y1 x2 y2 …” lines"),
     MEDIA (CALQUE_MEDIA_IMAGE), TRUE, _calque_import_read_yolo_seg },
+  { "coco", N_("COCO instances"),
+    N_("Boxes and polygons of a COCO instances JSON file, its categories as labels"),
+    MEDIA (CALQUE_MEDIA_IMAGE), FALSE, _calque_import_read_coco, ".json" },
+  { "coco-results", N_("COCO results"),
+    N_("A detector’s COCO results, as pre-annotations; --reference names the instances file they refer to"),
+    MEDIA (CALQUE_MEDIA_IMAGE), FALSE, _calque_import_read_coco_results, ".json" },
   { NULL },
 };
 

@@ -13,5 +13,7 @@ gboolean _calque_import_read_labelme (CalqueAnnotationSink *, const char *, GErr
 gboolean _calque_import_read_voc      (CalqueAnnotationSink *, const char *, GError **);
 gboolean _calque_import_read_yolo     (CalqueAnnotationSink *, const char *, GError **);
 gboolean _calque_import_read_yolo_seg (CalqueAnnotationSink *, const char *, GError **);
+gboolean _calque_import_read_coco         (CalqueAnnotationSink *, const char *, GError **);
+gboolean _calque_import_read_coco_results (CalqueAnnotationSink *, const char *, GError **);
 
 G_END_DECLS
