@@ -33,6 +33,7 @@ struct _CalqueAnnotationSink {
   GHashTable *base_ids;      /* last path part → item id, or "" when several share it */
   GHashTable *items;         /* item id → CalqueRecord, those met so far */
   GHashTable *labels;        /* name → CalqueRecord */
+  GHashTable *new_labels;    /* names of the labels this import made */
   gint64 next_position;      /* of a new label */
   GPtrArray *new_blobs;      /* sha256 of media this import put in the cache */
   gint64 now_ms;
@@ -150,6 +151,7 @@ calque_annotation_sink_new (CalqueWorkspace                     *workspace,
   self->base_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->items = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->new_labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->new_blobs = g_ptr_array_new_with_free_func (g_free);
   self->now_ms = g_get_real_time () / 1000;
   self->report = _calque_import_report_new ();
@@ -199,6 +201,7 @@ calque_annotation_sink_free (CalqueAnnotationSink *self)
   g_clear_pointer (&self->base_ids, g_hash_table_unref);
   g_clear_pointer (&self->items, g_hash_table_unref);
   g_clear_pointer (&self->labels, g_hash_table_unref);
+  g_clear_pointer (&self->new_labels, g_hash_table_unref);
   g_clear_pointer (&self->new_blobs, g_ptr_array_unref);
   g_clear_pointer (&self->report, calque_import_report_free);
   g_free (self);
@@ -554,9 +557,38 @@ calque_annotation_sink_get_label (CalqueAnnotationSink  *self,
     }
   self->next_position++;
   self->report->labels++;
+  g_hash_table_add (self->new_labels, g_strdup (name));
   label = g_object_ref (created);
   g_hash_table_insert (self->labels, g_strdup (name), label);
   return label;
+}
+
+gboolean
+calque_annotation_sink_set_label_parent (CalqueAnnotationSink  *self,
+                                         const char            *file,
+                                         const char            *element,
+                                         const char            *name,
+                                         const char            *parent_name,
+                                         GError               **error)
+{
+  CalqueRecord *label = g_hash_table_lookup (self->labels, name);
+  CalqueRecord *parent = g_hash_table_lookup (self->labels, parent_name);
+  g_autoptr(CalqueRecord) changed = NULL;
+
+  g_return_val_if_fail (self != NULL && name != NULL && parent_name != NULL, FALSE);
+
+  /* Labels the project had keep their place in its tree. */
+  if (label == NULL || parent == NULL || label == parent || !g_hash_table_contains (self->new_labels, name))
+    return TRUE;
+  changed = calque_record_copy (label);
+  calque_record_set_string (changed, "parent", calque_record_get_id (parent));
+  if (!calque_store_save (self->store, changed, error))
+    {
+      g_prefix_error (error, _("%s: %s: label “%s”: "), file, element, name);
+      return FALSE;
+    }
+  g_hash_table_insert (self->labels, g_strdup (name), g_steal_pointer (&changed));
+  return TRUE;
 }
 
 gboolean

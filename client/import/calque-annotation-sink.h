@@ -111,6 +111,15 @@ CalqueRecord         *calque_annotation_sink_get_label (CalqueAnnotationSink *se
                                                     const char           *name,
                                                     GError              **error);
 
+/* Makes @parent_name the parent of label @name, when this import made
+ * @name (labels the project had are left as they are) and both exist. */
+gboolean              calque_annotation_sink_set_label_parent (CalqueAnnotationSink *self,
+                                                    const char           *file,
+                                                    const char           *element,
+                                                    const char           *name,
+                                                    const char           *parent_name,
+                                                    GError              **error);
+
 /* Checks and saves one annotation (inside the transaction). */
 gboolean              calque_annotation_sink_add   (CalqueAnnotationSink            *self,
                                                     const CalqueImportedAnnotation  *annotation,

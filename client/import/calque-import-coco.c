@@ -40,7 +40,9 @@ typedef struct {
   CalqueJsonStream *stream;
   const char *file;            /* the name messages give the file being read */
   GHashTable *images;          /* image id → Image */
+  char       *path;            /* of the file being read */
   GHashTable *categories;      /* category id → its name */
+  GPtrArray  *supercategories; /* pairs of names: a category, its supercategory */
   GHashTable *annotation_ids;  /* ids seen, as pointers */
   GString *element;            /* "annotation 17 (id 4521)" */
   guint64 progress_base;       /* bytes of earlier passes */
@@ -62,6 +64,8 @@ coco_reader_clear (CocoReader *self)
   g_clear_pointer (&self->stream, calque_json_stream_free);
   g_clear_pointer (&self->images, g_hash_table_unref);
   g_clear_pointer (&self->categories, g_hash_table_unref);
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->supercategories, g_ptr_array_unref);
   g_clear_pointer (&self->annotation_ids, g_hash_table_unref);
   if (self->element != NULL)
     g_string_free (g_steal_pointer (&self->element), TRUE);
@@ -78,6 +82,7 @@ coco_reader_init (CocoReader           *self,
    * which GHashTable allows as a NULL key). */
   self->images = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, image_free);
   self->categories = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  self->supercategories = g_ptr_array_new_with_free_func (g_free);
   self->annotation_ids = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->element = g_string_new (NULL);
 }
@@ -265,9 +270,17 @@ image_cb (CocoReader                   *self,
         *size = (gint64) json_node_get_double (node);
     }
 
-  if (calque_annotation_sink_get_item (self->sink, self->file, self->element->str, file_name,
-                                       image->width, image->height, error) == NULL)
-    return FALSE;
+  {
+    /* Calque's export puts the images in an "images" folder beside the
+     * file; other tools beside it or where --media says. */
+    g_autofree char *beside = g_path_get_dirname (self->path);
+    g_autofree char *in_images = g_build_filename (beside, "images", file_name, NULL);
+
+    if (calque_annotation_sink_get_item_at (self->sink, self->file, self->element->str, file_name,
+                                            g_file_test (in_images, G_FILE_TEST_IS_REGULAR) ? in_images : NULL,
+                                            image->width, image->height, error) == NULL)
+      return FALSE;
+  }
   image->file_name = g_strdup (file_name);
   g_hash_table_insert (self->images, ID_KEY (id), g_steal_pointer (&image));
   return TRUE;
@@ -291,10 +304,19 @@ category_cb (CocoReader  *self,
     return bad (self, error, _("“name” is missing or not a string"));
   name = json_node_get_string (node);
 
-  /* Every category becomes a label, used or not, in the file's order.
-   * "supercategory" is not read: the sink makes labels without parents. */
+  /* Every category becomes a label, used or not, in the file's order. A
+   * supercategory that is a category too becomes the label's parent once
+   * all are read (Calque's own exports write parents so); one that is not
+   * is a grouping the project has no label for, and is left. */
   if (calque_annotation_sink_get_label (self->sink, self->file, self->element->str, name, error) == NULL)
     return FALSE;
+  node = json_object_get_member (object, "supercategory");
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+      && *json_node_get_string (node) != '\0')
+    {
+      g_ptr_array_add (self->supercategories, g_strdup (name));
+      g_ptr_array_add (self->supercategories, g_strdup (json_node_get_string (node)));
+    }
   g_hash_table_insert (self->categories, ID_KEY (id), g_strdup (name));
   return TRUE;
 }
@@ -546,6 +568,8 @@ open_stream (CocoReader  *self,
   self->stream = calque_json_stream_new (path, NULL, error);
   if (self->stream == NULL)
     return FALSE;
+  g_free (self->path);
+  self->path = g_strdup (path);
   self->file = calque_json_stream_get_name (self->stream);
   calque_json_stream_set_progress (self->stream, progress_cb, self);
   return TRUE;
@@ -570,6 +594,11 @@ read_images_and_categories (CocoReader  *self,
         return FALSE;
       }
   self->progress_base += calque_json_stream_get_size (self->stream);
+  for (guint i = 0; i + 1 < self->supercategories->len; i += 2)
+    if (!calque_annotation_sink_set_label_parent (self->sink, self->file, "categories",
+                                                  self->supercategories->pdata[i],
+                                                  self->supercategories->pdata[i + 1], error))
+      return FALSE;
   return TRUE;
 }
 

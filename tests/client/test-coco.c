@@ -700,8 +700,8 @@ test_round_trip (Fixture       *f,
   g_assert_cmpstr (text1, ==, text2);
 
   /* A new project of the first workspace, with nothing: the images come
-   * from the export's folder and the labels are made; the annotations
-   * come back the same, and only the label parents are lost. */
+   * from the export's folder and the labels are made, with their tree;
+   * the annotations come back the same. */
   g_clear_pointer (&run, run_free);
   run = cli (f->workspace_path, "project", "create", "--name", "Again", "--type", "image");
   g_assert_cmpint (run->status, ==, 0);
@@ -718,7 +718,7 @@ test_round_trip (Fixture       *f,
   part3 = annotations_part (text3);
   g_assert_cmpstr (part1, ==, part3);
   assert_says (text1, "{\"id\":2,\"name\":\"truck\",\"supercategory\":\"vehicle\"}");
-  assert_says (text3, "{\"id\":2,\"name\":\"truck\",\"supercategory\":\"\"}");
+  assert_says (text3, "{\"id\":2,\"name\":\"truck\",\"supercategory\":\"vehicle\"}");
 
   g_free (items[0]);
   g_free (items[1]);
@@ -982,6 +982,56 @@ test_bad_input (Fixture       *f,
   }
 }
 
+/* Into a project without labels, next to the dataset's images: the
+ * images come in, and the labels with their tree (a supercategory that is
+ * a category is the parent); a grouping that is no category is not kept. */
+static void
+test_labels_tree (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *out = path_in (f, "tree/pets.json");
+  g_autofree char *json = NULL;
+  g_autoptr(CalqueRecord) fresh = calque_record_new (CALQUE_KIND_PROJECT, NULL);
+  g_autoptr(GPtrArray) labels = NULL;
+  g_autoptr(Run) exported = NULL, imported = NULL;
+  const char *animal = NULL;
+
+  calque_record_set_string (fresh, "name", "Fresh");
+  calque_record_set_string (fresh, "type", "image");
+  g_assert_true (calque_store_save (f->store, fresh, NULL));
+  exported = cli (f->workspace_path, "export", "--format", "coco", "--project", "Pets", "--output", out);
+  g_assert_cmpint (exported->status, ==, 0);
+  /* A grouping that is no category, as other tools write them. */
+  json = read_text (out);
+  {
+    g_autoptr(GString) edited = g_string_new (json);
+
+    g_assert_cmpuint (g_string_replace (edited, "\"name\":\"car\",\"supercategory\":\"\"",
+                                        "\"name\":\"car\",\"supercategory\":\"vehicle\"", 1), ==, 1);
+    write_text (out, edited->str);
+  }
+  imported = cli (f->workspace_path, "import", "--format", "coco", "--project", "Fresh", out);
+  g_assert_cmpint (imported->status, ==, 0);
+  assert_says (imported->out, "3 new items and 4 new labels");
+
+  labels = calque_store_list (f->store, CALQUE_KIND_LABEL, calque_record_get_id (fresh), NULL);
+  g_assert_cmpuint (labels->len, ==, 4);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (calque_record_get_string (labels->pdata[i], "name"), "animal") == 0)
+      animal = calque_record_get_id (labels->pdata[i]);
+  g_assert_nonnull (animal);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      const char *name = calque_record_get_string (labels->pdata[i], "name");
+      const char *parent = calque_record_get_string (labels->pdata[i], "parent");
+
+      if (g_str_equal (name, "cat") || g_str_equal (name, "dog"))
+        g_assert_cmpstr (parent, ==, animal);
+      else
+        g_assert_null (parent);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -993,6 +1043,7 @@ main (int   argc,
   ADD ("/coco/export-final", test_export_final);
   ADD ("/coco/url-items", test_url_items);
   ADD ("/coco/round-trip", test_round_trip);
+  ADD ("/coco/labels-tree", test_labels_tree);
   ADD ("/coco/foreign", test_foreign);
   ADD ("/coco/results", test_results);
   ADD ("/coco/bad-input", test_bad_input);
