@@ -503,7 +503,7 @@ take_names (Parser          *self,
         return fail (self, error, _("“%s” is not a class number from 0 to %u"),
                      (const char *) value->keys->pdata[i], value->values->len - 1);
       if (data->names->pdata[index] != NULL)
-        return fail (self, error, _("class %" G_GINT64_FORMAT " is named twice"), index);
+        return fail (self, error, _("class %lld is named twice"), (long long) index);
       data->names->pdata[index] = g_strdup (value->values->pdata[i]);
     }
   return TRUE;
@@ -675,7 +675,7 @@ _calque_yolo_data_parse (const char  *file,
   if (nc >= 0 && nc != data->names->len)
     {
       self.line = nc_line;
-      fail (&self, error, _("“nc” is %" G_GINT64_FORMAT " but “names” has %u"), nc, data->names->len);
+      fail (&self, error, _("“nc” is %lld but “names” has %u"), (long long) nc, data->names->len);
       return NULL;
     }
   return g_steal_pointer (&data);

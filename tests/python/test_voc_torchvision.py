@@ -13,7 +13,8 @@ Ultralytics reads them (data.yaml with PyYAML, each image's label file by
 replacing the last /images/ with /labels/, the checks of its label
 verifier) and the boxes and outlines are turned back into pixels.
 
-Exits 77 (skipped) when torchvision cannot be imported.
+Fails when torchvision cannot be imported: it is one of the packages Calque
+needs (build-aux/debian-packages).
 """
 
 import glob
@@ -26,7 +27,7 @@ try:
     from torchvision.transforms import functional as F
 except ImportError as error:  # pragma: no cover - depends on the machine
     print(f"torchvision is not available ({error}); install python3-torchvision")
-    sys.exit(77)
+    sys.exit(1)
 
 import yaml
 
