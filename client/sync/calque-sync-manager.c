@@ -198,6 +198,8 @@ client_state_changed_cb (CalqueSyncClient  *client,
   /* Back online: whatever was saved meanwhile is on its way. */
   count_outbox (self);
   update_state (self);
+  /* Presence is known only while online (calque_sync_manager_get_presence()). */
+  g_signal_emit (self, signals[PRESENCE_CHANGED], 0, g_object_get_data (G_OBJECT (client), "calque-project"));
 }
 
 static void
@@ -753,7 +755,9 @@ calque_sync_manager_get_presence (CalqueSyncManager *self,
   g_return_val_if_fail (CALQUE_IS_SYNC_MANAGER (self), NULL);
 
   client = project_id != NULL ? g_hash_table_lookup (self->clients, project_id) : NULL;
-  return client != NULL ? calque_sync_client_get_presence (client) : NULL;
+  if (client == NULL || calque_sync_client_get_state (client) != CALQUE_SYNC_CLIENT_ONLINE)
+    return NULL;
+  return calque_sync_client_get_presence (client);
 }
 
 gboolean

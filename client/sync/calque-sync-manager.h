@@ -59,9 +59,9 @@ CalqueWorkspace       *calque_sync_manager_get_workspace  (CalqueSyncManager *se
 void                   calque_sync_manager_set_presence   (CalqueSyncManager *self,
                                                           const char        *project_id,
                                                           const char        *item_id);
-/* Who else is on which item of @project_id: CalquePresence, by user; empty
- * while offline, NULL when the project is not synced. Valid until the
- * next ::presence-changed. */
+/* Who else is on which item of @project_id: CalquePresence, by user; NULL
+ * when the project is not synced or its client is not online (nobody can
+ * be known to be anywhere then). Valid until the next ::presence-changed. */
 GPtrArray             *calque_sync_manager_get_presence   (CalqueSyncManager *self,
                                                           const char        *project_id);
 

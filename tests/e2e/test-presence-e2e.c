@@ -359,6 +359,14 @@ manager_online (gpointer data)
          && calque_sync_manager_get_presence (watch->manager, watch->project) != NULL;
 }
 
+static gboolean
+manager_knows_nothing (gpointer data)
+{
+  Watch *watch = data;
+
+  return calque_sync_manager_get_presence (watch->manager, watch->project) == NULL;
+}
+
 typedef struct
 {
   Watch      *watch;
@@ -409,6 +417,18 @@ test_manager (Fixture       *f,
   assert_sees (&alice, "bruno", "");
   calque_sync_manager_set_presence (manager, f->project, f->item_y);
   assert_sees (&alice, "bruno", f->item_y);
+
+  /* The server goes: nothing is known. It comes back: the engines tell it
+   * again where Alice and Bruno are, and the manager hears it. */
+  {
+    guint16 port = f->server.port;
+
+    calque_server_fixture_stop (&f->server);
+    g_assert_true (wait_for (manager_knows_nothing, &watch));
+    calque_server_fixture_start_on (&f->server, port);
+    g_assert_true (wait_for (manager_sees, &alice_on_y));
+    assert_sees (&alice, "bruno", f->item_y);
+  }
 
   /* Another project, or none: the manager says none for this one. */
   {

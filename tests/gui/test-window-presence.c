@@ -265,6 +265,12 @@ here_column_shown (gpointer data)
   return gtk_column_view_column_get_visible (here_column (data));
 }
 
+static gboolean
+here_column_hidden (gpointer data)
+{
+  return !gtk_column_view_column_get_visible (here_column (data));
+}
+
 /* The row of the table (its widget) that shows the item named @name. */
 static GtkWidget *
 find_row (GtkWidget  *root,
@@ -534,6 +540,48 @@ test_names_are_text (Fixture       *f,
                                                  "Your task: not started"));
   }
   calque_gui_save_screenshot (GTK_WINDOW (f->window), "62-presence-markup");
+
+  /* The server goes: nobody is known to be anywhere, nor shown. */
+  calque_server_fixture_stop (&f->server);
+  g_assert_true (calque_gui_wait_for (page_says_nobody, f));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.close-item", NULL));
+  g_assert_true (calque_gui_wait_for (here_column_hidden, f));
+}
+
+/* Three people show as three avatars; more as two and a count, with
+ * everyone in the tooltip. */
+static void
+test_avatar_row (void)
+{
+  GtkWidget *row = g_object_ref_sink (calque_avatar_row_new (24));
+  const char * const three[] = { "alice", "bruno", "chloe", NULL };
+  const char * const five[] = { "alice", "bruno", "chloe", "dora", "émile", NULL };
+  guint n_avatars = 0;
+  GtkWidget *last = NULL;
+
+  g_assert_false (gtk_widget_get_visible (row));
+  calque_avatar_row_set_names (CALQUE_AVATAR_ROW (row), three);
+  g_assert_true (gtk_widget_get_visible (row));
+  for (GtkWidget *child = gtk_widget_get_first_child (row); child != NULL; child = gtk_widget_get_next_sibling (child))
+    n_avatars += ADW_IS_AVATAR (child);
+  g_assert_cmpuint (n_avatars, ==, 3);
+
+  calque_avatar_row_set_names (CALQUE_AVATAR_ROW (row), five);
+  n_avatars = 0;
+  for (GtkWidget *child = gtk_widget_get_first_child (row); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      n_avatars += ADW_IS_AVATAR (child);
+      last = child;
+    }
+  g_assert_cmpuint (n_avatars, ==, 2);
+  g_assert_true (GTK_IS_LABEL (last));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (last)), ==, "+3");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (row), ==, "alice, bruno, chloe, dora, émile");
+
+  calque_avatar_row_set_names (CALQUE_AVATAR_ROW (row), NULL);
+  g_assert_false (gtk_widget_get_visible (row));
+  g_assert_null (gtk_widget_get_first_child (row));
+  g_object_unref (row);
 }
 
 static void
@@ -555,6 +603,7 @@ main (int   argc,
     }
   app = calque_gui_application_new ();
 
+  g_test_add_func ("/gui/presence/avatar-row", test_avatar_row);
   g_test_add ("/gui/presence/list-and-page", Fixture, NULL, fixture_set_up, test_list_and_page, fixture_tear_down);
   g_test_add ("/gui/presence/names-are-text", Fixture, NULL, fixture_set_up, test_names_are_text,
               fixture_tear_down);
