@@ -51,6 +51,7 @@ update_item_actions (CalqueWindow *self)
   gtk_widget_set_visible (self->item_sync_button, open);
   gtk_widget_set_visible (self->item_menu_button, open);
   show_sidebar (self, !open);
+  _calque_window_presence_update (self);
 }
 
 

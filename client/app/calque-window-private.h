@@ -2,6 +2,7 @@
 #pragma once
 
 #include "calque-item-filter.h"
+#include "calque-item-presence.h"
 #include "calque-sync-button.h"
 #include "calque-sync-manager.h"
 #include "calque-window.h"
@@ -59,6 +60,9 @@ struct _CalqueWindow
   char                 *filter_project;   /* which project it read */
   guint                 filter_load_id;   /* a deferred read */
 
+  /* Who else is on which item (calque-window-presence.c) */
+  CalqueItemPresence   *item_presence;
+
   /* Template children */
   AdwToastOverlay      *toast_overlay;
   CalqueSyncButton     *sync_button;
@@ -100,6 +104,15 @@ gboolean _calque_window_item_open_id   (CalqueWindow    *self,
 /* The sync brought changes to @ids. */
 void _calque_window_item_reload        (CalqueWindow       *self,
                                         const char * const *ids);
+
+/* calque-window-presence.c: the item open, told to the server; who else
+ * is where, shown. */
+void _calque_window_presence_init        (CalqueWindow    *self);
+/* self->sync was set (or cleared). */
+void _calque_window_presence_set_manager (CalqueWindow    *self);
+/* The item open or the project shown changed. */
+void _calque_window_presence_update      (CalqueWindow    *self);
+void _calque_window_presence_dispose     (CalqueWindow    *self);
 
 /* calque-window-filter.c */
 void _calque_window_filter_init          (CalqueWindow    *self);

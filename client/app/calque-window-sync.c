@@ -289,6 +289,7 @@ _calque_window_sync_set_workspace (CalqueWindow    *self,
   calque_sync_button_set_manager (self->sync_button, self->sync);
   if (self->item_sync_button != NULL)
     calque_sync_button_set_manager (CALQUE_SYNC_BUTTON (self->item_sync_button), self->sync);
+  _calque_window_presence_set_manager (self);
   update_actions (self);
 }
 

@@ -701,6 +701,7 @@ calque_window_dispose (GObject *object)
 {
   CalqueWindow *self = CALQUE_WINDOW (object);
 
+  _calque_window_presence_dispose (self);
   _calque_window_sync_dispose (self);
   _calque_window_filter_dispose (self);
   g_clear_weak_pointer (&self->agreement_window);
@@ -844,6 +845,7 @@ calque_window_init (CalqueWindow *self)
   gtk_column_view_set_model (self->item_view, GTK_SELECTION_MODEL (self->item_selection));
   _calque_window_item_init (self);
   _calque_window_filter_init (self);
+  _calque_window_presence_init (self);
 
   update_titles (self);
   gtk_stack_set_visible_child_name (self->content_stack, "no-projects");
