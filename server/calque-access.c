@@ -117,10 +117,15 @@ can_write_task (const CalqueAccessContext *ctx,
     {
       if (g_strcmp0 (calque_record_get_string (current, "annotator"), ctx->user) != 0)
         return forbid (error, _("this task is someone else’s"));
-      /* Start, submit, or take a rejected task up again. */
+      /* Start, submit, or take a rejected task up again. Offline, starting
+       * and submitting reach the server as one change (the outbox keeps
+       * the latest value of a field): from new or rejected straight to
+       * submitted is the same work. */
       if ((g_strcmp0 (from, "new") == 0 && g_strcmp0 (to, "in_progress") == 0)
           || (g_strcmp0 (from, "in_progress") == 0 && g_strcmp0 (to, "submitted") == 0)
           || (g_strcmp0 (from, "rejected") == 0 && g_strcmp0 (to, "in_progress") == 0)
+          || ((g_strcmp0 (from, "new") == 0 || g_strcmp0 (from, "rejected") == 0)
+              && g_strcmp0 (to, "submitted") == 0)
           || g_strcmp0 (from, to) == 0)
         return TRUE;
       return forbid (error, _("an annotator starts and submits their own tasks, and nothing more"));

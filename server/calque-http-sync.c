@@ -811,16 +811,15 @@ hub_broadcast_changes (SyncHub    *hub,
     }
 }
 
-/* Who is where in @project_id, one entry per user: a user with two
- * windows is on the item of whichever says so. */
-static void
-hub_send_presence (SyncHub    *hub,
-                   const char *project_id)
+/* Who is where among @clients, one entry per user: a user with two
+ * windows is on the item of whichever says so. Sets @anyone_on_item. */
+static CalqueMessage *
+presence_list_new (GPtrArray *clients,
+                   gboolean  *anyone_on_item)
 {
-  g_autoptr(GPtrArray) clients = hub_project_clients (hub, project_id);
   g_autoptr(GHashTable) where = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
-  g_autoptr(CalqueMessage) message = calque_message_new_presence_list ();
+  CalqueMessage *message = calque_message_new_presence_list ();
 
   for (guint i = 0; i < clients->len; i++)
     {
@@ -838,9 +837,25 @@ hub_send_presence (SyncHub    *hub,
         }
     }
 
-  for (guint i = 0; i < order->len; i++)
-    calque_message_add_presence (message, order->pdata[i],
-                                 g_hash_table_lookup (where, order->pdata[i]));
+  /* Clients refuse longer lists; a crowd that size is not shown anyway. */
+  *anyone_on_item = FALSE;
+  for (guint i = 0; i < order->len && i < CALQUE_PROTOCOL_MAX_PRESENCE; i++)
+    {
+      const char *item = g_hash_table_lookup (where, order->pdata[i]);
+
+      calque_message_add_presence (message, order->pdata[i], item);
+      *anyone_on_item |= item != NULL;
+    }
+  return message;
+}
+
+static void
+hub_send_presence (SyncHub    *hub,
+                   const char *project_id)
+{
+  g_autoptr(GPtrArray) clients = hub_project_clients (hub, project_id);
+  gboolean anyone_on_item;
+  g_autoptr(CalqueMessage) message = presence_list_new (clients, &anyone_on_item);
 
   for (guint i = 0; i < clients->len; i++)
     client_send (g_ptr_array_index (clients, i), message);
@@ -923,6 +938,18 @@ client_hello (Client        *client,
                                         calque_role_to_string (client->session->access.role));
   client_send (client, welcome);
   client_catch_up (client, TRUE);
+
+  /* Lists go out when someone comes, goes or moves to an item; a newcomer
+   * learns from this one where the others are already. Nobody on an item
+   * is nothing to show: then nothing is sent. */
+  {
+    g_autoptr(GPtrArray) clients = hub_project_clients (client->hub, hello->project);
+    gboolean anyone_on_item;
+    g_autoptr(CalqueMessage) list = presence_list_new (clients, &anyone_on_item);
+
+    if (anyone_on_item)
+      client_send (client, list);
+  }
 }
 
 static void

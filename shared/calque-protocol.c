@@ -1101,6 +1101,27 @@ decode_error (JsonObject    *obj,
   return TRUE;
 }
 
+/* What calque-server accepts as a user name (calque_auth_check_user_name()
+ * there): the app shows these names on one line, as plain text, and one
+ * that hides characters or runs for pages is no name. */
+static gboolean
+is_user_name (const char *user)
+{
+  gsize length = strlen (user);
+
+  /* An escape (\ud800) can make of valid text an invalid string. */
+  if (length == 0 || length > CALQUE_PROTOCOL_MAX_USER_BYTES || !g_utf8_validate (user, length, NULL))
+    return FALSE;
+  for (const char *p = user; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c) || g_unichar_isspace (c) || g_unichar_type (c) == G_UNICODE_FORMAT)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 decode_presence_list (JsonObject    *obj,
                       CalqueMessage *msg,
@@ -1110,11 +1131,17 @@ decode_presence_list (JsonObject    *obj,
   static const char * const user_members[] = { "user", "item", NULL };
   JsonArray *array;
 
+  guint n;
+
   if (!check_members (obj, "", members, error)
       || !(array = get_array (obj, "users", error)))
     return FALSE;
 
-  for (guint i = 0, n = json_array_get_length (array); i < n; i++)
+  n = json_array_get_length (array);
+  if (n > CALQUE_PROTOCOL_MAX_PRESENCE)
+    return field_error (error, _("“users” must hold at most %d users, not %u"), CALQUE_PROTOCOL_MAX_PRESENCE, n);
+
+  for (guint i = 0; i < n; i++)
     {
       g_autofree char *where = g_strdup_printf ("users[%u].", i);
       JsonObject *presence = get_element_object (array, "users", i, error);
@@ -1125,6 +1152,9 @@ decode_presence_list (JsonObject    *obj,
           || !get_string (presence, where, "user", &user, error)
           || !get_id (presence, where, "item", TRUE, &item, error))
         return FALSE;
+      if (!is_user_name (user))
+        return field_error (error, _("“%suser” is not a user name (1 to %d bytes, no spaces or control characters)"),
+                            where, CALQUE_PROTOCOL_MAX_USER_BYTES);
       calque_message_add_presence (msg, user, item);
     }
   return TRUE;

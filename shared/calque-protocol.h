@@ -28,6 +28,12 @@ G_BEGIN_DECLS
 #define CALQUE_PROTOCOL_MAX_DEPTH    64
 /* A session token: 32 random bytes in unpadded base64url. */
 #define CALQUE_PROTOCOL_TOKEN_LENGTH 43
+/* Users in one presence list: far more than a project has online at once,
+ * far fewer than a hostile list could pack into a frame. */
+#define CALQUE_PROTOCOL_MAX_PRESENCE 10000
+/* A user name in a presence list: as calque-server accepts them
+ * (CALQUE_USER_NAME_MAX_BYTES), since the app shows them as they come. */
+#define CALQUE_PROTOCOL_MAX_USER_BYTES 64
 
 #define CALQUE_PROTOCOL_ERROR (calque_protocol_error_quark ())
 typedef enum {

@@ -21,6 +21,7 @@
 #include "calque-item-comments.h"
 #include "calque-point-tool.h"
 #include "calque-polygon-tool.h"
+#include "calque-presence-pill.h"
 #include "calque-select-tool.h"
 #include "calque-store.h"
 #include "calque-text-offsets.h"
@@ -76,6 +77,7 @@ struct _CalqueItemPage
   CalqueRecord          *task;            /* the author's task on the item, or NULL */
   GtkWidget             *task_label;
   GtkWidget             *task_button;
+  GtkWidget             *presence_pill;   /* who else is on the item */
   gboolean               updating;        /* widgets set from the model, not by the user */
   gboolean               model_changing;  /* the annotations are emitting items-changed */
 
@@ -1046,6 +1048,8 @@ update_task (CalqueItemPage *self)
   if (label != NULL)
     gtk_label_set_text (GTK_LABEL (self->task_label), label);
   gtk_widget_set_visible (self->task_button, button != NULL);
+  /* Who else is here stays at the right end, task or not. */
+  gtk_widget_set_hexpand (self->presence_pill, label == NULL);
   if (button != NULL)
     {
       gtk_button_set_label (GTK_BUTTON (self->task_button), button);
@@ -1506,6 +1510,9 @@ build (CalqueItemPage *self)
   gtk_button_set_use_underline (GTK_BUTTON (self->task_button), TRUE);
   gtk_widget_add_css_class (self->task_button, "suggested-action");
   gtk_box_append (GTK_BOX (toolbar), self->task_button);
+  self->presence_pill = calque_presence_pill_new ();
+  gtk_widget_set_halign (self->presence_pill, GTK_ALIGN_END);
+  gtk_box_append (GTK_BOX (toolbar), self->presence_pill);
   gtk_box_append (GTK_BOX (toolbar), calque_comments_panel_get_toggle (CALQUE_COMMENTS_PANEL (self->comments_panel)));
   /* On a narrow window the toolbar scrolls rather than widen the page. */
   toolbar_scroller = gtk_scrolled_window_new ();
@@ -2009,4 +2016,13 @@ calque_item_page_reload_records (CalqueItemPage     *self,
     calque_item_annotations_reload_all (self->annotations);
   else
     calque_item_annotations_reload_records (self->annotations, ids);
+}
+
+void
+calque_item_page_set_presence (CalqueItemPage     *self,
+                               const char * const *names)
+{
+  g_return_if_fail (CALQUE_IS_ITEM_PAGE (self));
+
+  calque_presence_pill_set_names (CALQUE_PRESENCE_PILL (self->presence_pill), names);
 }

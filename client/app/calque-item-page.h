@@ -48,5 +48,9 @@ const char * const *calque_item_page_get_labels (CalqueItemPage *self);
 /* Reads @ids again (the sync brought changes). */
 void           calque_item_page_reload_records (CalqueItemPage     *self,
                                                 const char * const *ids);
+/* The other people on the item, by name (NULL: nobody), shown in the
+ * toolbar as “Also here: …”. The window keeps it up to date. */
+void           calque_item_page_set_presence (CalqueItemPage     *self,
+                                              const char * const *names);
 
 G_END_DECLS

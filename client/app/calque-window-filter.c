@@ -205,9 +205,7 @@ load_now (CalqueWindow *self,
   g_free (self->filter_project);
   self->filter_project = g_strdup (calque_record_get_id (project));
 
-  user = calque_store_get_setting (calque_workspace_get_store (self->workspace), "user");
-  if (user == NULL)
-    user = g_strdup (g_get_user_name ());
+  user = _calque_window_dup_person (self);
   if (!calque_item_filter_load (self->item_filter, calque_record_get_id (project), user, &error))
     g_warning ("cannot read the tasks of project %s: %s", calque_record_get_id (project), error->message);
   /* An annotator opening a project sees their tasks first: the rest of the

@@ -51,17 +51,9 @@ update_item_actions (CalqueWindow *self)
   gtk_widget_set_visible (self->item_sync_button, open);
   gtk_widget_set_visible (self->item_menu_button, open);
   show_sidebar (self, !open);
+  _calque_window_presence_update (self);
 }
 
-/* Whose name new annotations carry: the signed-in user, or this
- * computer's user when the workspace is local. */
-static char *
-author_name (CalqueWindow *self)
-{
-  char *user = calque_store_get_setting (calque_workspace_get_store (self->workspace), "user");
-
-  return user != NULL ? user : g_strdup (g_get_user_name ());
-}
 
 static void
 open_position (CalqueWindow *self,
@@ -76,7 +68,7 @@ open_position (CalqueWindow *self,
   if (item == NULL || self->workspace == NULL)
     return;
 
-  author = author_name (self);
+  author = _calque_window_dup_person (self);
   if (!calque_item_page_set_item (CALQUE_ITEM_PAGE (self->item_page), self->workspace, item, author, &error))
     {
       AdwToast *toast;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "calque-item-filter.h"
+#include "calque-item-presence.h"
 #include "calque-sync-button.h"
 #include "calque-sync-manager.h"
 #include "calque-window.h"
@@ -27,6 +28,7 @@ struct _CalqueWindow
   GtkWidget            *agreement_window; /* weak: the Annotator Agreement window open */
   GtkWidget            *export_dialog;    /* weak: the Export dialog open */
   GtkWidget            *assign_dialog;    /* weak: the Assign dialog open */
+  struct _CalqueNotifier *notifier;       /* news for the person in the project shown */
 
   /* Set while the models are refilled, so that the selection moving under
    * us is not taken for the user's choice. */
@@ -57,6 +59,9 @@ struct _CalqueWindow
   gint64                filter_loaded_us; /* when the filter last read the project */
   char                 *filter_project;   /* which project it read */
   guint                 filter_load_id;   /* a deferred read */
+
+  /* Who else is on which item (calque-window-presence.c) */
+  CalqueItemPresence   *item_presence;
 
   /* Template children */
   AdwToastOverlay      *toast_overlay;
@@ -100,6 +105,15 @@ gboolean _calque_window_item_open_id   (CalqueWindow    *self,
 void _calque_window_item_reload        (CalqueWindow       *self,
                                         const char * const *ids);
 
+/* calque-window-presence.c: the item open, told to the server; who else
+ * is where, shown. */
+void _calque_window_presence_init        (CalqueWindow    *self);
+/* self->sync was set (or cleared). */
+void _calque_window_presence_set_manager (CalqueWindow    *self);
+/* The item open or the project shown changed. */
+void _calque_window_presence_update      (CalqueWindow    *self);
+void _calque_window_presence_dispose     (CalqueWindow    *self);
+
 /* calque-window-filter.c */
 void _calque_window_filter_init          (CalqueWindow    *self);
 void _calque_window_filter_set_workspace (CalqueWindow    *self,
@@ -110,5 +124,19 @@ void _calque_window_filter_clear         (CalqueWindow    *self);
 void _calque_window_filter_load          (CalqueWindow    *self,
                                           CalqueRecord    *project);
 void _calque_window_filter_dispose       (CalqueWindow    *self);
+
+/* Whose name the person's work carries: the signed-in user, or this
+ * computer's user when the workspace is local. */
+char *_calque_window_dup_person   (CalqueWindow       *self);
+
+/* calque-window-notify.c: toasts for a new task, a task sent back, a
+ * mention, among changes pulled for @project_id. */
+void _calque_window_notify        (CalqueWindow       *self,
+                                   const char         *project_id,
+                                   const char * const *ids);
+/* What the person has in the project shown is taken as known, as the
+ * store holds it now: when a project is shown, and after a page too
+ * large to look at. */
+void _calque_window_notify_reset  (CalqueWindow       *self);
 
 G_END_DECLS

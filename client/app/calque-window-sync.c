@@ -75,7 +75,11 @@ sync_records_changed_cb (CalqueWindow *self,
   /* Conflicts made just now. A page of a first pull is old work, not news:
    * looking each of its records up would only slow the pull down. */
   if (g_strv_length (ids) > LIVE_BATCH_MAX)
-    return;
+    {
+      _calque_window_notify_reset (self);
+      return;
+    }
+  _calque_window_notify (self, project_id, (const char * const *) ids);
   store = calque_workspace_get_store (self->workspace);
   now_ms = g_get_real_time () / 1000;
   for (guint i = 0; ids[i] != NULL; i++)
@@ -285,6 +289,7 @@ _calque_window_sync_set_workspace (CalqueWindow    *self,
   calque_sync_button_set_manager (self->sync_button, self->sync);
   if (self->item_sync_button != NULL)
     calque_sync_button_set_manager (CALQUE_SYNC_BUTTON (self->item_sync_button), self->sync);
+  _calque_window_presence_set_manager (self);
   update_actions (self);
 }
 

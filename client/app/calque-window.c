@@ -7,6 +7,8 @@
 #include "calque-assign-dialog.h"
 #include "calque-export-dialog.h"
 #include "calque-format.h"
+#include "calque-notifier.h"
+#include "calque-store-sync.h"
 #include "calque-item-columns.h"
 #include "calque-project-row.h"
 #include "calque-window-private.h"
@@ -53,12 +55,26 @@ set_item_count (CalqueWindow *self,
                        g_memdup2 (&count, sizeof count));
 }
 
+char *
+_calque_window_dup_person (CalqueWindow *self)
+{
+  char *user = calque_store_get_setting (calque_workspace_get_store (self->workspace), "user");
+
+  return user != NULL ? user : g_strdup (g_get_user_name ());
+}
+
 /* Agreement is measured, and exports are made, within a project: one must
  * be shown. */
 static void
 update_project_actions (CalqueWindow *self)
 {
-  gboolean shown = self->workspace != NULL && calque_window_get_project (self) != NULL;
+  CalqueRecord *project = self->workspace != NULL ? calque_window_get_project (self) : NULL;
+  gboolean shown = project != NULL;
+
+  /* Another project shown: news is counted from what it holds now. */
+  if (project == NULL || self->notifier == NULL
+      || g_strcmp0 (calque_notifier_get_project_id (self->notifier), calque_record_get_id (project)) != 0)
+    _calque_window_notify_reset (self);
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "show-agreement")),
                                shown);
@@ -685,11 +701,13 @@ calque_window_dispose (GObject *object)
 {
   CalqueWindow *self = CALQUE_WINDOW (object);
 
+  _calque_window_presence_dispose (self);
   _calque_window_sync_dispose (self);
   _calque_window_filter_dispose (self);
   g_clear_weak_pointer (&self->agreement_window);
   g_clear_weak_pointer (&self->export_dialog);
   g_clear_weak_pointer (&self->assign_dialog);
+  g_clear_pointer (&self->notifier, calque_notifier_free);
 
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
@@ -827,6 +845,7 @@ calque_window_init (CalqueWindow *self)
   gtk_column_view_set_model (self->item_view, GTK_SELECTION_MODEL (self->item_selection));
   _calque_window_item_init (self);
   _calque_window_filter_init (self);
+  _calque_window_presence_init (self);
 
   update_titles (self);
   gtk_stack_set_visible_child_name (self->content_stack, "no-projects");

@@ -201,6 +201,7 @@ cli_cmd_import (CliContext  *cli,
         .model = model,
         .reference = reference,
         .no_new_labels = no_new_labels,
+        .media_dir_given = media_dir != NULL,
       };
       g_autofree char *beside = NULL;
 

@@ -397,14 +397,14 @@ calque_export_source_foreach (CalqueExportSource  *self,
         }
 
       if (need_tasks
-          && !(tasks = calque_store_list_for_item (store, CALQUE_KIND_TASK, item_id, error)))
+          && !(tasks = calque_store_list_for_item_to_read (store, CALQUE_KIND_TASK, item_id, error)))
         return FALSE;
       if (self->states != NULL)
         keep = item_in_states (self, tasks);
 
       if (keep && self->version == CALQUE_EXPORT_VERSION_FINAL)
         {
-          if (!(reviews = calque_store_list_for_item (store, CALQUE_KIND_REVIEW, item_id, error)))
+          if (!(reviews = calque_store_list_for_item_to_read (store, CALQUE_KIND_REVIEW, item_id, error)))
             return FALSE;
           author = final_author (tasks, reviews);
           if (author == NULL)
@@ -418,7 +418,7 @@ calque_export_source_foreach (CalqueExportSource  *self,
 
       if (keep && (with_annotations || self->version == CALQUE_EXPORT_VERSION_ANNOTATOR))
         {
-          if (!(annotations = calque_store_list_for_item (store, CALQUE_KIND_ANNOTATION, item_id, error)))
+          if (!(annotations = calque_store_list_for_item_to_read (store, CALQUE_KIND_ANNOTATION, item_id, error)))
             return FALSE;
           keep_annotations (self, annotations, author, every_label);
           if (self->version == CALQUE_EXPORT_VERSION_ANNOTATOR && annotations->len == 0

@@ -33,6 +33,7 @@ struct _CalqueAnnotationSink {
   GHashTable *base_ids;      /* last path part → item id, or "" when several share it */
   GHashTable *items;         /* item id → CalqueRecord, those met so far */
   GHashTable *labels;        /* name → CalqueRecord */
+  GHashTable *new_labels;    /* names of the labels this import made */
   gint64 next_position;      /* of a new label */
   GPtrArray *new_blobs;      /* sha256 of media this import put in the cache */
   gint64 now_ms;
@@ -150,6 +151,7 @@ calque_annotation_sink_new (CalqueWorkspace                     *workspace,
   self->base_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->items = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->new_labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->new_blobs = g_ptr_array_new_with_free_func (g_free);
   self->now_ms = g_get_real_time () / 1000;
   self->report = _calque_import_report_new ();
@@ -199,6 +201,7 @@ calque_annotation_sink_free (CalqueAnnotationSink *self)
   g_clear_pointer (&self->base_ids, g_hash_table_unref);
   g_clear_pointer (&self->items, g_hash_table_unref);
   g_clear_pointer (&self->labels, g_hash_table_unref);
+  g_clear_pointer (&self->new_labels, g_hash_table_unref);
   g_clear_pointer (&self->new_blobs, g_ptr_array_unref);
   g_clear_pointer (&self->report, calque_import_report_free);
   g_free (self);
@@ -245,6 +248,12 @@ CalqueRecord *
 calque_annotation_sink_get_project (CalqueAnnotationSink *self)
 {
   return self->project;
+}
+
+CalqueWorkspace *
+calque_annotation_sink_get_workspace (CalqueAnnotationSink *self)
+{
+  return self->workspace;
 }
 
 /* A name a file gives an item, as Calque names items: "/" between
@@ -296,6 +305,7 @@ add_item (CalqueAnnotationSink  *self,
           const char            *file,
           const char            *element,
           const char            *item_name,
+          const char            *media_path,
           GError               **error)
 {
   g_autofree char *path = NULL;
@@ -305,12 +315,26 @@ add_item (CalqueAnnotationSink  *self,
   char sha256[65];
   gboolean added = FALSE;
 
-  if (self->media_dir == NULL || self->options.no_new_items || self->project_type == CALQUE_MEDIA_TEXT)
+  if ((self->media_dir == NULL && media_path == NULL) || self->options.no_new_items
+      || self->project_type == CALQUE_MEDIA_TEXT)
     goto not_found;
-  path = g_build_filename (self->media_dir, item_name, NULL);
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    goto not_found;
+  {
+    /* The format's own layout and the media folder, the folder the user
+     * named first: the first that has the file. */
+    g_autofree char *in_media_dir = self->media_dir ? g_build_filename (self->media_dir, item_name, NULL) : NULL;
+    const char *first = self->options.media_dir_given ? in_media_dir : media_path;
+    const char *second = self->options.media_dir_given ? media_path : in_media_dir;
 
+    if (first != NULL && g_file_test (first, G_FILE_TEST_IS_REGULAR))
+      path = g_strdup (first);
+    else if (second != NULL && g_file_test (second, G_FILE_TEST_IS_REGULAR))
+      path = g_strdup (second);
+    else
+      {
+        path = g_strdup (first != NULL ? first : second);
+        goto not_found;
+      }
+  }
   info = calque_media_probe (path, &local_error);
   if (info == NULL)
     {
@@ -361,13 +385,18 @@ add_item (CalqueAnnotationSink  *self,
   return g_steal_pointer (&item);
 
 not_found:
-  g_set_error (error, CALQUE_IMPORT_ERROR, CALQUE_IMPORT_ERROR_UNSUPPORTED,
-               self->media_dir != NULL && !self->options.no_new_items && self->project_type != CALQUE_MEDIA_TEXT
-                 ? _("%s: %s: “%s” is neither in project “%s” nor in %s")
-                 : _("%s: %s: “%s” is not in project “%s”%s"),
-               file, element, item_name, calque_record_get_string (self->project, "name"),
-               self->media_dir != NULL && !self->options.no_new_items && self->project_type != CALQUE_MEDIA_TEXT
-                 ? self->media_dir : "");
+  if (path != NULL)
+    {
+      g_autofree char *folder = g_path_get_dirname (path);
+
+      g_set_error (error, CALQUE_IMPORT_ERROR, CALQUE_IMPORT_ERROR_UNSUPPORTED,
+                   _("%s: %s: “%s” is neither in project “%s” nor in %s"),
+                   file, element, item_name, calque_record_get_string (self->project, "name"), folder);
+    }
+  else
+    g_set_error (error, CALQUE_IMPORT_ERROR, CALQUE_IMPORT_ERROR_UNSUPPORTED,
+                 _("%s: %s: “%s” is not in project “%s”"),
+                 file, element, item_name, calque_record_get_string (self->project, "name"));
   return NULL;
 }
 
@@ -379,6 +408,19 @@ calque_annotation_sink_get_item (CalqueAnnotationSink  *self,
                                  gint64                 width,
                                  gint64                 height,
                                  GError               **error)
+{
+  return calque_annotation_sink_get_item_at (self, file, element, given_name, NULL, width, height, error);
+}
+
+CalqueRecord *
+calque_annotation_sink_get_item_at (CalqueAnnotationSink  *self,
+                                    const char            *file,
+                                    const char            *element,
+                                    const char            *given_name,
+                                    const char            *media_path,
+                                    gint64                 width,
+                                    gint64                 height,
+                                    GError               **error)
 {
   g_autofree char *item_name = NULL;
   const char *id;
@@ -419,7 +461,7 @@ calque_annotation_sink_get_item (CalqueAnnotationSink  *self,
     }
   else
     {
-      item = add_item (self, file, element, item_name, error);
+      item = add_item (self, file, element, item_name, media_path, error);
       if (item == NULL)
         return NULL;
       g_hash_table_insert (self->items, g_strdup (calque_record_get_id (item)), item);
@@ -436,6 +478,35 @@ calque_annotation_sink_get_item (CalqueAnnotationSink  *self,
       return NULL;
     }
   return item;
+}
+
+CalqueRecord *
+calque_annotation_sink_get_item_by_id (CalqueAnnotationSink  *self,
+                                       const char            *file,
+                                       const char            *element,
+                                       const char            *item_id,
+                                       GError               **error)
+{
+  g_autoptr(CalqueRecord) item = NULL;
+  CalqueRecord *known;
+
+  g_return_val_if_fail (self != NULL && item_id != NULL, NULL);
+
+  known = g_hash_table_lookup (self->items, item_id);
+  if (known != NULL)
+    return known;
+  item = calque_store_get (self->store, item_id, NULL);
+  if (item == NULL || calque_record_get_deleted (item)
+      || calque_record_get_kind (item) != CALQUE_KIND_ITEM
+      || g_strcmp0 (calque_record_get_project (item), calque_record_get_id (self->project)) != 0)
+    {
+      g_set_error (error, CALQUE_IMPORT_ERROR, CALQUE_IMPORT_ERROR_UNSUPPORTED,
+                   _("%s: %s: project “%s” has no item %s"), file, element,
+                   calque_record_get_string (self->project, "name"), item_id);
+      return NULL;
+    }
+  g_hash_table_insert (self->items, g_strdup (item_id), item);
+  return g_steal_pointer (&item);
 }
 
 CalqueRecord *
@@ -486,9 +557,38 @@ calque_annotation_sink_get_label (CalqueAnnotationSink  *self,
     }
   self->next_position++;
   self->report->labels++;
+  g_hash_table_add (self->new_labels, g_strdup (name));
   label = g_object_ref (created);
   g_hash_table_insert (self->labels, g_strdup (name), label);
   return label;
+}
+
+gboolean
+calque_annotation_sink_set_label_parent (CalqueAnnotationSink  *self,
+                                         const char            *file,
+                                         const char            *element,
+                                         const char            *name,
+                                         const char            *parent_name,
+                                         GError               **error)
+{
+  CalqueRecord *label = g_hash_table_lookup (self->labels, name);
+  CalqueRecord *parent = g_hash_table_lookup (self->labels, parent_name);
+  g_autoptr(CalqueRecord) changed = NULL;
+
+  g_return_val_if_fail (self != NULL && name != NULL && parent_name != NULL, FALSE);
+
+  /* Labels the project had keep their place in its tree. */
+  if (label == NULL || parent == NULL || label == parent || !g_hash_table_contains (self->new_labels, name))
+    return TRUE;
+  changed = calque_record_copy (label);
+  calque_record_set_string (changed, "parent", calque_record_get_id (parent));
+  if (!calque_store_save (self->store, changed, error))
+    {
+      g_prefix_error (error, _("%s: %s: label “%s”: "), file, element, name);
+      return FALSE;
+    }
+  g_hash_table_insert (self->labels, g_strdup (name), g_steal_pointer (&changed));
+  return TRUE;
 }
 
 gboolean
@@ -508,8 +608,12 @@ calque_annotation_sink_add (CalqueAnnotationSink            *self,
   if (g_cancellable_set_error_if_cancelled (self->cancellable, error))
     return FALSE;
 
-  item = calque_annotation_sink_get_item (self, imported->file, imported->element,
-                                          imported->item_name, 0, 0, error);
+  if (imported->item_id != NULL)
+    item = calque_annotation_sink_get_item_by_id (self, imported->file, imported->element,
+                                                  imported->item_id, error);
+  else
+    item = calque_annotation_sink_get_item (self, imported->file, imported->element,
+                                            imported->item_name, 0, 0, error);
   if (item == NULL)
     return FALSE;
 

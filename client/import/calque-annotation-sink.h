@@ -37,6 +37,7 @@ typedef struct {
   gboolean    predictions;   /* pre-annotations, of "model:<model>" */
   const char *model;         /* NULL: "import" */
   const char *media_dir;     /* where to look for media of items not yet in the project; NULL: none */
+  gboolean    media_dir_given; /* the user named it (--media): it wins over a format's own layout */
   gboolean    no_new_labels; /* an unknown label is an error rather than a new label */
   gboolean    no_new_items;  /* an unknown item is an error even if its media is there */
   const char *reference;     /* a file the imported one refers to: the COCO instances
@@ -53,6 +54,9 @@ typedef struct {
   const CalqueShape  *shape;       /* copied by the sink */
   double              confidence;  /* 0–1, or NAN for none (a score of a prediction) */
   JsonObject         *attributes;  /* or NULL; copied by the sink */
+  const char         *item_id;     /* or NULL; when set, the item is this one whatever
+                                    * item_name says (readers that find texts by their
+                                    * content, as names of texts need not be unique) */
 } CalqueImportedAnnotation;
 
 typedef struct _CalqueAnnotationSink CalqueAnnotationSink;
@@ -79,11 +83,41 @@ CalqueRecord         *calque_annotation_sink_get_item (CalqueAnnotationSink *sel
                                                     gint64                height,
                                                     GError              **error);
 
+/* The item of the project with id @item_id, or NULL with an error naming
+ * @file and @element; kept as calque_annotation_sink_get_item() keeps it. */
+CalqueRecord         *calque_annotation_sink_get_item_by_id (CalqueAnnotationSink *self,
+                                                    const char           *file,
+                                                    const char           *element,
+                                                    const char           *item_id,
+                                                    GError              **error);
+
+/* The same, for a format that knows where the item's file is in the
+ * dataset (VOC's JPEGImages, YOLO's images/train): an item the project
+ * lacks is imported from @media_path rather than from the media folder
+ * (an explicit --media still wins). @media_path may be NULL. */
+CalqueRecord         *calque_annotation_sink_get_item_at (CalqueAnnotationSink *self,
+                                                    const char           *file,
+                                                    const char           *element,
+                                                    const char           *item_name,
+                                                    const char           *media_path,
+                                                    gint64                width,
+                                                    gint64                height,
+                                                    GError              **error);
+
 /* The label named @name (created if allowed), or NULL with an error. */
 CalqueRecord         *calque_annotation_sink_get_label (CalqueAnnotationSink *self,
                                                     const char           *file,
                                                     const char           *element,
                                                     const char           *name,
+                                                    GError              **error);
+
+/* Makes @parent_name the parent of label @name, when this import made
+ * @name (labels the project had are left as they are) and both exist. */
+gboolean              calque_annotation_sink_set_label_parent (CalqueAnnotationSink *self,
+                                                    const char           *file,
+                                                    const char           *element,
+                                                    const char           *name,
+                                                    const char           *parent_name,
                                                     GError              **error);
 
 /* Checks and saves one annotation (inside the transaction). */
@@ -110,6 +144,8 @@ void                  calque_annotation_sink_set_cancellable (CalqueAnnotationSi
 const CalqueAnnotationImportOptions *
                       calque_annotation_sink_get_options (CalqueAnnotationSink *self);
 CalqueRecord         *calque_annotation_sink_get_project (CalqueAnnotationSink *self);
+/* For readers that match items by their content (texts). */
+CalqueWorkspace      *calque_annotation_sink_get_workspace (CalqueAnnotationSink *self);
 
 /* Commits, and says what was imported. */
 CalqueImportReport   *calque_annotation_sink_finish (CalqueAnnotationSink *self,

@@ -6,4 +6,14 @@
 
 G_BEGIN_DECLS
 
+gboolean _calque_import_read_csv     (CalqueAnnotationSink *, const char *, GError **);
+gboolean _calque_import_read_jsonl   (CalqueAnnotationSink *, const char *, GError **);
+gboolean _calque_import_read_conll   (CalqueAnnotationSink *, const char *, GError **);
+gboolean _calque_import_read_labelme (CalqueAnnotationSink *, const char *, GError **);
+gboolean _calque_import_read_voc      (CalqueAnnotationSink *, const char *, GError **);
+gboolean _calque_import_read_yolo     (CalqueAnnotationSink *, const char *, GError **);
+gboolean _calque_import_read_yolo_seg (CalqueAnnotationSink *, const char *, GError **);
+gboolean _calque_import_read_coco         (CalqueAnnotationSink *, const char *, GError **);
+gboolean _calque_import_read_coco_results (CalqueAnnotationSink *, const char *, GError **);
+
 G_END_DECLS

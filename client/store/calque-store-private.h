@@ -26,6 +26,9 @@ typedef struct _CalqueStore CalqueStore;
 typedef struct _CalqueRecord CalqueRecord;
 
 sqlite3  *_calque_store_get_db     (CalqueStore  *self);
+/* Forgets the item kept for checking annotations: for writes that go
+ * around the store's own (a row deleted directly). */
+void      _calque_store_forget_bounds_item (CalqueStore *self);
 char     *_calque_store_meta_get   (CalqueStore  *self,
                                     const char   *key);
 /* @value NULL removes the key. */

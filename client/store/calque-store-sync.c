@@ -530,6 +530,7 @@ undo_refused (CalqueStore  *self,
           if (g_strcmp0 (calque_record_get_clock (record, l->data), clock) != 0)
             return TRUE;
       }
+      _calque_store_forget_bounds_item (self);
       ok = sqlite3_prepare_v2 (db, "DELETE FROM records WHERE id = ?1", -1, &stmt, NULL) == SQLITE_OK;
       if (ok)
         {

@@ -60,6 +60,13 @@ struct _CalqueSyncClient
   GMainContext            *context;
   guint                    generation;    /* of the connection; stale frames are dropped */
 
+  /* Presence: the item the person is on, what the server was told of it
+   * on this connection (it starts from none), and who else is where. */
+  char                    *presence;
+  char                    *presence_told;
+  GPtrArray               *others;        /* CalquePresence, by user */
+  char                    *user;          /* the welcome's: left out of others */
+
   guint64                  pushed;
   guint64                  pulled;
   guint64                  refused;
@@ -68,7 +75,7 @@ struct _CalqueSyncClient
 enum { PROP_0, PROP_STATE, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-enum { RECORDS_CHANGED, REFUSED, MEDIA_FETCHED, OUTBOX_CHANGED, N_SIGNALS };
+enum { RECORDS_CHANGED, REFUSED, MEDIA_FETCHED, OUTBOX_CHANGED, PRESENCE_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CalqueSyncClient, calque_sync_client, G_TYPE_OBJECT)
@@ -546,6 +553,72 @@ handle_error (CalqueSyncClient *self,
     }
 }
 
+/* Tells the server where the person is, if it does not know yet. */
+static void
+tell_presence (CalqueSyncClient *self)
+{
+  g_autoptr(CalqueMessage) message = NULL;
+
+  if (!self->welcomed || !connection_open (self) || g_strcmp0 (self->presence, self->presence_told) == 0)
+    return;
+  message = calque_message_new_presence (self->presence);
+  send_message (self, message);
+  g_free (self->presence_told);
+  self->presence_told = g_strdup (self->presence);
+}
+
+static int
+compare_presence (gconstpointer a,
+                  gconstpointer b)
+{
+  const CalquePresence *pa = *(const CalquePresence * const *) a;
+  const CalquePresence *pb = *(const CalquePresence * const *) b;
+
+  return strcmp (pa->user, pb->user);
+}
+
+static gboolean
+same_presence (GPtrArray *a,
+               GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    {
+      const CalquePresence *pa = g_ptr_array_index (a, i);
+      const CalquePresence *pb = g_ptr_array_index (b, i);
+
+      if (strcmp (pa->user, pb->user) != 0 || g_strcmp0 (pa->item, pb->item) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Takes @users (CalquePresence) as the list of who else is where. */
+static void
+set_others (CalqueSyncClient *self,
+            GPtrArray        *users)
+{
+  g_autoptr(GPtrArray) others = users;
+
+  /* The list has one entry per user, this person's included: their own
+   * entry is here, or on another of their devices, and says nothing new. */
+  for (guint i = others->len; i > 0; i--)
+    {
+      const CalquePresence *presence = g_ptr_array_index (others, i - 1);
+
+      if (g_strcmp0 (presence->user, self->user) == 0)
+        g_ptr_array_remove_index (others, i - 1);
+    }
+  g_ptr_array_sort (others, compare_presence);
+
+  if (same_presence (self->others, others))
+    return;
+  g_ptr_array_unref (self->others);
+  self->others = g_steal_pointer (&others);
+  g_signal_emit (self, signals[PRESENCE_CHANGED], 0);
+}
+
 static void
 handle_message (CalqueSyncClient *self,
                 CalqueMessage    *message)
@@ -556,7 +629,12 @@ handle_message (CalqueSyncClient *self,
       self->welcomed = TRUE;
       self->welcome_head = message->head;
       self->attempts = 0;
+      g_free (self->user);
+      self->user = g_strdup (message->user);
       set_state (self, CALQUE_SYNC_CLIENT_ONLINE);
+      /* A new connection: the server knows nothing of where we are. */
+      g_clear_pointer (&self->presence_told, g_free);
+      tell_presence (self);
       push_outbox (self);
       if (self->running)
         prefetch_assigned (self);
@@ -570,6 +648,9 @@ handle_message (CalqueSyncClient *self,
       break;
     case CALQUE_MESSAGE_ERROR:
       handle_error (self, message);
+      break;
+    case CALQUE_MESSAGE_PRESENCE_LIST:
+      set_others (self, g_steal_pointer (&message->users));
       break;
     default:
       break;
@@ -708,8 +789,11 @@ connection_lost (CalqueSyncClient *self,
     }
   self->welcomed = FALSE;
   self->push_in_flight = FALSE;
+  g_clear_pointer (&self->presence_told, g_free);
   if (self->state != CALQUE_SYNC_CLIENT_SIGNED_OUT)
     set_state (self, CALQUE_SYNC_CLIENT_OFFLINE);
+  /* Offline, nobody is known to be anywhere. */
+  set_others (self, g_ptr_array_new ());
   finish_once (self, g_error_new (CALQUE_SYNC_CLIENT_ERROR, CALQUE_SYNC_CLIENT_ERROR_NETWORK,
                                   "%s: %s", self->server_url, why));
   schedule_reconnect (self);
@@ -891,6 +975,35 @@ calque_sync_client_sync_once_finish (CalqueSyncClient  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+void
+calque_sync_client_set_presence (CalqueSyncClient *self,
+                                 const char       *item_id)
+{
+  g_return_if_fail (CALQUE_IS_SYNC_CLIENT (self));
+
+  if (g_strcmp0 (self->presence, item_id) == 0)
+    return;
+  g_free (self->presence);
+  self->presence = g_strdup (item_id);
+  tell_presence (self);
+}
+
+const char *
+calque_sync_client_get_own_presence (CalqueSyncClient *self)
+{
+  g_return_val_if_fail (CALQUE_IS_SYNC_CLIENT (self), NULL);
+
+  return self->presence;
+}
+
+GPtrArray *
+calque_sync_client_get_presence (CalqueSyncClient *self)
+{
+  g_return_val_if_fail (CALQUE_IS_SYNC_CLIENT (self), NULL);
+
+  return self->others;
+}
+
 guint64
 calque_sync_client_get_pushed (CalqueSyncClient *self)
 {
@@ -941,6 +1054,10 @@ calque_sync_client_finalize (GObject *object)
   g_free (self->server_url);
   g_free (self->token);
   g_free (self->project_id);
+  g_free (self->presence);
+  g_free (self->presence_told);
+  g_free (self->user);
+  g_clear_pointer (&self->others, g_ptr_array_unref);
   g_clear_pointer (&self->uploaded, g_hash_table_unref);
   g_clear_object (&self->cancellable);
   /* Every frame holds a reference: none is left in the decoder now. */
@@ -1017,6 +1134,16 @@ calque_sync_client_class_init (CalqueSyncClientClass *klass)
   signals[OUTBOX_CHANGED] =
     g_signal_new ("outbox-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+  /**
+   * CalqueSyncClient::presence-changed:
+   *
+   * Someone else came, went or moved to another item, or the connection
+   * went (and with it what was known): calque_sync_client_get_presence()
+   * is worth reading again.
+   */
+  signals[PRESENCE_CHANGED] =
+    g_signal_new ("presence-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -1026,6 +1153,7 @@ calque_sync_client_init (CalqueSyncClient *self)
   self->state = CALQUE_SYNC_CLIENT_OFFLINE;
   self->uploaded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
+  self->others = g_ptr_array_new ();
   self->context = g_main_context_ref_thread_default ();
   self->decoder = g_thread_pool_new (decode_frame, NULL, 1, FALSE, NULL);
 }

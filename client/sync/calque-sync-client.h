@@ -17,12 +17,21 @@
  * does one round for calque-cli: connect, push everything, pull to the
  * head, disconnect.
  *
+ * Presence (docs/protocol.md) is best effort and lives only while online:
+ * the client tells the server which item the person is on, again after
+ * each reconnection since the server forgets a connection that is gone,
+ * and keeps the server's list of who else is where. The server merges the
+ * connections of one user into one entry, so the list is per user, and
+ * the signed-in user is left out of it: their other devices do not show.
+ * Offline, nobody is known to be anywhere and the list is empty.
+ *
  * GTK-free: calque-cli, the tests and the app use it alike.
  */
 #pragma once
 
 #include <gio/gio.h>
 #include "calque-blob-cache.h"
+#include "calque-protocol.h"
 #include "calque-store.h"
 
 G_BEGIN_DECLS
@@ -72,6 +81,15 @@ void                  calque_sync_client_sync_once  (CalqueSyncClient   *self,
 gboolean              calque_sync_client_sync_once_finish (CalqueSyncClient *self,
                                                      GAsyncResult       *result,
                                                      GError            **error);
+
+/* The item the person is on (NULL: none); sent when online and changed. */
+void                  calque_sync_client_set_presence (CalqueSyncClient *self,
+                                                     const char       *item_id);
+const char           *calque_sync_client_get_own_presence (CalqueSyncClient *self);
+/* Who else is in the project, and on which item: CalquePresence
+ * (calque-protocol.h), by user name; empty while not online. Valid until
+ * the next ::presence-changed. */
+GPtrArray            *calque_sync_client_get_presence (CalqueSyncClient *self);
 
 /* Figures of the last round or connection, for `calque-cli sync`. */
 guint64               calque_sync_client_get_pushed (CalqueSyncClient *self);

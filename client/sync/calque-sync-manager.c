@@ -31,6 +31,9 @@ struct _CalqueSyncManager
   CalqueSyncClientState state;
   gint64                pending;
   guint                 n_refused;
+
+  char                 *presence_project; /* where the person is, for every client */
+  char                 *presence_item;
 };
 
 enum {
@@ -43,7 +46,7 @@ enum {
 };
 static GParamSpec *properties[N_PROPS];
 
-enum { RECORDS_CHANGED, REFUSED, MEDIA_FETCHED, N_SIGNALS };
+enum { RECORDS_CHANGED, REFUSED, MEDIA_FETCHED, PRESENCE_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CalqueSyncManager, calque_sync_manager, G_TYPE_OBJECT)
@@ -127,19 +130,37 @@ count_outbox (CalqueSyncManager *self)
 
 /* --- the clients ------------------------------------------------------------ */
 
+/* A client stopped: whoever it said was there is not known to be any more. */
+static void
+client_gone (CalqueSyncManager *self,
+             const char        *project_id,
+             CalqueSyncClient  *client)
+{
+  g_signal_handlers_disconnect_by_data (client, self);
+  calque_sync_client_stop (client);
+  g_signal_emit (self, signals[PRESENCE_CHANGED], 0, project_id);
+}
+
 static void
 stop_clients (CalqueSyncManager *self)
 {
+  g_autoptr(GHashTable) clients = g_steal_pointer (&self->clients);
   GHashTableIter iter;
-  gpointer client;
+  gpointer project_id, client;
 
-  g_hash_table_iter_init (&iter, self->clients);
-  while (g_hash_table_iter_next (&iter, NULL, &client))
-    {
-      g_signal_handlers_disconnect_by_data (client, self);
-      calque_sync_client_stop (client);
-    }
-  g_hash_table_remove_all (self->clients);
+  /* Emptied first: a handler of presence-changed finds no client left. */
+  self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  g_hash_table_iter_init (&iter, clients);
+  while (g_hash_table_iter_next (&iter, &project_id, &client))
+    client_gone (self, project_id, client);
+}
+
+/* The item of @project_id the person is on, or NULL. */
+static const char *
+presence_in (CalqueSyncManager *self,
+             const char        *project_id)
+{
+  return g_strcmp0 (project_id, self->presence_project) == 0 ? self->presence_item : NULL;
 }
 
 static void
@@ -177,6 +198,8 @@ client_state_changed_cb (CalqueSyncClient  *client,
   /* Back online: whatever was saved meanwhile is on its way. */
   count_outbox (self);
   update_state (self);
+  /* Presence is known only while online (calque_sync_manager_get_presence()). */
+  g_signal_emit (self, signals[PRESENCE_CHANGED], 0, g_object_get_data (G_OBJECT (client), "calque-project"));
 }
 
 static void
@@ -215,6 +238,15 @@ client_outbox_changed_cb (CalqueSyncClient  *client,
   count_outbox (self);
 }
 
+static void
+client_presence_changed_cb (CalqueSyncClient  *client,
+                            CalqueSyncManager *self)
+{
+  const char *project_id = g_object_get_data (G_OBJECT (client), "calque-project");
+
+  g_signal_emit (self, signals[PRESENCE_CHANGED], 0, project_id);
+}
+
 /* Runs a client for each of @project_ids, and stops those of projects
  * that are not among them any more. */
 static void
@@ -237,9 +269,11 @@ run_clients (CalqueSyncManager *self,
   while (g_hash_table_iter_next (&iter, &key, &client))
     if (!g_hash_table_contains (wanted, key))
       {
-        g_signal_handlers_disconnect_by_data (client, self);
-        calque_sync_client_stop (client);
+        g_autoptr(CalqueSyncClient) gone = g_object_ref (client);
+        g_autofree char *project_id = g_strdup (key);
+
         g_hash_table_iter_remove (&iter);
+        client_gone (self, project_id, gone);
       }
 
   for (guint i = 0; i < project_ids->len; i++)
@@ -257,6 +291,8 @@ run_clients (CalqueSyncManager *self,
       g_signal_connect (added, "refused", G_CALLBACK (client_refused_cb), self);
       g_signal_connect (added, "outbox-changed", G_CALLBACK (client_outbox_changed_cb), self);
       g_signal_connect (added, "media-fetched", G_CALLBACK (client_media_fetched_cb), self);
+      g_signal_connect (added, "presence-changed", G_CALLBACK (client_presence_changed_cb), self);
+      calque_sync_client_set_presence (added, presence_in (self, project_id));
       g_hash_table_insert (self->clients, g_strdup (project_id), added);
       calque_sync_client_start (added);
     }
@@ -462,6 +498,8 @@ calque_sync_manager_finalize (GObject *object)
   g_clear_pointer (&self->clients, g_hash_table_unref);
   g_clear_object (&self->listing);
   g_clear_object (&self->workspace);
+  g_free (self->presence_project);
+  g_free (self->presence_item);
 
   G_OBJECT_CLASS (calque_sync_manager_parent_class)->finalize (object);
 }
@@ -542,6 +580,16 @@ calque_sync_manager_class_init (CalqueSyncManagerClass *klass)
   signals[REFUSED] =
     g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, G_TYPE_UINT64, G_TYPE_STRING, G_TYPE_STRING);
+  /**
+   * CalqueSyncManager::presence-changed:
+   * @project_id: the project
+   *
+   * calque_sync_manager_get_presence() for @project_id is worth reading
+   * again: someone came, went or moved, or the project's client stopped.
+   */
+  signals[PRESENCE_CHANGED] =
+    g_signal_new ("presence-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -669,6 +717,47 @@ calque_sync_manager_get_workspace (CalqueSyncManager *self)
   g_return_val_if_fail (CALQUE_IS_SYNC_MANAGER (self), NULL);
 
   return self->workspace;
+}
+
+void
+calque_sync_manager_set_presence (CalqueSyncManager *self,
+                                  const char        *project_id,
+                                  const char        *item_id)
+{
+  g_autofree char *project = NULL;
+  g_autofree char *item = NULL;
+  GHashTableIter iter;
+  gpointer key, client;
+
+  g_return_if_fail (CALQUE_IS_SYNC_MANAGER (self));
+
+  if (project_id == NULL || item_id == NULL)
+    project_id = item_id = NULL;
+  /* Copied before the old values go: they may be these very strings. */
+  project = g_strdup (project_id);
+  item = g_strdup (item_id);
+  g_free (self->presence_project);
+  self->presence_project = g_steal_pointer (&project);
+  g_free (self->presence_item);
+  self->presence_item = g_steal_pointer (&item);
+
+  g_hash_table_iter_init (&iter, self->clients);
+  while (g_hash_table_iter_next (&iter, &key, &client))
+    calque_sync_client_set_presence (client, presence_in (self, key));
+}
+
+GPtrArray *
+calque_sync_manager_get_presence (CalqueSyncManager *self,
+                                  const char        *project_id)
+{
+  CalqueSyncClient *client;
+
+  g_return_val_if_fail (CALQUE_IS_SYNC_MANAGER (self), NULL);
+
+  client = project_id != NULL ? g_hash_table_lookup (self->clients, project_id) : NULL;
+  if (client == NULL || calque_sync_client_get_state (client) != CALQUE_SYNC_CLIENT_ONLINE)
+    return NULL;
+  return calque_sync_client_get_presence (client);
 }
 
 gboolean

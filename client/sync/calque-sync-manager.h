@@ -53,6 +53,18 @@ char                  *calque_sync_manager_dup_server     (CalqueSyncManager *se
 char                  *calque_sync_manager_dup_user       (CalqueSyncManager *self);
 CalqueWorkspace       *calque_sync_manager_get_workspace  (CalqueSyncManager *self);
 
+/* Where the person is: on @item_id of @project_id, or on no item (either
+ * NULL). The clients of the other projects say no item. Kept for clients
+ * that start later. See calque-sync-client.h about presence. */
+void                   calque_sync_manager_set_presence   (CalqueSyncManager *self,
+                                                          const char        *project_id,
+                                                          const char        *item_id);
+/* Who else is on which item of @project_id: CalquePresence, by user; NULL
+ * when the project is not synced or its client is not online (nobody can
+ * be known to be anywhere then). Valid until the next ::presence-changed. */
+GPtrArray             *calque_sync_manager_get_presence   (CalqueSyncManager *self,
+                                                          const char        *project_id);
+
 /* The person read about refusal @op_no; see calque_store_list_refused(). */
 gboolean               calque_sync_manager_dismiss_refused (CalqueSyncManager *self,
                                                           guint64            op_no,

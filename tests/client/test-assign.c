@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include "calque-assign.h"
+#include "calque-notifier.h"
 #include "calque-test-util.h"
 #include "calque-test-workspace.h"
 
@@ -270,6 +271,77 @@ test_cli (Fixture       *f,
   g_assert_cmpstr (tasks, ==, "a.png:ana:new a.png:ben:new c.png:ana:new c.png:ben:new");
 }
 
+static char *
+put_task (Fixture    *f,
+          const char *item,
+          const char *annotator,
+          const char *state)
+{
+  g_autoptr(CalqueRecord) task = calque_record_new (CALQUE_KIND_TASK, f->project);
+
+  calque_record_set_string (task, "item", item);
+  calque_record_set_string (task, "annotator", annotator);
+  calque_record_set_string (task, "state", state);
+  g_assert_true (calque_store_put_merged (f->store, task, NULL));
+  return g_strdup (calque_record_get_id (task));
+}
+
+/* What is news for ana among changes: her new tasks once, a task sent
+ * back, not others' tasks nor what she had before. */
+static void
+test_notifier (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *old = put_task (f, f->items[0], "ana", "submitted");
+  g_autoptr(CalqueNotifier) notifier = calque_notifier_new (f->store, f->project, "ana");
+  g_autofree char *mine = put_task (f, f->items[1], "ana", "new");
+  g_autofree char *also = put_task (f, f->items[2], "ana", "new");
+  g_autofree char *bens = put_task (f, f->items[3], "ben", "new");
+  g_autoptr(GPtrArray) notes = NULL;
+  g_autofree char *one = NULL, *two = NULL, *back = NULL;
+
+  notes = calque_notifier_check (notifier, (const char *[]) { old, mine, bens, NULL });
+  g_assert_cmpuint (notes->len, ==, 1);
+  one = calque_notes_describe (notes, CALQUE_NOTE_ASSIGNED);
+  g_assert_cmpstr (one, ==, "New task for you: b.png");
+  g_assert_null (calque_notes_describe (notes, CALQUE_NOTE_REJECTED));
+  g_clear_pointer (&notes, g_ptr_array_unref);
+
+  /* Seen again: not news; another new one with it: one of them. */
+  notes = calque_notifier_check (notifier, (const char *[]) { mine, also, NULL });
+  g_assert_cmpuint (notes->len, ==, 1);
+  g_clear_pointer (&notes, g_ptr_array_unref);
+
+  /* Sent back: news, once; two at once make one sentence. */
+  {
+    g_autoptr(CalqueRecord) a = calque_store_get (f->store, old, NULL);
+    g_autoptr(CalqueRecord) b = calque_store_get (f->store, mine, NULL);
+
+    calque_record_set_string (a, "state", "rejected");
+    calque_record_set_string (b, "state", "rejected");
+    g_assert_true (calque_store_put_merged (f->store, a, NULL));
+    g_assert_true (calque_store_put_merged (f->store, b, NULL));
+  }
+  notes = calque_notifier_check (notifier, (const char *[]) { old, mine, NULL });
+  back = calque_notes_describe (notes, CALQUE_NOTE_REJECTED);
+  g_assert_cmpstr (back, ==, "2 tasks sent back to you");
+  g_clear_pointer (&notes, g_ptr_array_unref);
+  notes = calque_notifier_check (notifier, (const char *[]) { old, NULL });
+  g_assert_cmpuint (notes->len, ==, 0);
+  g_clear_pointer (&notes, g_ptr_array_unref);
+
+  /* ben's task given to ana is news. */
+  {
+    g_autoptr(CalqueRecord) b = calque_store_get (f->store, bens, NULL);
+
+    calque_record_set_string (b, "annotator", "ana");
+    g_assert_true (calque_store_put_merged (f->store, b, NULL));
+  }
+  notes = calque_notifier_check (notifier, (const char *[]) { bens, NULL });
+  two = calque_notes_describe (notes, CALQUE_NOTE_ASSIGNED);
+  g_assert_cmpstr (two, ==, "New task for you: c.png");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -278,5 +350,6 @@ main (int    argc,
   g_test_add_func ("/assign/plan", test_plan);
   g_test_add ("/assign/store", Fixture, NULL, fixture_set_up, test_store, fixture_tear_down);
   g_test_add ("/assign/cli", Fixture, NULL, fixture_set_up, test_cli, fixture_tear_down);
+  g_test_add ("/assign/notifier", Fixture, NULL, fixture_set_up, test_notifier, fixture_tear_down);
   return g_test_run ();
 }

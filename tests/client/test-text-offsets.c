@@ -113,6 +113,58 @@ test_snap (void)
   g_assert_false (calque_text_snap_to_words (text, &start, &end));
 }
 
+/* The tokens of @input, each as its text, joined by spaces. */
+static char *
+tokens_of (const char *input)
+{
+  g_autoptr(GArray) tokens = calque_text_tokenize (input);
+  g_autofree gsize *bytes = NULL;
+  GString *out = g_string_new (NULL);
+  gint64 length;
+
+  bytes = calque_text_byte_index (input, &length);
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      CalqueTextToken *token = &g_array_index (tokens, CalqueTextToken, i);
+
+      /* Code points and bytes say the same. */
+      g_assert_cmpuint (bytes[token->start], ==, token->byte_start);
+      g_assert_cmpuint (bytes[token->end], ==, token->byte_end);
+      if (i > 0)
+        g_string_append_c (out, ' ');
+      g_string_append_len (out, input + token->byte_start, (gssize) (token->byte_end - token->byte_start));
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_tokens (void)
+{
+  g_autoptr(GArray) tokens = calque_text_tokenize (text);
+  g_autofree char *all = tokens_of (text);
+  g_autofree char *english = tokens_of ("Don't stop, U.S. co-op: 3.14!");
+  g_autofree char *flags = tokens_of ("\xf0\x9f\x87\xab\xf0\x9f\x87\xb7\xf0\x9f\x87\xa9\xf0\x9f\x87\xaa "
+                                      "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7.");
+  g_autofree char *spaces = tokens_of (" \t\n\xc2\xa0 ");
+
+  /* Words by the word rules, punctuation and emoji alone, white space in
+   * none; the thumb keeps its skin tone. */
+  g_assert_cmpstr (all, ==,
+                   "Caf\xc3\xa9 \xe2\x98\x95 \xe2\x80\x94 l'e\xcc\x81te\xcc\x81 arrive : "
+                   "\xe6\x9d\xb1 \xe4\xba\xac \xe3\x81\xaf \xe6\x99\xb4 \xe3\x82\x8c "
+                   "\xf0\x9f\x98\x80 \xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd "
+                   "\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7 \xd8\xa8\xd8\xa7\xd9\x84\xd8\xb9\xd8\xa7\xd9\x84\xd9\x85");
+  g_assert_cmpint (g_array_index (tokens, CalqueTextToken, 0).start, ==, 0);
+  g_assert_cmpint (g_array_index (tokens, CalqueTextToken, 0).end, ==, 4);
+  g_assert_cmpint (g_array_index (tokens, CalqueTextToken, 1).start, ==, 5);
+  g_assert_cmpstr (english, ==, "Don't stop , U . S . co-op : 3 . 14 !");
+  /* A flag is two regional indicators; a family, emoji joined by ZWJ. */
+  g_assert_cmpstr (flags, ==,
+                   "\xf0\x9f\x87\xab\xf0\x9f\x87\xb7 \xf0\x9f\x87\xa9\xf0\x9f\x87\xaa "
+                   "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7 .");
+  g_assert_cmpstr (spaces, ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -121,5 +173,6 @@ main (int   argc,
   g_test_add_func ("/text-offsets/offsets", test_offsets);
   g_test_add_func ("/text-offsets/words", test_words);
   g_test_add_func ("/text-offsets/snap", test_snap);
+  g_test_add_func ("/text-offsets/tokens", test_tokens);
   return g_test_run ();
 }

@@ -38,6 +38,7 @@ typedef struct {
   CalqueWorkspace    *alice;     /* the owner's own workspace */
   char               *bruno_path;
   CalqueWindow       *window;    /* Bruno's */
+  const char         *expected_toast;
 } Fixture;
 
 /* --- the server and Alice ------------------------------------------------- */
@@ -446,6 +447,58 @@ test_live_and_offline (Fixture       *f,
   g_assert_cmpstr (calque_record_get_string (on_alice, "text"), ==, "Written on the train");
 }
 
+static gboolean
+toast_shown (gpointer data)
+{
+  Fixture *f = data;
+
+  return calque_gui_find_label (GTK_WIDGET (f->window), f->expected_toast) != NULL;
+}
+
+/* News for Bruno among what arrives: a task Alice gives him, then sends
+ * back, each a toast in his window; a task for someone else is not. */
+static void
+test_notifications (Fixture       *f,
+                    gconstpointer  data)
+{
+  CountQuery three = { f, 3 };
+  CalqueStore *alice = calque_workspace_get_store (f->alice);
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(CalqueRecord) task = calque_record_new (CALQUE_KIND_TASK, f->project);
+  g_autoptr(CalqueRecord) other = calque_record_new (CALQUE_KIND_TASK, f->project);
+  CalqueRecord *item = NULL;
+
+  sign_in_as_bruno (f);
+  alice_adds_image (f, "<b>wren</b>.jpg");
+  g_assert_true (calque_gui_wait_for (items_shown_are, &three));
+
+  items = calque_store_list (alice, CALQUE_KIND_ITEM, f->project, NULL);
+  for (guint i = 0; i < items->len; i++)
+    if (g_strcmp0 (calque_record_get_string (items->pdata[i], "name"), "<b>wren</b>.jpg") == 0)
+      item = items->pdata[i];
+  g_assert_nonnull (item);
+  calque_record_set_string (other, "item", calque_record_get_id (item));
+  calque_record_set_string (other, "annotator", "alice");
+  calque_record_set_string (other, "state", "new");
+  g_assert_true (calque_store_save (alice, other, NULL));
+  calque_record_set_string (task, "item", calque_record_get_id (item));
+  calque_record_set_string (task, "annotator", "bruno");
+  calque_record_set_string (task, "state", "submitted");
+  g_assert_true (calque_store_save (alice, task, NULL));
+  alice_sync (f);
+
+  /* The name is shown as it is, never as markup. */
+  f->expected_toast = "New task for you: <b>wren</b>.jpg";
+  g_assert_true (calque_gui_wait_for (toast_shown, f));
+  calque_gui_save_screenshot (GTK_WINDOW (f->window), "26-sync-new-task-toast");
+
+  calque_record_set_string (task, "state", "rejected");
+  g_assert_true (calque_store_save (alice, task, NULL));
+  alice_sync (f);
+  f->expected_toast = "Sent back to you: <b>wren</b>.jpg";
+  g_assert_true (calque_gui_wait_for (toast_shown, f));
+}
+
 /* An annotator may not rename the project: the server refuses, the
  * window says so and undoes it, and the list shows it until dismissed. */
 static void
@@ -729,6 +782,7 @@ main (int   argc,
 
   g_test_add ("/gui/sync/sign-in", Fixture, NULL, fixture_set_up, test_sign_in, fixture_tear_down);
   g_test_add ("/gui/sync/live-and-offline", Fixture, NULL, fixture_set_up, test_live_and_offline, fixture_tear_down);
+  g_test_add ("/gui/sync/notifications", Fixture, NULL, fixture_set_up, test_notifications, fixture_tear_down);
   g_test_add ("/gui/sync/refused", Fixture, NULL, fixture_set_up, test_refused, fixture_tear_down);
   g_test_add ("/gui/sync/task-media-prefetched", Fixture, NULL, fixture_set_up, test_task_media_prefetched,
               fixture_tear_down);

@@ -104,6 +104,7 @@ static gboolean create_item (const CalqueAccessContext *c) { return write_ok (c,
 static gboolean assign_task (const CalqueAccessContext *c) { return write_ok (c, NULL, change_for (NULL, CALQUE_KIND_TASK, "annotator", OTHER), NULL); }
 static gboolean start_own_task (const CalqueAccessContext *c) { return write_ok (c, world.my_task_new, change_for (world.my_task_new, CALQUE_KIND_TASK, "state", "in_progress"), NULL); }
 static gboolean submit_own_task (const CalqueAccessContext *c) { return write_ok (c, world.my_task_doing, change_for (world.my_task_doing, CALQUE_KIND_TASK, "state", "submitted"), NULL); }
+static gboolean submit_new_task (const CalqueAccessContext *c) { return write_ok (c, world.my_task_new, change_for (world.my_task_new, CALQUE_KIND_TASK, "state", "submitted"), NULL); }
 static gboolean accept_own_task (const CalqueAccessContext *c) { return write_ok (c, world.my_task_doing, change_for (world.my_task_doing, CALQUE_KIND_TASK, "state", "accepted"), NULL); }
 static gboolean start_other_task (const CalqueAccessContext *c) { return write_ok (c, world.other_task, change_for (world.other_task, CALQUE_KIND_TASK, "state", "in_progress"), NULL); }
 static gboolean accept_submitted (const CalqueAccessContext *c) { return write_ok (c, world.submitted_task, change_for (world.submitted_task, CALQUE_KIND_TASK, "state", "accepted"), NULL); }
@@ -170,6 +171,8 @@ static const struct {
   { "assign-task",                assign_task,                 FALSE, "000011" },
   { "start-own-task",             start_own_task,              FALSE, "001011" },
   { "submit-own-task",            submit_own_task,             FALSE, "001011" },
+  /* Started and submitted offline: one change from new to submitted. */
+  { "submit-own-new-task",        submit_new_task,             FALSE, "001011" },
   { "accept-own-task",            accept_own_task,             FALSE, "000011" },
   { "start-someone-elses-task",   start_other_task,            FALSE, "000011" },
   { "accept-submitted-task",      accept_submitted,            FALSE, "000111" },

@@ -1184,6 +1184,34 @@ test_presence (Fixture       *fixture,
     g_test_message ("5 moves, %u presence lists", lists);
     g_assert_true (settled);
     g_assert_cmpuint (lists, <, 5);
+
+    /* Someone who comes now learns where the others are already, without
+     * waiting for a move: here Alice on a second device, who is one user
+     * of the list, not two. */
+    {
+      g_autoptr(Client) again = client_join (fixture, fixture->alice, head, "alice", "owner", NULL);
+      g_autoptr(CalqueMessage) first = NULL;
+      guint n_alice = 0;
+
+      do
+        {
+          g_clear_pointer (&first, calque_message_free);
+          first = client_expect_any (again);
+        }
+      while (first->type == CALQUE_MESSAGE_CHANGES);
+      g_assert_cmpint (first->type, ==, CALQUE_MESSAGE_PRESENCE_LIST);
+      g_assert_cmpuint (first->users->len, ==, 2);
+      for (guint i = 0; i < first->users->len; i++)
+        {
+          CalquePresence *presence = g_ptr_array_index (first->users, i);
+
+          if (g_strcmp0 (presence->user, "bob") == 0)
+            g_assert_cmpstr (presence->item, ==, last);
+          else
+            n_alice += g_strcmp0 (presence->user, "alice") == 0;
+        }
+      g_assert_cmpuint (n_alice, ==, 1);
+    }
   }
 }
 

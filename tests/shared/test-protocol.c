@@ -914,6 +914,55 @@ test_changes_common_refused (void)
 #undef CHANGE_REST
 }
 
+/* A presence list is shown as it comes: a hostile one cannot flood the
+ * app with names nor hide characters in them. */
+static void
+test_presence_limits (void)
+{
+  g_autoptr(GString) text = g_string_new ("{\"type\":\"presence\",\"v\":1,\"users\":[");
+  g_autoptr(CalqueMessage) msg = NULL;
+  g_autoptr(CalqueMessage) longest = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name64 = g_strnfill (CALQUE_PROTOCOL_MAX_USER_BYTES, 'a');
+  g_autofree char *name65 = g_strnfill (CALQUE_PROTOCOL_MAX_USER_BYTES + 1, 'a');
+  g_autofree char *ok = NULL;
+  g_autofree char *too_long = NULL;
+  static const char * const not_names[] = {
+    "amelie lebrun",       /* a space */
+    "amelie\\u0007",       /* a control character */
+    "ame\\u200blie",       /* an invisible one (format) */
+    "\\u2028amelie",       /* a line separator */
+  };
+
+  for (guint i = 0; i < CALQUE_PROTOCOL_MAX_PRESENCE; i++)
+    g_string_append_printf (text, "%s{\"user\":\"u%u\",\"item\":null}", i > 0 ? "," : "", i);
+  g_string_append (text, "]}");
+  msg = calque_message_decode (text->str, text->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (msg->users->len, ==, CALQUE_PROTOCOL_MAX_PRESENCE);
+
+  g_string_truncate (text, text->len - 2);
+  g_string_append (text, ",{\"user\":\"one-too-many\",\"item\":null}]}");
+  assert_refused (text->str, text->len, CALQUE_PROTOCOL_ERROR_FIELD, "“users”");
+
+  ok = g_strdup_printf ("{\"type\":\"presence\",\"v\":1,\"users\":[{\"user\":\"%s\",\"item\":null}]}", name64);
+  longest = decode_str (ok, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (((CalquePresence *) g_ptr_array_index (longest->users, 0))->user, ==, name64);
+  too_long = g_strdup_printf ("{\"type\":\"presence\",\"v\":1,\"users\":[{\"user\":\"%s\",\"item\":null}]}",
+                              name65);
+  assert_refused_str (too_long, CALQUE_PROTOCOL_ERROR_FIELD, "“users[0].user”");
+
+  for (guint i = 0; i < G_N_ELEMENTS (not_names); i++)
+    {
+      g_autofree char *bad = g_strdup_printf ("{\"type\":\"presence\",\"v\":1,\"users\":["
+                                              "{\"user\":\"bruno\",\"item\":null},"
+                                              "{\"user\":\"%s\",\"item\":null}]}", not_names[i]);
+
+      assert_refused_str (bad, CALQUE_PROTOCOL_ERROR_FIELD, "“users[1].user”");
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -936,6 +985,7 @@ main (int   argc,
   g_test_add_func ("/protocol/refuse/token", test_token);
   g_test_add_func ("/protocol/refuse/batches", test_batches);
   g_test_add_func ("/protocol/refuse/limits", test_limits);
+  g_test_add_func ("/protocol/refuse/presence-limits", test_presence_limits);
   g_test_add_func ("/protocol/mutations", test_mutations);
 
   return g_test_run ();

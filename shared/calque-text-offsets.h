@@ -13,7 +13,11 @@
  * own, as those scripts write no spaces; emoji and punctuation are not
  * part of words.
  *
- * GTK-free: the text view and the tests share it.
+ * Tokens (calque_text_tokenize()) are what token-per-line formats such
+ * as CoNLL write: the words above, and every other character that is not
+ * white space as a token of its own.
+ *
+ * GTK-free: the text view, the exports and the tests share it.
  */
 #pragma once
 
@@ -43,5 +47,29 @@ gboolean calque_text_word_at        (const char *text,
                                      gint64      offset,
                                      gint64     *out_start,
                                      gint64     *out_end);
+
+/* One token: code point offsets (end exclusive) and the bytes they span. */
+typedef struct
+{
+  gint64 start, end;
+  gsize  byte_start, byte_end;
+} CalqueTextToken;
+
+/* Cuts @text into tokens, in order: each word by the rules above (so
+ * "aujourd'hui" and "peut-être" are one token, "U.S." four, and each
+ * ideograph one), and each other character that is not white space alone,
+ * together with what draws as one symbol with it (combining marks,
+ * variation selectors, emoji skin tones, zero-width joins and the
+ * character after them, the second of a pair of regional indicators), so
+ * that "👍🏽" and a flag stay whole. White space (g_unichar_isspace) is in
+ * no token; everything else is in exactly one. Returns a GArray of
+ * CalqueTextToken. */
+GArray  *calque_text_tokenize       (const char *text);
+
+/* The byte index in @text of every code point offset from 0 to the
+ * text's length included (*@out_length + 1 entries), for code that turns
+ * many offsets of one long text into bytes. */
+gsize   *calque_text_byte_index     (const char *text,
+                                     gint64     *out_length);
 
 G_END_DECLS

@@ -163,3 +163,102 @@ calque_text_word_at (const char *text,
   *out_end = end;
   return TRUE;
 }
+
+gsize *
+calque_text_byte_index (const char *text,
+                        gint64     *out_length)
+{
+  gint64 n;
+  gsize *index;
+  const char *p = text;
+
+  g_return_val_if_fail (text != NULL && out_length != NULL, NULL);
+
+  n = g_utf8_strlen (text, -1);
+  index = g_new (gsize, n + 1);
+  for (gint64 i = 0; i < n; i++)
+    {
+      index[i] = (gsize) (p - text);
+      p = g_utf8_next_char (p);
+    }
+  index[n] = (gsize) (p - text);
+  *out_length = n;
+  return index;
+}
+
+static gboolean
+is_regional_indicator (gunichar c)
+{
+  return c >= 0x1f1e6 && c <= 0x1f1ff;
+}
+
+/* How many code points from @i on draw as one symbol with the character
+ * before them: marks and variation selectors, skin tones, emoji tags, and a
+ * zero-width joiner with the character it joins. */
+static glong
+attached_length (const Decoded *d,
+                 glong          i)
+{
+  gunichar c;
+
+  if (i >= d->n)
+    return 0;
+  c = d->chars[i];
+  if (g_unichar_ismark (c) || (c >= 0x1f3fb && c <= 0x1f3ff) || (c >= 0xe0020 && c <= 0xe007f))
+    return 1;
+  if (c == 0x200d && i + 1 < d->n && !g_unichar_isspace (d->chars[i + 1]))
+    return 2;
+  return 0;
+}
+
+GArray *
+calque_text_tokenize (const char *text)
+{
+  GArray *tokens = g_array_new (FALSE, FALSE, sizeof (CalqueTextToken));
+  g_auto(Decoded) d = { 0 };
+  g_autofree gsize *bytes = NULL;
+  gint64 n_bytes_index;
+  glong i = 0;
+
+  g_return_val_if_fail (text != NULL, tokens);
+
+  if (!decode (text, &d))
+    return tokens;
+  bytes = calque_text_byte_index (text, &n_bytes_index);
+  g_assert (n_bytes_index == d.n);
+
+  while (i < d.n)
+    {
+      gunichar c = d.chars[i];
+      CalqueTextToken token;
+      glong start = i, more;
+
+      if (g_unichar_isspace (c))
+        {
+          i++;
+          continue;
+        }
+
+      if (!is_ideograph (c) && in_word (&d, i))
+        {
+          while (i < d.n && in_word (&d, i) && !is_ideograph (d.chars[i]))
+            i++;
+        }
+      else
+        {
+          /* A symbol, a punctuation mark or an ideograph. */
+          i++;
+          if (is_regional_indicator (c) && i < d.n && is_regional_indicator (d.chars[i]))
+            i++;
+          while ((more = attached_length (&d, i)) > 0)
+            i += more;
+        }
+
+      token.start = start;
+      token.end = i;
+      token.byte_start = bytes[start];
+      token.byte_end = bytes[i];
+      g_array_append_val (tokens, token);
+    }
+  return tokens;
+}
