@@ -1626,8 +1626,14 @@ build (CalqueItemPage *self)
   g_signal_connect_swapped (self->attribute_editor, "failed", G_CALLBACK (tool_failed_cb), self);
   gtk_box_append (GTK_BOX (side), self->attribute_editor);
   gtk_box_append (GTK_BOX (self), side);
-  gtk_box_append (GTK_BOX (self), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
-  gtk_box_append (GTK_BOX (self), self->comments_panel);
+  {
+    GtkWidget *separator = gtk_separator_new (GTK_ORIENTATION_VERTICAL);
+
+    /* Shown and hidden with the pane. */
+    g_object_bind_property (self->comments_panel, "visible", separator, "visible", G_BINDING_SYNC_CREATE);
+    gtk_box_append (GTK_BOX (self), separator);
+    gtk_box_append (GTK_BOX (self), self->comments_panel);
+  }
 
   /* Keys, while the focus is in the page. */
   gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_LOCAL);

@@ -5,11 +5,14 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "calque-comment-mentions.h"
+
 struct _CalqueNotifier {
   CalqueStore *store;
   char        *project_id;
   char        *user;
   GHashTable  *task_states;   /* id of a task of the user → its state (or "" for none) */
+  GHashTable  *mentions;      /* ids of the comments that mention the user, already told */
 };
 
 void
@@ -37,6 +40,7 @@ calque_notifier_new (CalqueStore *store,
   self->project_id = g_strdup (project_id);
   self->user = g_strdup (user);
   self->task_states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->mentions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   /* The person's tasks as they are: ids and states. */
   tasks = calque_store_list (store, CALQUE_KIND_TASK, project_id, NULL);
@@ -48,6 +52,16 @@ calque_notifier_new (CalqueStore *store,
         g_hash_table_insert (self->task_states, g_strdup (calque_record_get_id (tasks->pdata[i])),
                              g_strdup (state ? state : ""));
       }
+  /* The comments that mention the person already: an edit of one later
+   * is not news either. */
+  {
+    g_autoptr(GPtrArray) comments = user != NULL ? calque_store_list (store, CALQUE_KIND_COMMENT, project_id, NULL)
+                                                 : NULL;
+
+    for (guint i = 0; comments != NULL && i < comments->len; i++)
+      if (calque_comment_mentions_user (calque_record_get_string (comments->pdata[i], "text"), user))
+        g_hash_table_add (self->mentions, g_strdup (calque_record_get_id (comments->pdata[i])));
+  }
   return self;
 }
 
@@ -60,6 +74,7 @@ calque_notifier_free (CalqueNotifier *self)
   g_free (self->project_id);
   g_free (self->user);
   g_clear_pointer (&self->task_states, g_hash_table_unref);
+  g_clear_pointer (&self->mentions, g_hash_table_unref);
   g_free (self);
 }
 
@@ -114,6 +129,20 @@ check_task (CalqueNotifier *self,
   return note_new (self, kind, calque_record_get_string (task, "item"), NULL);
 }
 
+/* A comment by someone else that mentions the user, told once. */
+static CalqueNote *
+check_comment (CalqueNotifier *self,
+               CalqueRecord   *comment)
+{
+  const char *author = calque_record_get_string (comment, "author");
+
+  if (self->user == NULL || calque_record_get_deleted (comment) || g_strcmp0 (author, self->user) == 0
+      || !calque_comment_mentions_user (calque_record_get_string (comment, "text"), self->user)
+      || !g_hash_table_add (self->mentions, g_strdup (calque_record_get_id (comment))))
+    return NULL;
+  return note_new (self, CALQUE_NOTE_MENTIONED, calque_record_get_string (comment, "item"), author);
+}
+
 GPtrArray *
 calque_notifier_check (CalqueNotifier     *self,
                        const char * const *ids)
@@ -131,6 +160,8 @@ calque_notifier_check (CalqueNotifier     *self,
         continue;
       if (calque_record_get_kind (record) == CALQUE_KIND_TASK)
         note = check_task (self, record);
+      else if (calque_record_get_kind (record) == CALQUE_KIND_COMMENT)
+        note = check_comment (self, record);
       if (note != NULL)
         g_ptr_array_add (notes, note);
     }

@@ -13,6 +13,7 @@
 
 #include "calque-comment-mentions.h"
 #include "calque-item-comments.h"
+#include "calque-notifier.h"
 #include "calque-store-sync.h"
 #include "calque-test-util.h"
 #include "calque-test-workspace.h"
@@ -589,6 +590,39 @@ test_reload_records (Fixture       *f,
   g_assert_cmpuint (changes, ==, 1);
 }
 
+/* A comment that mentions the person is news once, as a toast says it. */
+static void
+test_mention_notes (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *old = save_foreign_comment (f, f->item, OTHER, NULL, NULL, "@amelie from before", 1);
+  g_autoptr(CalqueNotifier) notifier = calque_notifier_new (f->store, f->project, ME);
+  g_autofree char *mention = NULL, *address = NULL, *other = NULL, *mine = NULL, *said = NULL;
+  g_autoptr(GPtrArray) notes = NULL;
+  g_autoptr(CalqueItemComments) comments = open_comments (f, f->item, ME);
+  CalqueNote *note;
+
+  mention = save_foreign_comment (f, f->item, OTHER, f->annotation, NULL, "@amelie, is this a pear?", 2);
+  address = save_foreign_comment (f, f->item, OTHER, NULL, NULL, "mail amelie@example.org", 3);
+  other = save_foreign_comment (f, f->item, OTHER, NULL, NULL, "@chloe look", 4);
+  mine = calque_item_comments_add (comments, NULL, NULL, "note to self @amelie", NULL);
+  g_assert_nonnull (mine);
+
+  notes = calque_notifier_check (notifier, (const char * const[]) { old, mention, address, other, mine, NULL });
+  g_assert_cmpuint (notes->len, ==, 1);
+  note = g_ptr_array_index (notes, 0);
+  g_assert_cmpint (note->kind, ==, CALQUE_NOTE_MENTIONED);
+  g_assert_cmpstr (note->who, ==, OTHER);
+  g_assert_cmpstr (note->item_id, ==, calque_record_get_id (f->item));
+  said = calque_notes_describe (notes, CALQUE_NOTE_MENTIONED);
+  g_assert_cmpstr (said, ==, "bruno mentioned you on bowl.jpg");
+
+  /* Seen again (a second pull, an edit): not news twice. */
+  g_clear_pointer (&notes, g_ptr_array_unref);
+  notes = calque_notifier_check (notifier, (const char * const[]) { mention, NULL });
+  g_assert_cmpuint (notes->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -602,6 +636,7 @@ main (int   argc,
   g_test_add_func ("/item-comments/mentions", test_mentions);
   g_test_add ("/item-comments/literal-text", Fixture, NULL, fixture_set_up, test_literal_text, fixture_tear_down);
   g_test_add ("/item-comments/unread", Fixture, NULL, fixture_set_up, test_unread, fixture_tear_down);
+  g_test_add ("/item-comments/mention-notes", Fixture, NULL, fixture_set_up, test_mention_notes, fixture_tear_down);
   g_test_add ("/item-comments/reload-records", Fixture, NULL, fixture_set_up, test_reload_records,
               fixture_tear_down);
 

@@ -15,6 +15,7 @@
 #include "calque-comment-mentions.h"
 #include "calque-e2e.h"
 #include "calque-item-comments.h"
+#include "calque-notifier.h"
 #include "calque-store-sync.h"
 #include "calque-test-util.h"
 
@@ -185,6 +186,8 @@ test_mention_round_trip (Fixture       *f,
   g_autoptr(CalqueRecord) after = NULL;
   g_autoptr(GHashTable) unread = NULL;
   g_autoptr(GPtrArray) refused = NULL;
+  g_autoptr(GPtrArray) notes = NULL;
+  g_autoptr(CalqueNotifier) notifier = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) mentioned = NULL;
   g_autofree char *label = NULL, *task = NULL, *box = NULL, *comment = NULL, *reply = NULL;
@@ -209,8 +212,14 @@ test_mention_round_trip (Fixture       *f,
   calque_e2e_device_sync (alice, f->base, project);
   g_assert_cmpint (calque_store_get_outbox_size (calque_e2e_device_store (alice), NULL), ==, 0);
 
-  /* bruno's workspace: the comment as typed, on his box, naming him, unread. */
+  /* bruno's workspace: the comment as typed, on his box, naming him,
+   * unread, and news for a toast. */
+  notifier = calque_notifier_new (calque_e2e_device_store (bruno), project, "bruno");
   calque_e2e_device_sync (bruno, f->base, project);
+  notes = calque_notifier_check (notifier, (const char * const[]) { comment, NULL });
+  g_assert_cmpuint (notes->len, ==, 1);
+  g_assert_cmpint (((CalqueNote *) g_ptr_array_index (notes, 0))->kind, ==, CALQUE_NOTE_MENTIONED);
+  g_assert_cmpstr (((CalqueNote *) g_ptr_array_index (notes, 0))->who, ==, "alice");
   at_bruno = open_comments (bruno, item_id, "bruno");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (at_bruno)), ==, 1);
   received = row (at_bruno, 0);
