@@ -391,6 +391,7 @@ update_comment_marks (CalqueItemPage *self)
   g_clear_pointer (&self->comment_marks, g_hash_table_unref);
   self->comment_marks = g_steal_pointer (&marks);
   calque_canvas_set_comment_marks (self->canvas, self->media == CALQUE_MEDIA_IMAGE ? self->comment_marks : NULL);
+  calque_text_view_set_comment_marks (self->text_view, self->media == CALQUE_MEDIA_TEXT ? self->comment_marks : NULL);
   /* The rows bind again, with their counts. */
   gtk_list_view_set_model (GTK_LIST_VIEW (self->annotation_view), NULL);
   gtk_list_view_set_model (GTK_LIST_VIEW (self->annotation_view), GTK_SELECTION_MODEL (self->annotation_selection));
@@ -1530,6 +1531,8 @@ build (CalqueItemPage *self)
   g_signal_connect_swapped (self->text_view, "selection-changed", G_CALLBACK (tool_selection_changed_cb), self);
   g_signal_connect_swapped (self->text_view, "edited", G_CALLBACK (tool_edited_cb), self);
   g_signal_connect_swapped (self->text_view, "failed", G_CALLBACK (tool_failed_cb), self);
+  g_signal_connect_swapped (self->text_view, "comment-marker-activated", G_CALLBACK (comment_marker_activated_cb),
+                            self);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (text_scroller), GTK_WIDGET (self->text_view));
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (text_scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_stack_add_named (GTK_STACK (self->views), text_scroller, "text");

@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "calque-comment-markers.h"
 #include "calque-text-offsets.h"
 
 /* Bars under a line: each is BAR_HEIGHT tall with a BAR_GAP above it. At
@@ -51,9 +52,11 @@ struct _CalqueTextView
   guint                  n_press;
   guint                  keyword_idle;
   gint64                 keyword_offset;
+
+  GHashTable            *comment_marks;  /* annotation id → count and flags; nullable */
 };
 
-enum { SELECTION_CHANGED, EDITED, FAILED, N_SIGNALS };
+enum { SELECTION_CHANGED, EDITED, FAILED, COMMENT_MARKER_ACTIVATED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CalqueTextView, calque_text_view, GTK_TYPE_TEXT_VIEW)
@@ -234,6 +237,54 @@ snapshot_span (CalqueTextView *self,
     }
 }
 
+/* The bubble of a commented span: just after its last letter, raised
+ * above the line, in buffer coordinates. */
+static gboolean
+comment_marker_rect (CalqueTextView  *self,
+                     const Span      *span,
+                     graphene_rect_t *out_rect)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  GtkTextIter last;
+  GdkRectangle location;
+  gpointer value;
+  double w, h;
+
+  if (self->comment_marks == NULL || span->end <= span->start
+      || !g_hash_table_lookup_extended (self->comment_marks, span->id, NULL, &value))
+    return FALSE;
+  gtk_text_buffer_get_iter_at_offset (buffer, &last, (int) span->end - 1);
+  gtk_text_view_get_iter_location (GTK_TEXT_VIEW (self), &last, &location);
+  calque_comment_marker_get_size (GPOINTER_TO_UINT (value), &w, &h);
+  /* The tail's tip on the top right corner of the last letter. */
+  *out_rect = GRAPHENE_RECT_INIT (MAX (location.x, location.x + location.width) - 4, location.y - h - 2, w, h);
+  return TRUE;
+}
+
+static void
+snapshot_comment_markers (CalqueTextView *self,
+                          GtkSnapshot    *snapshot,
+                          gint64          first,
+                          gint64          last)
+{
+  for (guint i = 0; i < self->spans->len; i++)
+    {
+      const Span *span = &g_array_index (self->spans, Span, i);
+      graphene_rect_t rect;
+      cairo_t *cr;
+
+      if (span->start > last)
+        break;
+      if (span->end < first || !comment_marker_rect (self, span, &rect))
+        continue;
+      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (rect.origin.x - 2, rect.origin.y - 2,
+                                                                     rect.size.width + 4, rect.size.height + 10));
+      calque_comment_marker_draw (cr, rect.origin.x, rect.origin.y,
+                                  GPOINTER_TO_UINT (g_hash_table_lookup (self->comment_marks, span->id)));
+      cairo_destroy (cr);
+    }
+}
+
 static void
 calque_text_view_snapshot_layer (GtkTextView      *view,
                                  GtkTextViewLayer  layer,
@@ -245,7 +296,7 @@ calque_text_view_snapshot_layer (GtkTextView      *view,
   gint64 first, last;
   const Span *selected = NULL;
 
-  if (layer != GTK_TEXT_VIEW_LAYER_BELOW_TEXT || self->spans->len == 0)
+  if (self->spans->len == 0)
     return;
   gtk_text_view_get_visible_rect (view, &visible);
   gtk_text_view_get_line_at_y (view, &top, visible.y, NULL);
@@ -253,6 +304,11 @@ calque_text_view_snapshot_layer (GtkTextView      *view,
   gtk_text_iter_forward_line (&bottom);
   first = gtk_text_iter_get_offset (&top);
   last = gtk_text_iter_get_offset (&bottom);
+  if (layer == GTK_TEXT_VIEW_LAYER_ABOVE_TEXT)
+    {
+      snapshot_comment_markers (self, snapshot, first, last);
+      return;
+    }
 
   for (guint i = 0; i < self->spans->len; i++)
     {
@@ -461,11 +517,49 @@ pressed_cb (GtkGestureClick *gesture,
 
 /* Releases are seen before the text view acts on them; a press and release
  * in place, with no text selected, is a click on a span (or off one). */
+/* The span whose comments' bubble is at widget point (@wx, @wy), or NULL. */
+static const char *
+comment_marker_at (CalqueTextView *self,
+                   double          wx,
+                   double          wy)
+{
+  int bx, by;
+
+  if (self->comment_marks == NULL || g_hash_table_size (self->comment_marks) == 0)
+    return NULL;
+  gtk_text_view_window_to_buffer_coords (GTK_TEXT_VIEW (self), GTK_TEXT_WINDOW_WIDGET, (int) wx, (int) wy, &bx, &by);
+  for (guint i = self->spans->len; i > 0; i--)
+    {
+      const Span *span = &g_array_index (self->spans, Span, i - 1);
+      graphene_rect_t rect;
+
+      if (comment_marker_rect (self, span, &rect)
+          && graphene_rect_contains_point (&GRAPHENE_RECT_INIT (rect.origin.x - 2, rect.origin.y - 2,
+                                                                rect.size.width + 4, rect.size.height + 8),
+                                           &GRAPHENE_POINT_INIT (bx, by)))
+        return span->id;
+    }
+  return NULL;
+}
+
 static gboolean
 legacy_event_cb (GtkEventControllerLegacy *controller,
                  GdkEvent                 *event,
                  CalqueTextView           *self)
 {
+  const char *marked;
+
+  /* A comment's bubble opens its thread, and is not a click on the text. */
+  if (gdk_event_get_event_type (event) == GDK_BUTTON_RELEASE
+      && gdk_button_event_get_button (event) == GDK_BUTTON_PRIMARY
+      && self->n_press == 1
+      && (marked = comment_marker_at (self, self->press_x, self->press_y)) != NULL)
+    {
+      g_autofree char *id = g_strdup (marked);
+
+      g_signal_emit (self, signals[COMMENT_MARKER_ACTIVATED], 0, id);
+      return GDK_EVENT_STOP;
+    }
   if (gdk_event_get_event_type (event) == GDK_BUTTON_RELEASE
       && gdk_button_event_get_button (event) == GDK_BUTTON_PRIMARY
       && self->n_press == 1
@@ -566,6 +660,7 @@ calque_text_view_dispose (GObject *object)
   g_clear_pointer (&self->label_colors, g_hash_table_unref);
   g_clear_pointer (&self->labels, g_ptr_array_unref);
   g_clear_handle_id (&self->keyword_idle, g_source_remove);
+  g_clear_pointer (&self->comment_marks, g_hash_table_unref);
 
   G_OBJECT_CLASS (calque_text_view_parent_class)->dispose (object);
 }
@@ -615,6 +710,13 @@ calque_text_view_class_init (CalqueTextViewClass *klass)
   signals[FAILED] =
     g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                   G_TYPE_ERROR);
+  /**
+   * CalqueTextView::comment-marker-activated:
+   * @id: the span whose comments' bubble was clicked
+   */
+  signals[COMMENT_MARKER_ACTIVATED] =
+    g_signal_new ("comment-marker-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 
 }
 
@@ -903,4 +1005,42 @@ calque_text_view_get_offset_position (CalqueTextView *self,
   *x = wx;
   *y = wy;
   return TRUE;
+}
+
+void
+calque_text_view_set_comment_marks (CalqueTextView *self,
+                                    GHashTable     *marks)
+{
+  g_return_if_fail (CALQUE_IS_TEXT_VIEW (self));
+
+  g_clear_pointer (&self->comment_marks, g_hash_table_unref);
+  self->comment_marks = marks != NULL ? g_hash_table_ref (marks) : NULL;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+calque_text_view_get_comment_marker (CalqueTextView *self,
+                                     const char     *id,
+                                     double         *x,
+                                     double         *y)
+{
+  graphene_rect_t rect;
+  int wx, wy;
+
+  g_return_val_if_fail (CALQUE_IS_TEXT_VIEW (self), FALSE);
+
+  for (guint i = 0; i < self->spans->len; i++)
+    {
+      const Span *span = &g_array_index (self->spans, Span, i);
+
+      if (g_strcmp0 (span->id, id) != 0 || !comment_marker_rect (self, span, &rect))
+        continue;
+      gtk_text_view_buffer_to_window_coords (GTK_TEXT_VIEW (self), GTK_TEXT_WINDOW_WIDGET,
+                                             (int) (rect.origin.x + rect.size.width / 2),
+                                             (int) (rect.origin.y + rect.size.height / 2), &wx, &wy);
+      *x = wx;
+      *y = wy;
+      return TRUE;
+    }
+  return FALSE;
 }

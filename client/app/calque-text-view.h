@@ -75,5 +75,15 @@ gboolean    calque_text_view_get_offset_position  (CalqueTextView        *self,
                                                    gint64                 offset,
                                                    double                *x,
                                                    double                *y);
+/* The spans that have comments get a bubble after their last letter
+ * (calque-comment-markers.h); NULL for none. A click on a bubble emits
+ * ::comment-marker-activated with the span's id. */
+void        calque_text_view_set_comment_marks    (CalqueTextView        *self,
+                                                   GHashTable            *marks);
+/* The middle of span @id's bubble, in widget coordinates (for tests). */
+gboolean    calque_text_view_get_comment_marker   (CalqueTextView        *self,
+                                                   const char            *id,
+                                                   double                *x,
+                                                   double                *y);
 
 G_END_DECLS

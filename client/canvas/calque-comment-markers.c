@@ -54,6 +54,18 @@ text_width (const char *text)
   return strlen (text) * 7.0;
 }
 
+void
+calque_comment_marker_get_size (guint   value,
+                                double *width,
+                                double *height)
+{
+  char text[16];
+
+  count_text (value, text);
+  *width = MAX (MIN_WIDTH, text_width (text) + 2 * PADDING);
+  *height = BODY_HEIGHT;
+}
+
 gboolean
 calque_comment_marker_get_rect (CalqueShapeLayer     *layer,
                                 const CalqueViewport *vp,
@@ -66,7 +78,6 @@ calque_comment_marker_get_rect (CalqueShapeLayer     *layer,
 {
   double bx, by, bw, bh, right, top;
   gpointer value;
-  char text[16];
 
   g_return_val_if_fail (CALQUE_IS_SHAPE_LAYER (layer), FALSE);
   g_return_val_if_fail (vp != NULL && marks != NULL && id != NULL, FALSE);
@@ -75,10 +86,8 @@ calque_comment_marker_get_rect (CalqueShapeLayer     *layer,
       || calque_shape_layer_get_hidden (layer, id)
       || !calque_shape_layer_get_bounds (layer, id, &bx, &by, &bw, &bh))
     return FALSE;
-  count_text (GPOINTER_TO_UINT (value), text);
   calque_viewport_image_to_widget (vp, bx + bw, by, &right, &top);
-  *width = MAX (MIN_WIDTH, text_width (text) + 2 * PADDING);
-  *height = BODY_HEIGHT;
+  calque_comment_marker_get_size (GPOINTER_TO_UINT (value), width, height);
   /* The tail's tip on the corner; the body above and to the right. */
   *x = right - 4;
   *y = top - BODY_HEIGHT - TAIL;
@@ -124,6 +133,22 @@ draw_one (cairo_t    *cr,
   cairo_text_extents (cr, text, &extents);
   cairo_move_to (cr, x + (w - extents.width) / 2 - extents.x_bearing, y + (h - extents.height) / 2 - extents.y_bearing);
   cairo_show_text (cr, text);
+}
+
+void
+calque_comment_marker_draw (cairo_t *cr,
+                            double   x,
+                            double   y,
+                            guint    value)
+{
+  double w, h;
+
+  g_return_if_fail (cr != NULL);
+
+  calque_comment_marker_get_size (value, &w, &h);
+  cairo_save (cr);
+  draw_one (cr, x, y, w, h, value);
+  cairo_restore (cr);
 }
 
 void

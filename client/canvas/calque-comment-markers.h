@@ -26,6 +26,18 @@ G_BEGIN_DECLS
 
 #define CALQUE_COMMENT_MARKER_RESOLVED 0x80000000u
 
+/* One bubble for @value (a count, maybe with CALQUE_COMMENT_MARKER_RESOLVED),
+ * its body's top left corner at (@x, @y), its tail below pointing down at
+ * (@x + 4, @y + height + 6): for views other than the canvas (a text's
+ * spans). */
+void      calque_comment_marker_get_size (guint                 value,
+                                          double               *width,
+                                          double               *height);
+void      calque_comment_marker_draw     (cairo_t              *cr,
+                                          double                x,
+                                          double                y,
+                                          guint                 value);
+
 /* The bubble of annotation @id in widget coordinates; FALSE when it has none. */
 gboolean  calque_comment_marker_get_rect (CalqueShapeLayer     *layer,
                                           const CalqueViewport *vp,

@@ -11,6 +11,7 @@
 #define G_LOG_DOMAIN "test-comments"
 
 #include <adwaita.h>
+#include <math.h>
 #include <string.h>
 
 #include "calque-application.h"
@@ -24,6 +25,7 @@
 #include "calque-item-page.h"
 #include "calque-select-tool.h"
 #include "calque-store-sync.h"
+#include "calque-text-view.h"
 #include "calque-test-util.h"
 #include "calque-test-workspace.h"
 #include "calque-window.h"
@@ -504,6 +506,94 @@ test_comment_on_annotation (Fixture       *f,
   g_assert_nonnull (calque_gui_find_label (GTK_WIDGET (items), "Comments"));
 }
 
+/* A text whose second sentence has a span with a teammate's comment on it. */
+#define DOCUMENT "Les pommes sont rouges. La poire est verte. Le coing est jaune."
+#define PEAR_START 24
+#define PEAR_END   42
+
+static void
+fixture_set_up_text (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(CalqueRecord) project = calque_record_new (CALQUE_KIND_PROJECT, NULL);
+  g_autoptr(CalqueRecord) item = NULL;
+  g_autoptr(CalqueRecord) span = NULL;
+  g_autoptr(CalqueRecord) comment = NULL;
+  g_autoptr(CalqueShape) shape = calque_shape_new_span (PEAR_START, PEAR_END);
+  g_autoptr(JsonNode) labels = json_from_string ("[]", NULL);
+  g_autoptr(GError) error = NULL;
+
+  f->workspace = calque_test_workspace_new ("calque-comments-text", &f->dir);
+  calque_record_set_string (project, "name", "Fruits");
+  calque_record_set_string (project, "type", "text");
+  save (f, project);
+  f->project = g_strdup (calque_record_get_id (project));
+  f->apple = calque_test_save_label (store_of (f), f->project, "fruit", "#3584e4", 0);
+  item = calque_record_new (CALQUE_KIND_ITEM, f->project);
+  calque_record_set_string (item, "media", "text");
+  calque_record_set_string (item, "name", "fruits.txt");
+  calque_record_set_string (item, "text", DOCUMENT);
+  save (f, item);
+  f->items[0] = g_strdup (calque_record_get_id (item));
+
+  span = calque_record_new (CALQUE_KIND_ANNOTATION, f->project);
+  json_array_add_string_element (json_node_get_array (labels), f->apple);
+  calque_record_set_string (span, "item", f->items[0]);
+  calque_record_set_string (span, "author", "bruno");
+  calque_record_set_field (span, "labels", g_steal_pointer (&labels));
+  calque_record_set_shape (span, shape);
+  save (f, span);
+  f->box = g_strdup (calque_record_get_id (span));
+
+  comment = calque_record_new (CALQUE_KIND_COMMENT, f->project);
+  calque_record_set_string (comment, "item", f->items[0]);
+  calque_record_set_string (comment, "annotation", f->box);
+  calque_record_set_string (comment, "author", "bruno");
+  calque_record_set_string (comment, "text", "Is “verte” part of it?");
+  calque_record_set_int (comment, "created", g_get_real_time () / 1000 - 60 * 1000);
+  g_assert_true (calque_store_put_merged (store_of (f), comment, &error));
+  g_assert_no_error (error);
+  f->teammate_comment = g_strdup (calque_record_get_id (comment));
+
+  f->window = calque_window_new (app);
+  calque_window_set_workspace (f->window, f->workspace);
+  calque_gui_present (GTK_WINDOW (f->window));
+}
+
+/* In a text, the commented span has its bubble after its last letter;
+ * a click on it selects the span and shows the thread. */
+static void
+test_text_marker (Fixture       *f,
+                  gconstpointer  data)
+{
+  GtkColumnView *items = GTK_COLUMN_VIEW (gtk_widget_get_template_child (GTK_WIDGET (f->window), CALQUE_TYPE_WINDOW,
+                                                                         "item_view"));
+  CalqueTextView *text_view;
+  double x, y, px, py;
+
+  /* Opening it shows the pane: the comment was unread. */
+  g_signal_emit_by_name (items, "activate", 0);
+  text_view = calque_item_page_get_text_view (item_page (f));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (panel (f))));
+  g_assert_nonnull (calque_gui_wait_for_label (GTK_WIDGET (panel (f)), "Is “verte” part of it?"));
+  g_assert_nonnull (calque_gui_find_label (GTK_WIDGET (panel (f)), "On: Span “fruit”"));
+  calque_gui_spin (200);
+
+  /* The bubble sits just after "verte", above the line. */
+  g_assert_true (calque_text_view_get_comment_marker (text_view, f->box, &x, &y));
+  g_assert_true (calque_text_view_get_offset_position (text_view, PEAR_END, &px, &py));
+  g_assert_cmpfloat (fabs (x - px), <, 30);
+  g_assert_cmpfloat (y, <, py);
+  calque_gui_save_screenshot (GTK_WINDOW (f->window), "75-comments-text-marker");
+
+  g_assert_null (calque_text_view_get_selected (text_view));
+  calque_gui_pointer_to (GTK_WIDGET (text_view), x, y);
+  calque_gui_xdotool ((const char *[]) { "click", "1", NULL });
+  calque_gui_spin (450);
+  g_assert_cmpstr (calque_text_view_get_selected (text_view), ==, f->box);
+  g_assert_true (gtk_widget_has_css_class (comment_row (f, f->teammate_comment), "calque-comment-highlight"));
+}
+
 static void
 test_no_display (void)
 {
@@ -525,6 +615,8 @@ main (int   argc,
 
   g_test_add ("/gui/comments/comment-on-annotation", Fixture, NULL, fixture_set_up, test_comment_on_annotation,
               fixture_tear_down);
+
+  g_test_add ("/gui/comments/text-marker", Fixture, NULL, fixture_set_up_text, test_text_marker, fixture_tear_down);
 
   status = g_test_run ();
   g_clear_object (&app);
