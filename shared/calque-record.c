@@ -84,6 +84,7 @@ static const FieldSpec project_fields[] = {
   { "type", FIELD_ENUM, TRUE, media_choices },
   { "description", FIELD_TEXT },
   { "overlap", FIELD_INT, FALSE, NULL, 1, 5 },
+  { "overlap_share", FIELD_NUMBER, FALSE, NULL, 0, 1 },
   { "multi_label", FIELD_BOOL },
   { "created", FIELD_TIME },
   { NULL }

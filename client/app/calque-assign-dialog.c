@@ -169,7 +169,8 @@ assign_clicked_cb (CalqueAssignDialog *self)
   if (!calque_assign_items (calque_workspace_get_store (self->workspace), calque_record_get_id (self->project),
                             (const char * const *) items, (const char * const *) people,
                             (guint) gtk_spin_button_get_value_as_int (self->batch),
-                            (guint) gtk_spin_button_get_value_as_int (self->overlap), &counts, &error))
+                            (guint) gtk_spin_button_get_value_as_int (self->overlap),
+                            calque_record_get_double (self->project, "overlap_share", 1), &counts, &error))
     {
       toast (self, error->message);
       return;

@@ -92,6 +92,7 @@ cli_cmd_assign (CliContext  *cli,
   g_auto(GStrv) item_names = NULL;
   g_auto(GStrv) item_ids = NULL;
   int batch = 10, overlap = 0;
+  double share = -1;
   g_autoptr(CalqueWorkspace) workspace = NULL;
   g_autoptr(CalqueRecord) project = NULL;
   g_autoptr(GError) error = NULL;
@@ -108,6 +109,9 @@ cli_cmd_assign (CliContext  *cli,
       N_("K") },
     { "overlap", 0, 0, G_OPTION_ARG_INT, &overlap,
       N_("Annotators per item (default: the project’s overlap, else 1)"), N_("N") },
+    { "overlap-share", 0, 0, G_OPTION_ARG_DOUBLE, &share,
+      N_("The share of items that get that overlap, the others one annotator (default: the project’s, else 1)"),
+      N_("FRACTION") },
     G_OPTION_ENTRY_NULL
   };
 
@@ -129,13 +133,17 @@ cli_cmd_assign (CliContext  *cli,
     return status;
   if (overlap == 0)
     overlap = (int) calque_record_get_int (project, "overlap", 1);
+  if (share == -1)
+    share = calque_record_get_double (project, "overlap_share", 1);
+  if (share < 0 || share > 1)
+    return cli_fail (CLI_EXIT_USAGE, _("assign: --overlap-share is a fraction from 0 to 1"));
   item_names = split_names (item_args);
   if (item_names[0] != NULL && !(item_ids = resolve_items (workspace, project, item_names, &error)))
     return cli_fail (CLI_EXIT_USAGE, "assign: %s", error->message);
 
   if (!calque_assign_items (calque_workspace_get_store (workspace), calque_record_get_id (project),
                             (const char * const *) item_ids, (const char * const *) annotators,
-                            (guint) batch, (guint) MAX (overlap, 0), &report, &error))
+                            (guint) batch, (guint) MAX (overlap, 0), share, &report, &error))
     return cli_fail (g_error_matches (error, CALQUE_ASSIGN_ERROR, CALQUE_ASSIGN_ERROR_INVALID)
                        ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE, "assign: %s", error->message);
   print_report (&report, _("Assigned"));

@@ -77,12 +77,18 @@ project_create (CliContext  *cli,
   g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
   CalqueMediaType media;
   CalqueStore *store;
+  int overlap = 0;
+  double overlap_share = -1;
   const GOptionEntry entries[] = {
     { "name", 'n', 0, G_OPTION_ARG_STRING, &name, N_("The project’s name"), N_("NAME") },
     { "type", 't', 0, G_OPTION_ARG_STRING, &type, N_("What it annotates: image, text or audio"), N_("TYPE") },
     { "label", 'l', 0, G_OPTION_ARG_STRING_ARRAY, &labels,
       N_("A label, as NAME[:COLOR[:KEY]] (repeat for each label)"), N_("LABEL") },
     { "description", 'd', 0, G_OPTION_ARG_STRING, &description, N_("What the project is for"), N_("TEXT") },
+    { "overlap", 0, 0, G_OPTION_ARG_INT, &overlap,
+      N_("How many annotators annotate each item on their own, 1 to 5 (blind above 1)"), N_("N") },
+    { "overlap-share", 0, 0, G_OPTION_ARG_DOUBLE, &overlap_share,
+      N_("The share of items that get that overlap, the others one annotator (default 1: all)"), N_("FRACTION") },
     G_OPTION_ENTRY_NULL
   };
 
@@ -118,6 +124,10 @@ project_create (CliContext  *cli,
   calque_record_set_string (project, "type", calque_media_type_to_string (media));
   if (description)
     calque_record_set_string (project, "description", description);
+  if (overlap != 0)
+    calque_record_set_int (project, "overlap", overlap);
+  if (overlap_share != -1)
+    calque_record_set_double (project, "overlap_share", overlap_share);
   calque_record_set_int (project, "created", g_get_real_time () / 1000);
   if (!calque_record_validate (project, &error))
     return cli_fail (CLI_EXIT_USAGE, "%s", error->message);

@@ -47,6 +47,28 @@ n_existing (const CalqueAssignItem *item)
   return item->annotators != NULL ? g_strv_length ((char **) item->annotators) : 0;
 }
 
+gboolean
+calque_assign_item_overlapped (const char *item_id,
+                               double      share)
+{
+  g_autoptr(GChecksum) checksum = NULL;
+  guint8 digest[32];
+  gsize length = sizeof digest;
+  guint32 value;
+
+  if (share >= 1)
+    return TRUE;
+  if (share <= 0)
+    return FALSE;
+  /* A hash every computer computes alike (g_str_hash is not promised to
+   * stay the same): the first four bytes of the id's SHA-256. */
+  checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (checksum, (const guchar *) item_id, -1);
+  g_checksum_get_digest (checksum, digest, &length);
+  value = ((guint32) digest[0] << 24) | ((guint32) digest[1] << 16) | ((guint32) digest[2] << 8) | digest[3];
+  return value < share * 4294967296.0;
+}
+
 GArray *
 calque_assign_plan (const CalqueAssignItem *items,
                     guint                   n_items,
@@ -97,7 +119,8 @@ calque_assign_plan (const CalqueAssignItem *items,
       qsort (candidates, n_assignees, sizeof (Candidate), compare_candidates);
       for (guint i = start; i < end; i++)
         {
-          guint need = overlap > n_existing (&items[i]) ? overlap - n_existing (&items[i]) : 0;
+          guint wanted = items[i].overlap > 0 ? MIN (items[i].overlap, overlap) : overlap;
+          guint need = wanted > n_existing (&items[i]) ? wanted - n_existing (&items[i]) : 0;
 
           for (guint c = 0; c < n_assignees && need > 0; c++)
             {
@@ -175,6 +198,7 @@ calque_assign_items (CalqueStore          *store,
                      const char * const   *annotators,
                      guint                 batch,
                      guint                 overlap,
+                     double                share,
                      CalqueAssignReport   *report,
                      GError              **error)
 {
@@ -204,7 +228,7 @@ calque_assign_items (CalqueStore          *store,
     }
   for (guint i = 0; item_ids[i] != NULL; i++)
     {
-      CalqueAssignItem item = { item_ids[i], NULL };
+      CalqueAssignItem item = { item_ids[i], NULL, calque_assign_item_overlapped (item_ids[i], share) ? overlap : 1 };
 
       g_array_append_val (items, item);
     }

@@ -12,7 +12,11 @@
  *    before the others get more;
  *  - with an overlap of N, each item gets N different annotators; items
  *    that already have tasks get only the missing ones, and never a second
- *    task for the same person.
+ *    task for the same person;
+ *  - with a share s < 1 (the project's overlap_share), only that share of
+ *    the items gets the overlap, the others one annotator: the items are
+ *    chosen by a hash of their id, so the choice stays the same as items
+ *    are added and on every computer.
  *
  * The plan is a pure function (tests check it case by case); applying it
  * saves the tasks in one transaction. Unassigning deletes tasks, and
@@ -41,10 +45,12 @@ typedef struct {
   guint       load;
 } CalqueAssignee;
 
-/* One item to assign: its id, and who already has a task on it. */
+/* One item to assign: its id, who already has a task on it, and how many
+ * annotators it needs (0: the plan's overlap). */
 typedef struct {
   const char         *item_id;
   const char * const *annotators;   /* NULL-terminated, may be NULL */
+  guint               overlap;
 } CalqueAssignItem;
 
 /* One task to make. The strings are those given to the plan. */
@@ -69,14 +75,20 @@ typedef struct {
   guint skipped;     /* started tasks left alone (without force) */
 } CalqueAssignReport;
 
+/* Whether item @item_id is among the @share of items that get the
+ * overlap (always, for a share of 1 or more). */
+gboolean calque_assign_item_overlapped (const char *item_id,
+                                        double      share);
+
 /* Plans and saves, in one transaction. @item_ids NULL: every item of the
- * project (those already with @overlap annotators get nothing). */
+ * project (those already with their annotators get nothing). */
 gboolean calque_assign_items     (CalqueStore          *store,
                                   const char           *project_id,
                                   const char * const   *item_ids,
                                   const char * const   *annotators,
                                   guint                 batch,
                                   guint                 overlap,
+                                  double                share,
                                   CalqueAssignReport   *report,
                                   GError              **error);
 

@@ -90,6 +90,57 @@ test_plan (void)
   }
 }
 
+/* An overlap for a share of the items: about that share gets two
+ * annotators, the rest one; the same items every time. */
+static void
+test_overlap_share (void)
+{
+  const guint n = 1000;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) items = g_array_new (FALSE, FALSE, sizeof (CalqueAssignItem));
+  CalqueAssignee idle[] = { { "ana", 0 }, { "ben", 0 }, { "cy", 0 } };
+  const double shares[] = { 0, 0.1, 1 };
+  guint twice[G_N_ELEMENTS (shares)];
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (ids, g_strdup_printf ("0192d4e8-7c4b-7a31-9f02-%012u", i));
+  for (guint s = 0; s < G_N_ELEMENTS (shares); s++)
+    {
+      g_autoptr(GArray) plan = NULL;
+      g_autoptr(GHashTable) per_item = g_hash_table_new (g_str_hash, g_str_equal);
+      GHashTableIter iter;
+      gpointer count;
+
+      g_array_set_size (items, 0);
+      for (guint i = 0; i < n; i++)
+        {
+          CalqueAssignItem item = { ids->pdata[i], NULL,
+                                    calque_assign_item_overlapped (ids->pdata[i], shares[s]) ? 2 : 1 };
+
+          g_array_append_val (items, item);
+        }
+      plan = calque_assign_plan ((CalqueAssignItem *) items->data, n, idle, 3, 10, 2, NULL);
+      for (guint i = 0; i < plan->len; i++)
+        {
+          const char *item = g_array_index (plan, CalqueAssignment, i).item_id;
+
+          g_hash_table_insert (per_item, (gpointer) item,
+                               GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (per_item, item)) + 1));
+        }
+      twice[s] = 0;
+      g_hash_table_iter_init (&iter, per_item);
+      while (g_hash_table_iter_next (&iter, NULL, &count))
+        twice[s] += GPOINTER_TO_UINT (count) == 2;
+      g_assert_cmpuint (g_hash_table_size (per_item), ==, n);
+    }
+  g_assert_cmpuint (twice[0], ==, 0);
+  g_assert_cmpuint (twice[2], ==, n);
+  /* Ten per cent of a thousand, give or take what a hash gives; the very
+   * same items on every computer and in every version (SHA-256 of the
+   * id), so the count is pinned. */
+  g_assert_cmpuint (twice[1], ==, 92);
+}
+
 /* --- a real store ---------------------------------------------------------- */
 
 typedef struct {
@@ -197,7 +248,7 @@ test_store (Fixture       *f,
   g_autofree char *first = NULL, *again = NULL, *after_unassign = NULL, *after_reassign = NULL;
 
   /* Every item, by name: a and b to ana, c and d to ben. */
-  g_assert_true (calque_assign_items (f->store, f->project, NULL, people, 2, 1, &report, &error));
+  g_assert_true (calque_assign_items (f->store, f->project, NULL, people, 2, 1, 1.0, &report, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (report.tasks, ==, 4);
   g_assert_cmpuint (report.items, ==, 4);
@@ -207,7 +258,7 @@ test_store (Fixture       *f,
   g_assert_cmpint (calque_store_get_outbox_size (f->store, NULL), >=, 4);
 
   /* Again: every item has its annotator; nothing more. */
-  g_assert_true (calque_assign_items (f->store, f->project, NULL, people, 2, 1, &report, &error));
+  g_assert_true (calque_assign_items (f->store, f->project, NULL, people, 2, 1, 1.0, &report, &error));
   g_assert_cmpuint (report.tasks, ==, 0);
   again = tasks_of (f);
   g_assert_cmpstr (again, ==, first);
@@ -348,6 +399,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/assign/plan", test_plan);
+  g_test_add_func ("/assign/overlap-share", test_overlap_share);
   g_test_add ("/assign/store", Fixture, NULL, fixture_set_up, test_store, fixture_tear_down);
   g_test_add ("/assign/cli", Fixture, NULL, fixture_set_up, test_cli, fixture_tear_down);
   g_test_add ("/assign/notifier", Fixture, NULL, fixture_set_up, test_notifier, fixture_tear_down);
