@@ -63,7 +63,12 @@ struct _CalqueCanvas
   GHashTable            *comment_marks;  /* annotation id → count and flags; nullable */
 };
 
-enum { COMMENT_MARKER_ACTIVATED, N_SIGNALS };
+enum {
+  COMMENT_MARKER_ACTIVATED,
+  VIEWPORT_CHANGED,
+  N_SIGNALS
+};
+
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CalqueCanvas, calque_canvas, GTK_TYPE_WIDGET)
@@ -399,6 +404,7 @@ pan_by (CalqueCanvas *self,
   calque_viewport_pan (&self->vp, dx, dy);
   tell_tool_viewport (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[VIEWPORT_CHANGED], 0);
 }
 
 static void
@@ -817,6 +823,16 @@ calque_canvas_class_init (CalqueCanvasClass *klass)
     g_signal_new ("comment-marker-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  /**
+   * CalqueCanvas::viewport-changed:
+   *
+   * The user zoomed or panned (not a resize): side-by-side canvases
+   * follow one another with calque_canvas_set_viewport().
+   */
+  signals[VIEWPORT_CHANGED] =
+    g_signal_new ("viewport-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
   gtk_widget_class_set_css_name (widget_class, "calque-canvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
@@ -987,6 +1003,7 @@ calque_canvas_zoom_fit (CalqueCanvas *self)
 
   self->fitted = TRUE;
   fit (self);
+  g_signal_emit (self, signals[VIEWPORT_CHANGED], 0);
 }
 
 void
@@ -1011,6 +1028,39 @@ calque_canvas_zoom_by (CalqueCanvas *self,
                            CALQUE_VIEWPORT_MAX_SCALE);
   tell_tool_viewport (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[VIEWPORT_CHANGED], 0);
+}
+
+void
+calque_canvas_set_viewport (CalqueCanvas         *self,
+                            const CalqueViewport *vp,
+                            gboolean              fitted)
+{
+  g_return_if_fail (CALQUE_IS_CANVAS (self));
+  g_return_if_fail (vp != NULL);
+
+  /* The size stays this widget's own; a fitted view keeps fitting it. */
+  self->fitted = fitted;
+  if (fitted)
+    {
+      fit (self);
+      return;
+    }
+  if (self->vp.scale == vp->scale && self->vp.offset_x == vp->offset_x && self->vp.offset_y == vp->offset_y)
+    return;
+  self->vp.scale = vp->scale;
+  self->vp.offset_x = vp->offset_x;
+  self->vp.offset_y = vp->offset_y;
+  tell_tool_viewport (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+calque_canvas_get_fitted (CalqueCanvas *self)
+{
+  g_return_val_if_fail (CALQUE_IS_CANVAS (self), FALSE);
+
+  return self->fitted;
 }
 
 const CalqueViewport *

@@ -48,6 +48,14 @@ void                calque_canvas_zoom_by         (CalqueCanvas          *self,
                                                    double                 wx,
                                                    double                 wy);
 const CalqueViewport *calque_canvas_get_viewport  (CalqueCanvas          *self);
+/* Shows what @vp shows (its scale and offset; the size stays this
+ * widget's), or fits the image when @fitted. Emits nothing: it is how a
+ * canvas follows another's "viewport-changed". */
+void                calque_canvas_set_viewport    (CalqueCanvas          *self,
+                                                   const CalqueViewport  *vp,
+                                                   gboolean               fitted);
+/* Whether the view fits the image and follows the widget's size. */
+gboolean            calque_canvas_get_fitted      (CalqueCanvas          *self);
 /* The reason the image cannot be shown, or NULL. */
 const char         *calque_canvas_get_problem     (CalqueCanvas          *self);
 /* Whether the image is on screen at full resolution (or failed): for tests. */

@@ -28,6 +28,7 @@ struct _CalqueWindow
   GtkWidget            *agreement_window; /* weak: the Annotator Agreement window open */
   GtkWidget            *export_dialog;    /* weak: the Export dialog open */
   GtkWidget            *assign_dialog;    /* weak: the Assign dialog open */
+  GtkWidget            *review_window;    /* weak: the Review window open */
   struct _CalqueNotifier *notifier;       /* news for the person in the project shown */
 
   /* Set while the models are refilled, so that the selection moving under
@@ -113,6 +114,13 @@ void _calque_window_presence_set_manager (CalqueWindow    *self);
 /* The item open or the project shown changed. */
 void _calque_window_presence_update      (CalqueWindow    *self);
 void _calque_window_presence_dispose     (CalqueWindow    *self);
+
+/* calque-window-review.c: the Review window (win.review). */
+void _calque_window_review_activated     (GSimpleAction   *action,
+                                          GVariant        *parameter,
+                                          gpointer         user_data);
+/* Closes it when another workspace is shown. */
+void _calque_window_review_close         (CalqueWindow    *self);
 
 /* calque-window-filter.c */
 void _calque_window_filter_init          (CalqueWindow    *self);

@@ -80,6 +80,7 @@ update_project_actions (CalqueWindow *self)
                                shown);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "export")), shown);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "assign")), shown);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "review")), shown);
 }
 
 /* The agreement window of another workspace has nothing to show here. */
@@ -668,6 +669,7 @@ static const GActionEntry win_actions[] = {
   { .name = "next-project", .activate = next_project_activated_cb },
   { .name = "show-agreement", .activate = show_agreement_activated_cb },
   { .name = "export", .activate = export_activated_cb },
+  { .name = "review", .activate = _calque_window_review_activated },
 };
 
 static gboolean
@@ -707,6 +709,7 @@ calque_window_dispose (GObject *object)
   g_clear_weak_pointer (&self->agreement_window);
   g_clear_weak_pointer (&self->export_dialog);
   g_clear_weak_pointer (&self->assign_dialog);
+  g_clear_weak_pointer (&self->review_window);
   g_clear_pointer (&self->notifier, calque_notifier_free);
 
   if (self->chooser != NULL)
@@ -862,6 +865,7 @@ show_workspace (CalqueWindow     *self,
   if (changed)
     {
       close_agreement_window (self);
+      _calque_window_review_close (self);
       clear_models (self);
     }
 
@@ -1005,6 +1009,7 @@ calque_window_show_workspace_error (CalqueWindow *self,
     }
 
   close_agreement_window (self);
+  _calque_window_review_close (self);
   clear_models (self);
   update_titles (self);
   update_project_actions (self);

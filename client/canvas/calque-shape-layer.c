@@ -43,6 +43,7 @@
 #define POINT_RADIUS        4.0
 #define HANDLE_SIZE         7.0    /* the resize handles of a box */
 #define VERTEX_HANDLE_SIZE  6.0    /* the vertex handles of a polygon or polyline */
+#define HIGHLIGHT_WIDTH     7.0    /* the halo of a highlighted shape, under its outline */
 /* How far outside its bounding box drawing a shape may reach: half an
  * outline, a point's disc, a handle. */
 #define DRAW_MARGIN         (HANDLE_SIZE + POINT_RADIUS)
@@ -71,6 +72,7 @@ typedef struct {
   CalqueShape *shape;
   guint32      rgba;
   EntryFlags   flags;
+  guint32      highlight;     /* 0xRRGGBBAA of the halo around it, or 0 */
   double       x0, y0, x1, y1; /* bounding box, image pixels */
   double       corners[8];    /* a box: top-left, top-right, bottom-right, bottom-left, rotated */
 } Entry;
@@ -452,6 +454,12 @@ draw_entry (cairo_t     *cr,
 
   if (kind == CALQUE_SHAPE_POINT)
     {
+      if (entry->highlight != 0)
+        {
+          cairo_arc (cr, wx, wy, POINT_RADIUS + HIGHLIGHT_WIDTH / 2, 0, 2 * G_PI);
+          set_source_rgba (cr, entry->highlight, 1.0);
+          cairo_fill (cr);
+        }
       cairo_arc (cr, wx, wy, POINT_RADIUS + (emphasised ? line_width / 2 : 0), 0, 2 * G_PI);
       set_source_rgba (cr, entry->rgba, 1.0);
       cairo_fill_preserve (cr);
@@ -467,15 +475,21 @@ draw_entry (cairo_t     *cr,
 
   if (entry_is_tiny (view, entry))
     {
-      double size = emphasised ? 2 * DOT_SIZE : DOT_SIZE;
+      double size = emphasised || entry->highlight != 0 ? 2 * DOT_SIZE : DOT_SIZE;
 
+      if (entry->highlight != 0)
+        {
+          cairo_rectangle (cr, wx - size, wy - size, 2 * size, 2 * size);
+          set_source_rgba (cr, entry->highlight, 1.0);
+          cairo_fill (cr);
+        }
       cairo_rectangle (cr, wx - size / 2, wy - size / 2, size, size);
       set_source_rgba (cr, entry->rgba, 1.0);
       cairo_fill (cr);
       return;
     }
 
-  small = !emphasised && (entry->x1 - entry->x0) * scale < NO_AA_BELOW
+  small = !emphasised && entry->highlight == 0 && (entry->x1 - entry->x0) * scale < NO_AA_BELOW
           && (entry->y1 - entry->y0) * scale < NO_AA_BELOW;
   if (small)
     {
@@ -497,6 +511,16 @@ draw_entry (cairo_t     *cr,
       append_area (cr, view, entry);
       set_source_rgba (cr, entry->rgba, entry->flags & FLAG_PREDICTION ? fill_alpha / 2 : fill_alpha);
       cairo_fill_preserve (cr);
+    }
+  if (entry->highlight != 0)
+    {
+      /* A halo under the outline, which keeps the label's colour on top:
+       * the shape is still recognised by its label. */
+      set_source_rgba (cr, entry->highlight, 1.0);
+      cairo_set_line_width (cr, line_width + HIGHLIGHT_WIDTH);
+      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+      cairo_stroke_preserve (cr);
+      cairo_set_line_join (cr, CAIRO_LINE_JOIN_MITER);
     }
   set_source_rgba (cr, entry->rgba, 1.0);
   cairo_set_line_width (cr, line_width);
@@ -1519,6 +1543,7 @@ calque_shape_layer_set_shape (CalqueShapeLayer  *self,
       found = g_ptr_array_find (self->entries, old, &index);
       g_assert (found);
       entry->flags = old->flags;
+      entry->highlight = old->highlight;
       self->entries->pdata[index] = entry;
       if (self->selected == old)
         self->selected = entry;
@@ -1747,6 +1772,38 @@ calque_shape_layer_get_prediction (CalqueShapeLayer *self,
 
   entry = g_hash_table_lookup (self->by_id, id);
   return entry != NULL && (entry->flags & FLAG_PREDICTION) != 0;
+}
+
+void
+calque_shape_layer_set_highlight (CalqueShapeLayer *self,
+                                  const char       *id,
+                                  guint32           rgba)
+{
+  Entry *entry;
+
+  g_return_if_fail (CALQUE_IS_SHAPE_LAYER (self));
+  g_return_if_fail (id != NULL);
+
+  entry = g_hash_table_lookup (self->by_id, id);
+  if (entry == NULL || entry->highlight == rgba)
+    return;
+  if (entry_is_plain (self, entry))
+    cache_drop_entry (self, entry);
+  entry->highlight = rgba;
+  emit_changed (self);
+}
+
+guint32
+calque_shape_layer_get_highlight (CalqueShapeLayer *self,
+                                  const char       *id)
+{
+  Entry *entry;
+
+  g_return_val_if_fail (CALQUE_IS_SHAPE_LAYER (self), 0);
+  g_return_val_if_fail (id != NULL, 0);
+
+  entry = g_hash_table_lookup (self->by_id, id);
+  return entry != NULL ? entry->highlight : 0;
 }
 
 gboolean

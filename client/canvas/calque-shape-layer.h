@@ -110,6 +110,13 @@ void               calque_shape_layer_set_prediction (CalqueShapeLayer *self,
                                                     gboolean           prediction);
 gboolean           calque_shape_layer_get_prediction (CalqueShapeLayer *self,
                                                     const char        *id);
+/* A halo of colour @rgba (0xRRGGBBAA) around the shape, under its outline,
+ * for the reviewer's eye (calque-review-window.c); 0 for none. */
+void               calque_shape_layer_set_highlight (CalqueShapeLayer *self,
+                                                    const char        *id,
+                                                    guint32            rgba);
+guint32            calque_shape_layer_get_highlight (CalqueShapeLayer *self,
+                                                    const char        *id);
 
 /* Draws every visible shape whose bounding box meets @vp and the clip of
  * @cr. @cr's user space is widget pixels. */

@@ -21,6 +21,9 @@ struct _CalqueItemAnnotations
    * of the author's annotation made from it (its "source"). Those
    * predictions are not in the model: the author's own version shows. */
   GHashTable    *taken;
+  /* Only the author's own annotations are in the model: one annotator's
+   * version of the item, as a reviewer compares it with the others'. */
+  gboolean       only_author;
 };
 
 enum {
@@ -124,6 +127,13 @@ follow_source (CalqueItemAnnotations *self,
     }
 }
 
+static gboolean
+shown_here (CalqueItemAnnotations *self,
+            CalqueRecord          *record)
+{
+  return !self->only_author || g_strcmp0 (calque_record_get_string (record, "author"), self->author) == 0;
+}
+
 static void
 take_record (CalqueItemAnnotations *self,
              CalqueRecord          *record)
@@ -132,6 +142,9 @@ take_record (CalqueItemAnnotations *self,
   gboolean gone = calque_record_get_deleted (record);
   const char *source = source_of (self, record);
   guint position;
+
+  if (!shown_here (self, record))
+    return;
 
   if (source != NULL)
     follow_source (self, record, source);
@@ -420,20 +433,16 @@ calque_shape_clamp_to_image (CalqueShape *shape,
     }
 }
 
-CalqueItemAnnotations *
-calque_item_annotations_new (CalqueStore    *store,
-                             CalqueHistory  *history,
-                             CalqueRecord   *item,
-                             const char     *author,
-                             GError        **error)
+static CalqueItemAnnotations *
+new_model (CalqueStore    *store,
+           CalqueHistory  *history,
+           CalqueRecord   *item,
+           const char     *author,
+           gboolean        only_author,
+           GError        **error)
 {
   g_autoptr(CalqueItemAnnotations) self = NULL;
   GPtrArray *annotations;
-
-  g_return_val_if_fail (CALQUE_IS_STORE (store), NULL);
-  g_return_val_if_fail (CALQUE_IS_HISTORY (history), NULL);
-  g_return_val_if_fail (CALQUE_IS_RECORD (item), NULL);
-  g_return_val_if_fail (author != NULL, NULL);
 
   annotations = calque_store_list_for_item (store, CALQUE_KIND_ANNOTATION, calque_record_get_id (item), error);
   if (annotations == NULL)
@@ -444,6 +453,10 @@ calque_item_annotations_new (CalqueStore    *store,
   self->history = g_object_ref (history);
   self->item = g_object_ref (item);
   self->author = g_strdup (author);
+  self->only_author = only_author;
+  for (guint i = annotations->len; i-- > 0;)
+    if (!shown_here (self, annotations->pdata[i]))
+      g_ptr_array_remove_index (annotations, i);
   for (guint i = 0; i < annotations->len; i++)
     {
       const char *source = source_of (self, annotations->pdata[i]);
@@ -456,6 +469,36 @@ calque_item_annotations_new (CalqueStore    *store,
       g_ptr_array_remove_index (annotations, i);
   self->annotations = annotations;
   return g_steal_pointer (&self);
+}
+
+CalqueItemAnnotations *
+calque_item_annotations_new (CalqueStore    *store,
+                             CalqueHistory  *history,
+                             CalqueRecord   *item,
+                             const char     *author,
+                             GError        **error)
+{
+  g_return_val_if_fail (CALQUE_IS_STORE (store), NULL);
+  g_return_val_if_fail (CALQUE_IS_HISTORY (history), NULL);
+  g_return_val_if_fail (CALQUE_IS_RECORD (item), NULL);
+  g_return_val_if_fail (author != NULL, NULL);
+
+  return new_model (store, history, item, author, FALSE, error);
+}
+
+CalqueItemAnnotations *
+calque_item_annotations_new_for_author (CalqueStore    *store,
+                                        CalqueHistory  *history,
+                                        CalqueRecord   *item,
+                                        const char     *author,
+                                        GError        **error)
+{
+  g_return_val_if_fail (CALQUE_IS_STORE (store), NULL);
+  g_return_val_if_fail (CALQUE_IS_HISTORY (history), NULL);
+  g_return_val_if_fail (CALQUE_IS_RECORD (item), NULL);
+  g_return_val_if_fail (author != NULL, NULL);
+
+  return new_model (store, history, item, author, TRUE, error);
 }
 
 CalqueRecord *
@@ -697,6 +740,9 @@ calque_item_annotations_reload_all (CalqueItemAnnotations *self)
                  error->message);
       return;
     }
+  for (guint i = fresh->len; i-- > 0;)
+    if (!shown_here (self, g_ptr_array_index (fresh, i)))
+      g_ptr_array_remove_index (fresh, i);
   for (guint i = 0; i < fresh->len; i++)
     g_hash_table_add (present, (gpointer) calque_record_get_id (g_ptr_array_index (fresh, i)));
 

@@ -41,6 +41,13 @@ CalqueItemAnnotations *calque_item_annotations_new          (CalqueStore        
                                                              CalqueRecord          *item,
                                                              const char            *author,
                                                              GError               **error);
+/* Only @author's own annotations (no predictions, nobody else's): one
+ * annotator's version of the item, for a reviewer to look at. */
+CalqueItemAnnotations *calque_item_annotations_new_for_author (CalqueStore         *store,
+                                                             CalqueHistory         *history,
+                                                             CalqueRecord          *item,
+                                                             const char            *author,
+                                                             GError               **error);
 CalqueRecord          *calque_item_annotations_get_item     (CalqueItemAnnotations *self);
 /* Where the annotations are kept: views read the labels' names there. */
 CalqueStore           *calque_item_annotations_get_store    (CalqueItemAnnotations *self);

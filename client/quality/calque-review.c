@@ -229,16 +229,20 @@ calque_review_reject (CalqueStore  *store,
 
 typedef struct {
   char      *annotator;
+  char      *state;      /* the task's: submitted or accepted */
   GPtrArray *shapes;     /* CalqueShape */
   GPtrArray *labels;     /* char *, each shape's first label or NULL */
+  GPtrArray *ids;        /* char *, each shape's annotation id */
 } Version;
 
 static void
 version_free (Version *version)
 {
   g_free (version->annotator);
+  g_free (version->state);
   g_ptr_array_unref (version->shapes);
   g_ptr_array_unref (version->labels);
+  g_ptr_array_unref (version->ids);
   g_free (version);
 }
 
@@ -247,6 +251,124 @@ compare_versions (gconstpointer a,
                   gconstpointer b)
 {
   return g_strcmp0 ((*(Version * const *) a)->annotator, (*(Version * const *) b)->annotator);
+}
+
+/* The versions of an item as a merge weighs them, and the consensus. */
+typedef struct {
+  CalqueRecord    *item;
+  GPtrArray       *tasks;         /* CalqueRecord */
+  GPtrArray       *annotations;   /* CalqueRecord; labels and ids are borrowed from them */
+  GPtrArray       *versions;      /* Version, by annotator name */
+  GPtrArray       *own;           /* CalqueRecord, borrowed: the reviewer's annotations */
+  guint            n_submitted;
+  CalqueConsensus *consensus;
+} Versions;
+
+static void
+versions_clear (Versions *v)
+{
+  g_clear_object (&v->item);
+  g_clear_pointer (&v->tasks, g_ptr_array_unref);
+  g_clear_pointer (&v->annotations, g_ptr_array_unref);
+  g_clear_pointer (&v->versions, g_ptr_array_unref);
+  g_clear_pointer (&v->own, g_ptr_array_unref);
+  g_clear_pointer (&v->consensus, calque_consensus_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Versions, versions_clear)
+
+static gboolean
+check_options (const CalqueConsensusOptions *options,
+               GError                      **error)
+{
+  if (!(options->vote > 0 && options->vote <= 1) || !(options->iou_threshold > 0 && options->iou_threshold <= 1))
+    {
+      g_set_error (error, CALQUE_REVIEW_ERROR, CALQUE_REVIEW_ERROR_INVALID,
+                   _("the vote and the IoU threshold must be above 0 and at most 1, not %g and %g"),
+                   options->vote, options->iou_threshold);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Reads the item's versions handed in, and computes their consensus. */
+static gboolean
+collect_versions (CalqueStore                  *store,
+                  CalqueRecord                 *project,
+                  const char                   *item_id,
+                  const char                   *reviewer,
+                  const CalqueConsensusOptions *options,
+                  Versions                     *v,
+                  GError                      **error)
+{
+  g_autoptr(GHashTable) by_annotator = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree CalqueConsensusVersion *inputs = NULL;
+
+  if (!(v->item = get_item (store, project, item_id, error))
+      || !(v->tasks = calque_store_list_for_item (store, CALQUE_KIND_TASK, item_id, error))
+      || !(v->annotations = calque_store_list_for_item (store, CALQUE_KIND_ANNOTATION, item_id, error)))
+    return FALSE;
+  v->versions = g_ptr_array_new_with_free_func ((GDestroyNotify) version_free);
+  v->own = g_ptr_array_new ();
+
+  /* The versions handed in: submitted now, or accepted before (a second
+   * merge after more work came in weighs everyone again). */
+  for (guint i = 0; i < v->tasks->len; i++)
+    {
+      CalqueRecord *task = v->tasks->pdata[i];
+      const char *annotator = calque_record_get_string (task, "annotator");
+      Version *version;
+
+      v->n_submitted += is_state (task, "submitted");
+      if (annotator == NULL || g_str_equal (annotator, reviewer) || calque_author_is_model (annotator)
+          || !(is_state (task, "submitted") || is_state (task, "accepted"))
+          || g_hash_table_contains (by_annotator, annotator))
+        continue;
+      version = g_new0 (Version, 1);
+      version->annotator = g_strdup (annotator);
+      version->state = g_strdup (calque_record_get_string (task, "state"));
+      version->shapes = g_ptr_array_new_with_free_func ((GDestroyNotify) calque_shape_free);
+      version->labels = g_ptr_array_new ();
+      version->ids = g_ptr_array_new ();
+      g_ptr_array_add (v->versions, version);
+      g_hash_table_insert (by_annotator, version->annotator, version);
+    }
+  g_ptr_array_sort (v->versions, compare_versions);
+
+  for (guint i = 0; i < v->annotations->len; i++)
+    {
+      CalqueRecord *annotation = v->annotations->pdata[i];
+      const char *author = calque_record_get_string (annotation, "author");
+      Version *version = author != NULL ? g_hash_table_lookup (by_annotator, author) : NULL;
+      JsonNode *labels = calque_record_get_field (annotation, "labels");
+      JsonArray *array = labels != NULL && JSON_NODE_HOLDS_ARRAY (labels) ? json_node_get_array (labels) : NULL;
+      CalqueShape *shape;
+
+      if (g_strcmp0 (author, reviewer) == 0)
+        {
+          g_ptr_array_add (v->own, annotation);
+          continue;
+        }
+      if (version == NULL || (shape = calque_record_dup_shape (annotation, NULL)) == NULL)
+        continue;
+      g_ptr_array_add (version->shapes, shape);
+      /* Labels are ids, borrowed from the annotation records. */
+      g_ptr_array_add (version->labels, (gpointer) (array != NULL && json_array_get_length (array) > 0
+                                                    ? json_array_get_string_element (array, 0) : NULL));
+      g_ptr_array_add (version->ids, (gpointer) calque_record_get_id (annotation));
+    }
+
+  inputs = g_new0 (CalqueConsensusVersion, MAX (v->versions->len, 1));
+  for (guint i = 0; i < v->versions->len; i++)
+    {
+      Version *version = v->versions->pdata[i];
+
+      inputs[i].shapes = (const CalqueShape * const *) version->shapes->pdata;
+      inputs[i].labels = (const char * const *) version->labels->pdata;
+      inputs[i].n_shapes = version->shapes->len;
+    }
+  v->consensus = calque_consensus_compute (inputs, v->versions->len, options);
+  return TRUE;
 }
 
 static CalqueRecord *
@@ -283,18 +405,11 @@ calque_review_merge (CalqueStore                  *store,
                      GError                      **error)
 {
   CalqueConsensusOptions defaults = CALQUE_CONSENSUS_OPTIONS_INIT;
-  g_autoptr(CalqueRecord) item = NULL;
-  g_autoptr(GPtrArray) tasks = NULL;
-  g_autoptr(GPtrArray) annotations = NULL;
-  g_autoptr(GPtrArray) versions = g_ptr_array_new_with_free_func ((GDestroyNotify) version_free);
-  g_autoptr(GHashTable) by_annotator = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) own = g_ptr_array_new ();
-  g_autofree CalqueConsensusVersion *inputs = NULL;
-  g_autoptr(CalqueConsensus) consensus = NULL;
+  g_auto(Versions) v = { 0 };
   g_autoptr(CalqueRecord) review = NULL;
   CalqueReviewMergeResult result = { 0 };
+  CalqueConsensus *consensus;
   gint64 when = now_ms ();
-  guint n_submitted = 0;
   gboolean ok = TRUE;
 
   g_return_val_if_fail (CALQUE_IS_STORE (store), FALSE);
@@ -303,91 +418,26 @@ calque_review_merge (CalqueStore                  *store,
 
   if (options == NULL)
     options = &defaults;
-  if (!(options->vote > 0 && options->vote <= 1) || !(options->iou_threshold > 0 && options->iou_threshold <= 1))
-    {
-      g_set_error (error, CALQUE_REVIEW_ERROR, CALQUE_REVIEW_ERROR_INVALID,
-                   _("the vote and the IoU threshold must be above 0 and at most 1, not %g and %g"),
-                   options->vote, options->iou_threshold);
-      return FALSE;
-    }
-
-  if (!(item = get_item (store, project, item_id, error))
-      || !(tasks = calque_store_list_for_item (store, CALQUE_KIND_TASK, item_id, error))
-      || !(annotations = calque_store_list_for_item (store, CALQUE_KIND_ANNOTATION, item_id, error)))
+  if (!check_options (options, error)
+      || !collect_versions (store, project, item_id, reviewer, options, &v, error))
     return FALSE;
-
-  /* The versions handed in: submitted now, or accepted before (a second
-   * merge after more work came in weighs everyone again). */
-  for (guint i = 0; i < tasks->len; i++)
-    {
-      CalqueRecord *task = tasks->pdata[i];
-      const char *annotator = calque_record_get_string (task, "annotator");
-
-      n_submitted += is_state (task, "submitted");
-      if (annotator == NULL || g_str_equal (annotator, reviewer) || calque_author_is_model (annotator)
-          || !(is_state (task, "submitted") || is_state (task, "accepted"))
-          || g_hash_table_contains (by_annotator, annotator))
-        continue;
-      {
-        Version *version = g_new0 (Version, 1);
-
-        version->annotator = g_strdup (annotator);
-        version->shapes = g_ptr_array_new_with_free_func ((GDestroyNotify) calque_shape_free);
-        version->labels = g_ptr_array_new ();
-        g_ptr_array_add (versions, version);
-        g_hash_table_insert (by_annotator, version->annotator, version);
-      }
-    }
-  if (n_submitted == 0)
+  if (v.n_submitted == 0)
     {
       g_set_error (error, CALQUE_REVIEW_ERROR, CALQUE_REVIEW_ERROR_NOTHING,
-                   _("item “%s”: nothing to merge: no task on it is submitted"), item_name (item));
+                   _("item “%s”: nothing to merge: no task on it is submitted"), item_name (v.item));
       return FALSE;
     }
-  g_ptr_array_sort (versions, compare_versions);
+  consensus = v.consensus;
 
-  for (guint i = 0; i < annotations->len; i++)
-    {
-      CalqueRecord *annotation = annotations->pdata[i];
-      const char *author = calque_record_get_string (annotation, "author");
-      Version *version = author != NULL ? g_hash_table_lookup (by_annotator, author) : NULL;
-      JsonNode *labels = calque_record_get_field (annotation, "labels");
-      JsonArray *array = labels != NULL && JSON_NODE_HOLDS_ARRAY (labels) ? json_node_get_array (labels) : NULL;
-      CalqueShape *shape;
-
-      if (g_strcmp0 (author, reviewer) == 0)
-        {
-          g_ptr_array_add (own, annotation);
-          continue;
-        }
-      if (version == NULL || (shape = calque_record_dup_shape (annotation, NULL)) == NULL)
-        continue;
-      g_ptr_array_add (version->shapes, shape);
-      /* Labels are ids, borrowed from the annotation records. */
-      g_ptr_array_add (version->labels, (gpointer) (array != NULL && json_array_get_length (array) > 0
-                                                    ? json_array_get_string_element (array, 0) : NULL));
-    }
-
-  inputs = g_new0 (CalqueConsensusVersion, MAX (versions->len, 1));
-  for (guint i = 0; i < versions->len; i++)
-    {
-      Version *version = versions->pdata[i];
-
-      inputs[i].shapes = (const CalqueShape * const *) version->shapes->pdata;
-      inputs[i].labels = (const char * const *) version->labels->pdata;
-      inputs[i].n_shapes = version->shapes->len;
-    }
-  consensus = calque_consensus_compute (inputs, versions->len, options);
-
-  result.n_versions = versions->len;
+  result.n_versions = v.versions->len;
   calque_consensus_get_unmatched (consensus, &result.n_unmatched);
 
   if (!calque_store_begin (store, error))
     return FALSE;
   /* The reviewer's earlier version of the item makes way for this one. */
-  for (guint i = 0; ok && i < own->len; i++)
+  for (guint i = 0; ok && i < v.own->len; i++)
     {
-      g_autoptr(CalqueRecord) tombstone = calque_record_copy (own->pdata[i]);
+      g_autoptr(CalqueRecord) tombstone = calque_record_copy (v.own->pdata[i]);
 
       calque_record_set_deleted (tombstone, TRUE);
       ok = calque_store_save (store, tombstone, error);
@@ -403,28 +453,165 @@ calque_review_merge (CalqueStore                  *store,
       /* A whole-item classification says nothing without its label. */
       if (shape->kind == CALQUE_SHAPE_CLASSIFICATION && label == NULL)
         continue;
-      annotation = consensus_annotation (project, item, reviewer, shape, label, when);
-      if (!calque_annotation_validate_for_item (annotation, item, &local_error)
+      annotation = consensus_annotation (project, v.item, reviewer, shape, label, when);
+      if (!calque_annotation_validate_for_item (annotation, v.item, &local_error)
           || !calque_store_save (store, annotation, &local_error))
         {
           g_set_error (error, CALQUE_REVIEW_ERROR, CALQUE_REVIEW_ERROR_INVALID,
-                       _("item “%s”: consensus shape %u: %s"), item_name (item), c + 1, local_error->message);
+                       _("item “%s”: consensus shape %u: %s"), item_name (v.item), c + 1, local_error->message);
           ok = FALSE;
           break;
         }
       result.n_shapes++;
     }
-  review = new_review (project, item, NULL, reviewer, "merged", NULL, when);
+  review = new_review (project, v.item, NULL, reviewer, "merged", NULL, when);
   ok = ok && calque_store_save (store, review, error);
-  for (guint i = 0; ok && i < tasks->len; i++)
-    if (is_state (tasks->pdata[i], "submitted"))
-      ok = save_task_state (store, tasks->pdata[i], "accepted", when, error);
+  for (guint i = 0; ok && i < v.tasks->len; i++)
+    if (is_state (v.tasks->pdata[i], "submitted"))
+      ok = save_task_state (store, v.tasks->pdata[i], "accepted", when, error);
 
   if (!finish (store, ok, error))
     return FALSE;
   if (out_result != NULL)
     *out_result = result;
   return TRUE;
+}
+
+/* --- comparison --------------------------------------------------------------------- */
+
+struct _CalqueReviewComparison {
+  Versions    v;
+  GHashTable *states;          /* annotation id (borrowed) → CalqueReviewShapeState + 1 */
+  guint       n_unmatched;
+  guint       n_disagreements; /* kept clusters whose labels disagree */
+};
+
+void
+calque_review_comparison_free (CalqueReviewComparison *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->states, g_hash_table_unref);
+  versions_clear (&self->v);
+  g_free (self);
+}
+
+static void
+mark (CalqueReviewComparison      *self,
+      const CalqueConsensusMember *member,
+      CalqueReviewShapeState       state)
+{
+  Version *version = self->v.versions->pdata[member->annotator];
+
+  g_hash_table_insert (self->states, version->ids->pdata[member->index], GUINT_TO_POINTER (state + 1));
+}
+
+CalqueReviewComparison *
+calque_review_compare (CalqueStore                  *store,
+                       CalqueRecord                 *project,
+                       const char                   *item_id,
+                       const char                   *reviewer,
+                       const CalqueConsensusOptions *options,
+                       GError                      **error)
+{
+  CalqueConsensusOptions defaults = CALQUE_CONSENSUS_OPTIONS_INIT;
+  g_autoptr(CalqueReviewComparison) self = NULL;
+  const CalqueConsensusMember *members;
+  guint n;
+
+  g_return_val_if_fail (CALQUE_IS_STORE (store), NULL);
+  g_return_val_if_fail (CALQUE_IS_RECORD (project), NULL);
+  g_return_val_if_fail (item_id != NULL && reviewer != NULL, NULL);
+
+  if (options == NULL)
+    options = &defaults;
+  if (!check_options (options, error))
+    return NULL;
+  self = g_new0 (CalqueReviewComparison, 1);
+  self->states = g_hash_table_new (g_str_hash, g_str_equal);
+  if (!collect_versions (store, project, item_id, reviewer, options, &self->v, error))
+    return NULL;
+
+  for (guint c = 0; c < calque_consensus_get_n_clusters (self->v.consensus); c++)
+    {
+      gboolean disagrees = calque_consensus_get_label_disagrees (self->v.consensus, c);
+
+      self->n_disagreements += disagrees;
+      members = calque_consensus_get_members (self->v.consensus, c, &n);
+      for (guint i = 0; i < n; i++)
+        mark (self, &members[i], disagrees ? CALQUE_REVIEW_SHAPE_DISAGREES : CALQUE_REVIEW_SHAPE_AGREED);
+    }
+  members = calque_consensus_get_unmatched (self->v.consensus, &self->n_unmatched);
+  for (guint i = 0; i < self->n_unmatched; i++)
+    mark (self, &members[i], CALQUE_REVIEW_SHAPE_UNMATCHED);
+  return g_steal_pointer (&self);
+}
+
+guint
+calque_review_comparison_get_n_versions (CalqueReviewComparison *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->v.versions->len;
+}
+
+const char *
+calque_review_comparison_get_annotator (CalqueReviewComparison *self,
+                                        guint                   version)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (version < self->v.versions->len, NULL);
+
+  return ((Version *) self->v.versions->pdata[version])->annotator;
+}
+
+gboolean
+calque_review_comparison_get_submitted (CalqueReviewComparison *self,
+                                        guint                   version)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (version < self->v.versions->len, FALSE);
+
+  return g_strcmp0 (((Version *) self->v.versions->pdata[version])->state, "submitted") == 0;
+}
+
+guint
+calque_review_comparison_get_n_shapes (CalqueReviewComparison *self,
+                                       guint                   version)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (version < self->v.versions->len, 0);
+
+  return ((Version *) self->v.versions->pdata[version])->shapes->len;
+}
+
+CalqueReviewShapeState
+calque_review_comparison_get_state (CalqueReviewComparison *self,
+                                    const char             *annotation_id)
+{
+  gpointer state;
+
+  g_return_val_if_fail (self != NULL, CALQUE_REVIEW_SHAPE_NONE);
+  g_return_val_if_fail (annotation_id != NULL, CALQUE_REVIEW_SHAPE_NONE);
+
+  state = g_hash_table_lookup (self->states, annotation_id);
+  return state != NULL ? (CalqueReviewShapeState) (GPOINTER_TO_UINT (state) - 1) : CALQUE_REVIEW_SHAPE_NONE;
+}
+
+guint
+calque_review_comparison_get_n_unmatched (CalqueReviewComparison *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->n_unmatched;
+}
+
+guint
+calque_review_comparison_get_n_disagreements (CalqueReviewComparison *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->n_disagreements;
 }
 
 /* --- history -------------------------------------------------------------------------- */
@@ -535,14 +722,41 @@ calque_review_queue_entry_free (CalqueReviewQueueEntry *entry)
     return;
   g_free (entry->item_id);
   g_free (entry->item_name);
+  g_strfreev (entry->annotators);
   g_free (entry);
 }
 
 typedef struct {
-  gint64 submitted;     /* the latest submission, Unix ms; 0: none waiting */
-  gint64 reviewed;      /* the latest review, Unix ms; -1: none */
-  guint  n_submitted;
+  gint64     submitted;     /* the latest submission, Unix ms; 0: none waiting */
+  gint64     reviewed;      /* the latest review, Unix ms; -1: none */
+  guint      n_submitted;
+  GPtrArray *annotators;    /* char *, borrowed from the tasks */
 } Waiting;
+
+static void
+waiting_free (Waiting *w)
+{
+  g_ptr_array_unref (w->annotators);
+  g_free (w);
+}
+
+static gint
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+static char **
+sorted_annotators (Waiting *w)
+{
+  char **names = g_new0 (char *, w->annotators->len + 1);
+
+  for (guint i = 0; i < w->annotators->len; i++)
+    names[i] = g_strdup (w->annotators->pdata[i]);
+  qsort (names, w->annotators->len, sizeof (char *), compare_strings);
+  return names;
+}
 
 /* When a submitted task was submitted: its "updated" time, or the clock of
  * its last state change when that is later (a client that did not set
@@ -574,7 +788,7 @@ static CalqueReviewQueueEntry *
 queue_entry (CalqueStore *store,
              const char  *item_id,
              double       agreement,
-             guint        n_submitted)
+             Waiting     *w)
 {
   g_autoptr(CalqueRecord) item = calque_store_get (store, item_id, NULL);
   CalqueReviewQueueEntry *entry = g_new0 (CalqueReviewQueueEntry, 1);
@@ -582,7 +796,8 @@ queue_entry (CalqueStore *store,
   entry->item_id = g_strdup (item_id);
   entry->item_name = g_strdup (item != NULL ? item_name (item) : item_id);
   entry->agreement = agreement;
-  entry->n_submitted = n_submitted;
+  entry->n_submitted = w->n_submitted;
+  entry->annotators = sorted_annotators (w);
   return entry;
 }
 
@@ -595,7 +810,8 @@ calque_review_queue (CalqueStore                  *store,
   const char *project_id;
   g_autoptr(GPtrArray) tasks = NULL;
   g_autoptr(GPtrArray) reviews = NULL;
-  g_autoptr(GHashTable) waiting = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr(GHashTable) waiting = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                         (GDestroyNotify) waiting_free);
   g_autoptr(CalqueAgreementReport) report = NULL;
   g_autoptr(GPtrArray) queue = g_ptr_array_new_with_free_func ((GDestroyNotify) calque_review_queue_entry_free);
   g_autoptr(GPtrArray) single = g_ptr_array_new_with_free_func ((GDestroyNotify) calque_review_queue_entry_free);
@@ -623,10 +839,13 @@ calque_review_queue (CalqueStore                  *store,
         {
           w = g_new0 (Waiting, 1);
           w->reviewed = -1;
+          w->annotators = g_ptr_array_new ();
           g_hash_table_insert (waiting, (gpointer) item, w);
         }
       w->submitted = MAX (w->submitted, submitted_at (task));
       w->n_submitted++;
+      if (calque_record_get_string (task, "annotator") != NULL)
+        g_ptr_array_add (w->annotators, (gpointer) calque_record_get_string (task, "annotator"));
     }
   for (guint i = 0; i < reviews->len; i++)
     {
@@ -653,13 +872,12 @@ calque_review_queue (CalqueStore                  *store,
 
       if ((w = g_hash_table_lookup (waiting, id)) == NULL)
         continue;
-      g_ptr_array_add (queue, queue_entry (store, id, calque_agreement_report_get_item_score (report, i),
-                                           w->n_submitted));
+      g_ptr_array_add (queue, queue_entry (store, id, calque_agreement_report_get_item_score (report, i), w));
       g_hash_table_remove (waiting, id);
     }
   g_hash_table_iter_init (&iter, waiting);
   while (g_hash_table_iter_next (&iter, (gpointer *) &item_id, (gpointer *) &w))
-    g_ptr_array_add (single, queue_entry (store, item_id, NAN, w->n_submitted));
+    g_ptr_array_add (single, queue_entry (store, item_id, NAN, w));
   g_ptr_array_sort (single, compare_by_name);
   g_ptr_array_extend_and_steal (queue, g_steal_pointer (&single));
   return g_steal_pointer (&queue);

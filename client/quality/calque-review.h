@@ -73,6 +73,42 @@ gboolean   calque_review_merge   (CalqueStore                  *store,
                                   CalqueReviewMergeResult      *out_result,
                                   GError                      **error);
 
+/* What a reviewer looks at before deciding: the versions a merge would
+ * weigh (tasks submitted or accepted, annotators by name) and, for each of
+ * their shapes, where the consensus with the given options leaves it. */
+typedef enum {
+  CALQUE_REVIEW_SHAPE_NONE,        /* not a shape of the versions compared */
+  CALQUE_REVIEW_SHAPE_AGREED,      /* in a kept cluster whose members carry one label */
+  CALQUE_REVIEW_SHAPE_UNMATCHED,   /* in no kept cluster: too few annotators found it */
+  CALQUE_REVIEW_SHAPE_DISAGREES,   /* in a kept cluster whose members' labels differ */
+} CalqueReviewShapeState;
+
+typedef struct _CalqueReviewComparison CalqueReviewComparison;
+
+/* @options NULL: the defaults. */
+CalqueReviewComparison *calque_review_compare                      (CalqueStore                  *store,
+                                                                    CalqueRecord                 *project,
+                                                                    const char                   *item_id,
+                                                                    const char                   *reviewer,
+                                                                    const CalqueConsensusOptions *options,
+                                                                    GError                      **error);
+void                    calque_review_comparison_free              (CalqueReviewComparison *self);
+guint                   calque_review_comparison_get_n_versions    (CalqueReviewComparison *self);
+const char             *calque_review_comparison_get_annotator     (CalqueReviewComparison *self,
+                                                                    guint                   version);
+/* Whether that version waits for a decision (else it was accepted). */
+gboolean                calque_review_comparison_get_submitted     (CalqueReviewComparison *self,
+                                                                    guint                   version);
+guint                   calque_review_comparison_get_n_shapes      (CalqueReviewComparison *self,
+                                                                    guint                   version);
+CalqueReviewShapeState  calque_review_comparison_get_state         (CalqueReviewComparison *self,
+                                                                    const char             *annotation_id);
+guint                   calque_review_comparison_get_n_unmatched   (CalqueReviewComparison *self);
+/* Kept clusters whose members disagree on the label. */
+guint                   calque_review_comparison_get_n_disagreements (CalqueReviewComparison *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CalqueReviewComparison, calque_review_comparison_free)
+
 typedef struct {
   char   *review_id;
   char   *item_id;
@@ -99,6 +135,7 @@ typedef struct {
   char   *item_name;
   double  agreement;       /* the agreement report's item figure; NaN with one version */
   guint   n_submitted;     /* tasks waiting */
+  char  **annotators;      /* whose tasks wait, by name */
 } CalqueReviewQueueEntry;
 
 void       calque_review_queue_entry_free (CalqueReviewQueueEntry *entry);

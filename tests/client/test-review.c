@@ -311,6 +311,83 @@ test_accept_reject (Fixture       *f,
   g_assert_cmpint (entry->created, >=, ((CalqueReviewEntry *) history->pdata[0])->created);
 }
 
+/* What the review window highlights: on a.png, with alice and bruno's cats
+ * matched, chloe's dog is found by one of three (unmatched at vote 0.5,
+ * which needs two); a box alice calls a dog and bruno a cat, at the same
+ * place, is matched with labels that differ. At vote 1 every shape is
+ * unmatched, as no cluster has all three annotators. */
+static CalqueReviewShapeState
+state_at (Fixture                *f,
+          CalqueReviewComparison *comparison,
+          const char             *author,
+          double                  x)
+{
+  g_autoptr(GPtrArray) annotations = calque_store_list_for_item (f->store, CALQUE_KIND_ANNOTATION, f->items[0], NULL);
+
+  for (guint i = 0; i < annotations->len; i++)
+    {
+      g_autoptr(CalqueShape) shape = calque_record_dup_shape (annotations->pdata[i], NULL);
+
+      if (g_strcmp0 (calque_record_get_string (annotations->pdata[i], "author"), author) == 0 && shape->x == x)
+        return calque_review_comparison_get_state (comparison, calque_record_get_id (annotations->pdata[i]));
+    }
+  g_error ("no annotation of %s at x = %g", author, x);
+}
+
+static void
+test_compare (Fixture       *f,
+              gconstpointer  data)
+{
+  CalqueConsensusOptions all = { .vote = 1.0, .iou_threshold = 0.5 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CalqueReviewComparison) comparison = NULL;
+  g_autoptr(GPtrArray) queue = NULL;
+  CalqueReviewQueueEntry *entry;
+
+  save_box (f, f->items[0], "alice", f->dog, 150, 150);
+  save_box (f, f->items[0], "bruno", f->cat, 150, 150);
+
+  comparison = calque_review_compare (f->store, f->project, f->items[0], "rita", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (calque_review_comparison_get_n_versions (comparison), ==, 3);
+  g_assert_cmpstr (calque_review_comparison_get_annotator (comparison, 0), ==, "alice");
+  g_assert_cmpstr (calque_review_comparison_get_annotator (comparison, 2), ==, "chloe");
+  g_assert_true (calque_review_comparison_get_submitted (comparison, 1));
+  g_assert_cmpuint (calque_review_comparison_get_n_shapes (comparison, 0), ==, 2);
+  g_assert_cmpint (state_at (f, comparison, "alice", 10), ==, CALQUE_REVIEW_SHAPE_AGREED);
+  g_assert_cmpint (state_at (f, comparison, "bruno", 12), ==, CALQUE_REVIEW_SHAPE_AGREED);
+  g_assert_cmpint (state_at (f, comparison, "chloe", 100), ==, CALQUE_REVIEW_SHAPE_UNMATCHED);
+  g_assert_cmpint (state_at (f, comparison, "alice", 150), ==, CALQUE_REVIEW_SHAPE_DISAGREES);
+  g_assert_cmpint (state_at (f, comparison, "bruno", 150), ==, CALQUE_REVIEW_SHAPE_DISAGREES);
+  g_assert_cmpuint (calque_review_comparison_get_n_unmatched (comparison), ==, 1);
+  g_assert_cmpuint (calque_review_comparison_get_n_disagreements (comparison), ==, 1);
+  g_assert_cmpint (calque_review_comparison_get_state (comparison, f->items[0]), ==, CALQUE_REVIEW_SHAPE_NONE);
+  g_clear_pointer (&comparison, calque_review_comparison_free);
+
+  comparison = calque_review_compare (f->store, f->project, f->items[0], "rita", &all, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (calque_review_comparison_get_n_unmatched (comparison), ==, 5);
+  g_assert_cmpint (state_at (f, comparison, "alice", 10), ==, CALQUE_REVIEW_SHAPE_UNMATCHED);
+  g_clear_pointer (&comparison, calque_review_comparison_free);
+
+  /* Bad options and a missing item are errors, not a comparison. */
+  all.vote = 0;
+  g_assert_null (calque_review_compare (f->store, f->project, f->items[0], "rita", &all, &error));
+  g_assert_error (error, CALQUE_REVIEW_ERROR, CALQUE_REVIEW_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (calque_review_compare (f->store, f->project, "no-such-item", "rita", NULL, &error));
+  g_assert_error (error, CALQUE_REVIEW_ERROR, CALQUE_REVIEW_ERROR_NO_ITEM);
+  g_clear_error (&error);
+
+  /* The queue names whose tasks wait. */
+  queue = calque_review_queue (f->store, f->project, NULL, &error);
+  g_assert_no_error (error);
+  entry = queue->pdata[0];
+  g_assert_cmpuint (g_strv_length (entry->annotators), ==, 3);
+  g_assert_cmpstr (entry->annotators[0], ==, "alice");
+  g_assert_cmpstr (entry->annotators[2], ==, "chloe");
+}
+
 /* The queue: a.png (low agreement) before b.png (all agree); a review of
  * a.png takes it out, a new submission brings it back. */
 static void
@@ -469,6 +546,7 @@ main (int   argc,
 
   g_test_add ("/review/merge", Fixture, NULL, fixture_set_up, test_merge, fixture_tear_down);
   g_test_add ("/review/accept-reject", Fixture, NULL, fixture_set_up, test_accept_reject, fixture_tear_down);
+  g_test_add ("/review/compare", Fixture, NULL, fixture_set_up, test_compare, fixture_tear_down);
   g_test_add ("/review/queue", Fixture, NULL, fixture_set_up, test_queue, fixture_tear_down);
   g_test_add ("/review/cli", Fixture, NULL, fixture_set_up, test_cli, fixture_tear_down);
   return g_test_run ();
