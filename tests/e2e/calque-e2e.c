@@ -9,6 +9,7 @@
 
 #include "calque-store-sync.h"
 #include "calque-sync-client.h"
+#include "calque-test-util.h"
 
 static void
 die_with_parent (gpointer user_data)
@@ -158,4 +159,48 @@ calque_e2e_get_record (CalqueE2eDevice *device,
 
   g_assert_no_error (error);
   return record;
+}
+
+void
+calque_e2e_team_set_up (CalqueE2eTeam      *team,
+                        const char         *project_json,
+                        const char * const *members)
+{
+  g_autofree char *alice = NULL;
+  g_autofree char *members_path = NULL;
+  g_autoptr(JsonNode) project = NULL;
+
+  calque_server_fixture_init (&team->server);
+  g_assert_cmpint (calque_server_fixture_user_add (&team->server, "alice", "--admin", CALQUE_E2E_PASSWORD), ==, 0);
+  for (guint i = 0; members[i] != NULL; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (members[i], ":", 2);
+
+      g_assert_cmpint (calque_server_fixture_user_add (&team->server, parts[0], NULL, CALQUE_E2E_PASSWORD), ==, 0);
+    }
+  calque_server_fixture_start (&team->server);
+  team->base = g_strdup_printf ("http://127.0.0.1:%u", (guint) team->server.port);
+  team->dir = g_dir_make_tmp ("calque-e2e-XXXXXX", NULL);
+
+  alice = calque_server_fixture_login_token (&team->server, "alice", CALQUE_E2E_PASSWORD);
+  project = calque_e2e_post (&team->server, "/api/v1/projects", alice, project_json);
+  team->project = g_strdup (json_object_get_string_member (json_node_get_object (project), "id"));
+  members_path = g_strdup_printf ("/api/v1/projects/%s/members", team->project);
+  for (guint i = 0; members[i] != NULL; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (members[i], ":", 2);
+      g_autofree char *body = g_strdup_printf ("{\"user\":\"%s\",\"role\":\"%s\"}", parts[0], parts[1]);
+
+      json_node_unref (calque_e2e_post (&team->server, members_path, alice, body));
+    }
+}
+
+void
+calque_e2e_team_tear_down (CalqueE2eTeam *team)
+{
+  calque_server_fixture_clear (&team->server);
+  calque_test_remove_tree (team->dir);
+  g_clear_pointer (&team->dir, g_free);
+  g_clear_pointer (&team->base, g_free);
+  g_clear_pointer (&team->project, g_free);
 }

@@ -54,4 +54,22 @@ CalqueRecord    *calque_e2e_get_record   (CalqueE2eDevice      *device,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CalqueE2eDevice, calque_e2e_device_free)
 
+/* A server on loopback, a folder for the workspaces, and one project of
+ * "alice" (an admin, its owner) with members. */
+typedef struct
+{
+  CalqueServerFixture server;
+  char               *base;      /* http://127.0.0.1:PORT */
+  char               *dir;       /* holds the workspaces */
+  char               *project;   /* the project's id */
+} CalqueE2eTeam;
+
+/* Adds alice and each of @members ("name:role", NULL-terminated) as users
+ * of a new server, starts it, and creates @project_json (the body of POST
+ * /api/v1/projects) as alice's with them as members. */
+void             calque_e2e_team_set_up    (CalqueE2eTeam        *team,
+                                            const char           *project_json,
+                                            const char * const   *members);
+void             calque_e2e_team_tear_down (CalqueE2eTeam        *team);
+
 G_END_DECLS

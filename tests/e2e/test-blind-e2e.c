@@ -16,48 +16,21 @@
 #include "calque-item-annotations.h"
 #include "calque-test-util.h"
 
-typedef struct
-{
-  CalqueServerFixture server;
-  char               *base;
-  char               *dir;
-  char               *project;
-} Fixture;
+typedef CalqueE2eTeam Fixture;
 
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autofree char *alice = NULL;
-  g_autofree char *members = NULL;
-  g_autoptr(JsonNode) project = NULL;
-
-  calque_server_fixture_init (&f->server);
-  g_assert_cmpint (calque_server_fixture_user_add (&f->server, "alice", "--admin", CALQUE_E2E_PASSWORD), ==, 0);
-  g_assert_cmpint (calque_server_fixture_user_add (&f->server, "chloe", NULL, CALQUE_E2E_PASSWORD), ==, 0);
-  g_assert_cmpint (calque_server_fixture_user_add (&f->server, "dmitri", NULL, CALQUE_E2E_PASSWORD), ==, 0);
-  calque_server_fixture_start (&f->server);
-  f->base = g_strdup_printf ("http://127.0.0.1:%u", (guint) f->server.port);
-  f->dir = g_dir_make_tmp ("calque-blind-XXXXXX", NULL);
-
-  alice = calque_server_fixture_login_token (&f->server, "alice", CALQUE_E2E_PASSWORD);
-  project = calque_e2e_post (&f->server, "/api/v1/projects", alice,
-                             "{\"name\":\"Pairs\",\"type\":\"image\",\"overlap\":2}");
-  f->project = g_strdup (json_object_get_string_member (json_node_get_object (project), "id"));
-  members = g_strdup_printf ("/api/v1/projects/%s/members", f->project);
-  json_node_unref (calque_e2e_post (&f->server, members, alice, "{\"user\":\"chloe\",\"role\":\"annotator\"}"));
-  json_node_unref (calque_e2e_post (&f->server, members, alice, "{\"user\":\"dmitri\",\"role\":\"annotator\"}"));
+  calque_e2e_team_set_up (f, "{\"name\":\"Pairs\",\"type\":\"image\",\"overlap\":2}",
+                          (const char * const[]) { "chloe:annotator", "dmitri:annotator", NULL });
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  calque_server_fixture_clear (&f->server);
-  calque_test_remove_tree (f->dir);
-  g_free (f->dir);
-  g_free (f->base);
-  g_free (f->project);
+  calque_e2e_team_tear_down (f);
 }
 
 static void
