@@ -23,7 +23,7 @@ calque_tabular_format_number (char   buf[CALQUE_TABULAR_NUMBER_SIZE],
   if (value == 0)
     {
       /* Not "-0": a spreadsheet shows both as 0, and so do we. */
-      strcpy (buf, "0");
+      g_strlcpy (buf, "0", CALQUE_TABULAR_NUMBER_SIZE);
       return buf;
     }
   /* %.15g first: 0.1 rather than 0.10000000000000001; more digits only when
