@@ -18,7 +18,10 @@
  * began CALQUE_DASHBOARD_INTERVAL_MS ago or more, otherwise when that
  * time is up, and a change during a count is counted after it: while a
  * pull streams thousands of changes in, the figures move every two
- * seconds, not thousands of times. A new count updates the labels and
+ * seconds, not thousands of times. A count that takes long (a second
+ * or more on a million annotations and a slow disk) spaces the next one
+ * out to twice its length, so that the thread reads at most half the
+ * time. A new count updates the labels and
  * rows in place (rows are added or removed at the end only when people or
  * labels come or go), so nothing flickers and the scroll position stays.
  *
@@ -75,6 +78,7 @@ struct _CalqueDashboardWindow
   GCancellable    *cancellable;     /* the count under way, or NULL */
   guint            refresh_id;      /* a count waiting for the interval to pass */
   gint64           started_us;      /* when the last count began (monotonic), 0: never */
+  gint64           took_us;         /* how long the last count took */
   gboolean         dirty;           /* changed since the last count began */
   guint            n_shown;
 
@@ -405,7 +409,7 @@ show_headlines (CalqueDashboardWindow *self,
   /* Translators: under the number of items; %s is a number */
   without_text = g_strdup_printf (_("%s without a task"), without);
   /* Translators: under the number of annotations; %s is a number */
-  recent_text = g_strdup_printf (_("%s in the last 24 hours"), recent_count);
+  recent_text = g_strdup_printf (_("%s in the last 24 h"), recent_count);
 
   set_headline (self, HEADLINE_ITEMS, n_items, without_text);
   set_headline (self, HEADLINE_DONE, done, done_share);
@@ -437,6 +441,8 @@ show_chart (CalqueDashboardWindow *self,
                                             days), days);
     }
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->chart_group), title);
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->chart_group),
+                                         n_buckets > 0 ? _("Times in UTC. Point at a bar for its count.") : NULL);
 
   /* Annotations that no time can be told of (no created, an id that is
    * not a UUIDv7) count, but cannot be placed. */
@@ -609,15 +615,16 @@ refresh_timeout_cb (gpointer user_data)
 static void
 schedule (CalqueDashboardWindow *self)
 {
+  gint64 interval_ms = MAX (CALQUE_DASHBOARD_INTERVAL_MS, 2 * self->took_us / 1000);
   gint64 since_ms;
 
   if (!self->dirty || self->cancellable != NULL || self->refresh_id != 0)
     return;
   since_ms = (g_get_monotonic_time () - self->started_us) / 1000;
-  if (self->started_us == 0 || since_ms >= CALQUE_DASHBOARD_INTERVAL_MS)
+  if (self->started_us == 0 || since_ms >= interval_ms)
     compute (self);
   else
-    self->refresh_id = g_timeout_add ((guint) (CALQUE_DASHBOARD_INTERVAL_MS - since_ms), refresh_timeout_cb, self);
+    self->refresh_id = g_timeout_add ((guint) (interval_ms - since_ms), refresh_timeout_cb, self);
 }
 
 static void
@@ -635,12 +642,17 @@ computed_cb (GObject      *source_object,
     return;
 
   g_clear_object (&self->cancellable);
+  self->took_us = g_get_monotonic_time () - self->started_us;
   if (figures == NULL)
     show_error (self, error);
   else
     {
+      gint64 counted_us = g_get_monotonic_time ();
+
       show_figures (self, figures);
       figures_free (figures);
+      g_debug ("Counted in %.0f ms, shown in %.1f ms", self->took_us / 1000.0,
+               (g_get_monotonic_time () - counted_us) / 1000.0);
     }
   schedule (self);
 }
@@ -693,7 +705,12 @@ headline_new (CalqueDashboardWindow *self,
   gtk_widget_add_css_class (value, "calque-figure");
   gtk_widget_add_css_class (value, "calque-headline-value");
   gtk_label_set_xalign (GTK_LABEL (detail), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (detail), PANGO_ELLIPSIZE_END);
+  /* A long line under one figure must not push the six cards onto two
+   * lines (the flow box lays them out by their natural width), nor be cut:
+   * it is a figure too. In a narrow card it wraps. */
+  gtk_label_set_wrap (GTK_LABEL (detail), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (detail), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (detail), 12);
   gtk_widget_add_css_class (detail, "caption");
   gtk_widget_add_css_class (detail, "dim-label");
   gtk_widget_add_css_class (detail, "calque-headline-detail");
@@ -747,8 +764,6 @@ chart_group_new (CalqueDashboardWindow *self)
 
   self->chart_group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->chart_group), _("Annotations per Hour"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->chart_group),
-                                         _("Times in UTC. Point at a bar for its count."));
 
   self->chart = calque_progress_chart_new ();
   gtk_widget_set_margin_top (self->chart, 12);
@@ -842,7 +857,7 @@ calque_dashboard_window_init (CalqueDashboardWindow *self)
   GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
 
   gtk_window_set_title (GTK_WINDOW (self), _("Progress Dashboard"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 1040, 800);
+  gtk_window_set_default_size (GTK_WINDOW (self), 1000, 760);
   gtk_window_set_destroy_with_parent (GTK_WINDOW (self), TRUE);
 
   self->title = ADW_WINDOW_TITLE (adw_window_title_new (_("Progress Dashboard"), NULL));

@@ -5,7 +5,8 @@
  * rejected, the annotations, a chart of annotations over time, and tables
  * per annotator and per label. Counted in a thread; counted again as the
  * workspace changes (calque_dashboard_window_changed()), at most every
- * CALQUE_DASHBOARD_INTERVAL_MS while changes stream in.
+ * CALQUE_DASHBOARD_INTERVAL_MS while changes stream in (or every twice
+ * as long as a count takes, when that is longer).
  */
 #pragma once
 
@@ -27,8 +28,8 @@ CalqueDashboardWindow *calque_dashboard_window_new            (GtkWindow        
 CalqueWorkspace       *calque_dashboard_window_get_workspace  (CalqueDashboardWindow *self);
 const char            *calque_dashboard_window_get_project_id (CalqueDashboardWindow *self);
 /* The workspace changed (a pull from the server, an edit here): the
- * figures are counted again, within CALQUE_DASHBOARD_INTERVAL_MS of the
- * last count and no sooner. */
+ * figures are counted again, CALQUE_DASHBOARD_INTERVAL_MS after the last
+ * count began at the soonest. */
 void                   calque_dashboard_window_changed        (CalqueDashboardWindow *self);
 /* Counts again now (F5). */
 void                   calque_dashboard_window_refresh        (CalqueDashboardWindow *self);
