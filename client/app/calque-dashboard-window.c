@@ -38,6 +38,8 @@
 #include "calque-progress.h"
 
 #define HOUR_MS (3600 * G_GINT64_CONSTANT (1000))
+/* Room for a boxed list's shadow inside the window that scrolls it. */
+#define SHADOW_ROOM 6
 #define DAY_MS  (24 * HOUR_MS)
 
 typedef enum {
@@ -61,7 +63,7 @@ typedef struct {
 } TableRow;
 
 typedef struct {
-  GtkWidget *group;
+  GtkWidget *section;    /* the title and the table */
   GtkWidget *list;
   GPtrArray *columns;    /* GtkSizeGroup, one per column of figures */
   GPtrArray *rows;       /* TableRow */
@@ -195,7 +197,13 @@ figure_label_new (const char *text)
 
 /* A table is a boxed list whose first row holds the headings (each with
  * a tooltip that says how it is counted); a size group per column keeps
- * the figures straight, and the name takes what is left. */
+ * the figures straight, and the name takes what is left.
+ *
+ * Ten columns do not fit a narrow window: the table scrolls sideways on
+ * its own, and the figures above it keep to the window's width. A
+ * scrolled window clips what overflows it, the list's shadow too, so the
+ * list keeps a margin of SHADOW_ROOM inside it, and the rest of the page
+ * is inset by as much to line up. */
 static void
 table_init (Table              *table,
             const char         *title,
@@ -205,9 +213,15 @@ table_init (Table              *table,
 {
   GtkWidget *header = gtk_list_box_row_new ();
   GtkWidget *box = table_box_new ();
+  GtkWidget *heading = gtk_label_new (title);
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
 
-  table->group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (table->group), title);
+  table->section = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_widget_set_margin_start (heading, SHADOW_ROOM);
+  gtk_widget_set_margin_bottom (heading, 12 - SHADOW_ROOM);
+  gtk_box_append (GTK_BOX (table->section), heading);
   table->list = gtk_list_box_new ();
   table->columns = g_ptr_array_new_with_free_func (g_object_unref);
   table->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) table_row_free);
@@ -241,7 +255,15 @@ table_init (Table              *table,
   gtk_widget_set_focusable (header, FALSE);
   gtk_widget_add_css_class (header, "calque-table-header");
   gtk_list_box_append (GTK_LIST_BOX (table->list), header);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (table->group), table->list);
+  gtk_widget_set_margin_top (table->list, SHADOW_ROOM);
+  gtk_widget_set_margin_bottom (table->list, SHADOW_ROOM);
+  gtk_widget_set_margin_start (table->list, SHADOW_ROOM);
+  gtk_widget_set_margin_end (table->list, SHADOW_ROOM);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), table->list);
+  gtk_box_append (GTK_BOX (table->section), scrolled);
 }
 
 static void
@@ -479,7 +501,7 @@ show_annotators (CalqueDashboardWindow *self,
         g_free (figures[j]);
     }
   table_truncate (&self->annotators, n);
-  gtk_widget_set_visible (self->annotators.group, n > 0);
+  gtk_widget_set_visible (self->annotators.section, n > 0);
 }
 
 static void
@@ -504,7 +526,7 @@ show_labels (CalqueDashboardWindow *self,
                      g_hash_table_lookup (colors, l->id), figures);
     }
   table_truncate (&self->labels, n);
-  gtk_widget_set_visible (self->labels.group, n > 0);
+  gtk_widget_set_visible (self->labels.section, n > 0);
 }
 
 static void
@@ -884,6 +906,11 @@ calque_dashboard_window_init (CalqueDashboardWindow *self)
 
   gtk_box_append (GTK_BOX (content), headlines_new (self));
   gtk_box_append (GTK_BOX (content), chart_group_new (self));
+  for (GtkWidget *child = gtk_widget_get_first_child (content); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      gtk_widget_set_margin_start (child, SHADOW_ROOM);
+      gtk_widget_set_margin_end (child, SHADOW_ROOM);
+    }
 
   for (guint i = 0; annotator_headings[i] != NULL; i++)
     {
@@ -892,7 +919,7 @@ calque_dashboard_window_init (CalqueDashboardWindow *self)
     }
   headings[G_N_ELEMENTS (annotator_headings) - 1] = NULL;
   table_init (&self->annotators, _("Annotators"), headings, tooltips, FALSE);
-  gtk_box_append (GTK_BOX (content), self->annotators.group);
+  gtk_box_append (GTK_BOX (content), self->annotators.section);
 
   for (guint i = 0; label_headings[i] != NULL; i++)
     {
@@ -901,19 +928,21 @@ calque_dashboard_window_init (CalqueDashboardWindow *self)
     }
   headings[G_N_ELEMENTS (label_headings) - 1] = NULL;
   table_init (&self->labels, _("Labels"), headings, tooltips, TRUE);
-  gtk_box_append (GTK_BOX (content), self->labels.group);
+  gtk_box_append (GTK_BOX (content), self->labels.section);
 
   self->footer = gtk_label_new (NULL);
   gtk_label_set_wrap (GTK_LABEL (self->footer), TRUE);
   gtk_label_set_xalign (GTK_LABEL (self->footer), 0);
   gtk_widget_add_css_class (self->footer, "dim-label");
   gtk_widget_add_css_class (self->footer, "caption");
+  gtk_widget_set_margin_start (self->footer, SHADOW_ROOM);
+  gtk_widget_set_margin_end (self->footer, SHADOW_ROOM);
   gtk_box_append (GTK_BOX (content), self->footer);
 
   gtk_widget_set_margin_top (content, 24);
   gtk_widget_set_margin_bottom (content, 24);
-  gtk_widget_set_margin_start (content, 12);
-  gtk_widget_set_margin_end (content, 12);
+  gtk_widget_set_margin_start (content, 12 - SHADOW_ROOM);
+  gtk_widget_set_margin_end (content, 12 - SHADOW_ROOM);
   adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 1100);
   adw_clamp_set_tightening_threshold (ADW_CLAMP (clamp), 900);
   adw_clamp_set_child (ADW_CLAMP (clamp), content);

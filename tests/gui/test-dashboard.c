@@ -935,6 +935,16 @@ test_figures (Fixture       *f,
   point_at_busiest (dashboard);
   calque_gui_save_screenshot (GTK_WINDOW (dashboard), "70-dashboard-tooltip");
 
+  /* The theme's colours, dark too; and a narrow window. */
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  gtk_window_set_default_size (GTK_WINDOW (dashboard), 640, 700);
+  calque_gui_spin (200);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (dashboard)), <, 700);
+  calque_gui_save_screenshot (GTK_WINDOW (dashboard), "70-dashboard-dark-narrow");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  gtk_window_set_default_size (GTK_WINDOW (dashboard), 1000, 760);
+  calque_gui_spin (200);
+
   scroll_to (dashboard, "Annotators");
   calque_gui_save_screenshot (GTK_WINDOW (dashboard), "71-dashboard-tables");
 
