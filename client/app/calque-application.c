@@ -181,6 +181,7 @@ calque_application_startup (GApplication *application)
     { "app.quit", { "<Control>q", NULL } },
     { "win.open-workspace", { "<Control>o", NULL } },
     { "win.export", { "<Control><Shift>e", NULL } },
+    { "win.show-dashboard", { "<Control><Shift>d", NULL } },
     { "win.reload", { "F5", "<Control>r", NULL } },
     { "win.previous-project", { "<Alt>Up", "<Control>Page_Up", NULL } },
     { "win.next-project", { "<Alt>Down", "<Control>Page_Down", NULL } },

@@ -151,6 +151,8 @@ page_edited_cb (CalqueWindow *self)
 
   if (sync != NULL)
     calque_sync_manager_saved (sync);
+  /* Drawing does not reload the lists; the dashboard counts it all the same. */
+  _calque_window_workspace_changed (self);
 }
 
 static void

@@ -26,6 +26,7 @@ struct _CalqueWindow
 
   GtkFileChooserNative *chooser;
   GtkWidget            *agreement_window; /* weak: the Annotator Agreement window open */
+  GtkWidget            *dashboard_window; /* weak: the Progress Dashboard open */
   GtkWidget            *export_dialog;    /* weak: the Export dialog open */
   GtkWidget            *assign_dialog;    /* weak: the Assign dialog open */
   GtkWidget            *review_window;    /* weak: the Review window open */
@@ -77,6 +78,9 @@ struct _CalqueWindow
   AdwStatusPage        *error_page;
   AdwStatusPage        *empty_project_page;
 };
+
+/* The workspace changed under the window: the dashboard counts again. */
+void _calque_window_workspace_changed  (CalqueWindow    *self);
 
 /* calque-window-sync.c: signing in, the sync state, live updates, and
  * what the server refused. */

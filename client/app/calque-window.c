@@ -5,6 +5,7 @@
 
 #include "calque-agreement-window.h"
 #include "calque-assign-dialog.h"
+#include "calque-dashboard-window.h"
 #include "calque-export-dialog.h"
 #include "calque-format.h"
 #include "calque-notifier.h"
@@ -63,8 +64,8 @@ _calque_window_dup_person (CalqueWindow *self)
   return user != NULL ? user : g_strdup (g_get_user_name ());
 }
 
-/* Agreement is measured, and exports are made, within a project: one must
- * be shown. */
+/* Agreement is measured, progress counted and exports made within a
+ * project: one must be shown. */
 static void
 update_project_actions (CalqueWindow *self)
 {
@@ -78,18 +79,24 @@ update_project_actions (CalqueWindow *self)
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "show-agreement")),
                                shown);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "show-dashboard")),
+                               shown);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "export")), shown);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "assign")), shown);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "review")), shown);
 }
 
-/* The agreement window of another workspace has nothing to show here. */
+/* The agreement and dashboard windows of another workspace have nothing
+ * to show here. */
 static void
 close_agreement_window (CalqueWindow *self)
 {
   if (self->agreement_window != NULL)
     gtk_window_destroy (GTK_WINDOW (self->agreement_window));
   g_clear_weak_pointer (&self->agreement_window);
+  if (self->dashboard_window != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->dashboard_window));
+  g_clear_weak_pointer (&self->dashboard_window);
 }
 
 static void
@@ -594,6 +601,36 @@ show_agreement_activated_cb (GSimpleAction *action,
 }
 
 static void
+show_dashboard_activated_cb (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  CalqueWindow *self = user_data;
+  CalqueRecord *project = calque_window_get_project (self);
+  CalqueDashboardWindow *dashboard;
+
+  if (self->workspace == NULL || project == NULL)
+    return;
+
+  /* One window at a time; asked again for the same project, it counts again. */
+  if (self->dashboard_window != NULL
+      && g_strcmp0 (calque_dashboard_window_get_project_id (CALQUE_DASHBOARD_WINDOW (self->dashboard_window)),
+                    calque_record_get_id (project)) == 0)
+    {
+      calque_dashboard_window_refresh (CALQUE_DASHBOARD_WINDOW (self->dashboard_window));
+      gtk_window_present (GTK_WINDOW (self->dashboard_window));
+      return;
+    }
+  if (self->dashboard_window != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->dashboard_window));
+  g_clear_weak_pointer (&self->dashboard_window);
+
+  dashboard = calque_dashboard_window_new (GTK_WINDOW (self), self->workspace, project);
+  g_set_weak_pointer (&self->dashboard_window, GTK_WIDGET (dashboard));
+  gtk_window_present (GTK_WINDOW (dashboard));
+}
+
+static void
 export_activated_cb (GSimpleAction *action,
                      GVariant      *parameter,
                      gpointer       user_data)
@@ -668,6 +705,7 @@ static const GActionEntry win_actions[] = {
   { .name = "previous-project", .activate = previous_project_activated_cb },
   { .name = "next-project", .activate = next_project_activated_cb },
   { .name = "show-agreement", .activate = show_agreement_activated_cb },
+  { .name = "show-dashboard", .activate = show_dashboard_activated_cb },
   { .name = "export", .activate = export_activated_cb },
   { .name = "review", .activate = _calque_window_review_activated },
 };
@@ -707,6 +745,7 @@ calque_window_dispose (GObject *object)
   _calque_window_sync_dispose (self);
   _calque_window_filter_dispose (self);
   g_clear_weak_pointer (&self->agreement_window);
+  g_clear_weak_pointer (&self->dashboard_window);
   g_clear_weak_pointer (&self->export_dialog);
   g_clear_weak_pointer (&self->assign_dialog);
   g_clear_weak_pointer (&self->review_window);
@@ -1039,6 +1078,14 @@ calque_window_reload (CalqueWindow *self)
     }
 
   load_projects (self, NULL);
+  _calque_window_workspace_changed (self);
+}
+
+void
+_calque_window_workspace_changed (CalqueWindow *self)
+{
+  if (self->dashboard_window != NULL)
+    calque_dashboard_window_changed (CALQUE_DASHBOARD_WINDOW (self->dashboard_window));
 }
 
 CalqueWorkspace *
