@@ -132,8 +132,11 @@ cell_new (const char *text,
     gtk_widget_add_css_class (label, "numeric");
   else
     {
+      /* Long names are cut, short ones are shown whole. */
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_width_chars (GTK_LABEL (label), 16);
       gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
+      gtk_widget_set_tooltip_text (label, text);
     }
   return label;
 }
@@ -320,7 +323,7 @@ calque_reliability_window_init (CalqueReliabilityWindow *self)
   GtkWidget *empty = adw_status_page_new ();
 
   gtk_window_set_title (GTK_WINDOW (self), _("Annotator Reliability"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 1000, 480);
+  gtk_window_set_default_size (GTK_WINDOW (self), 1080, 480);
   gtk_window_set_destroy_with_parent (GTK_WINDOW (self), TRUE);
 
   self->title = ADW_WINDOW_TITLE (adw_window_title_new (_("Annotator Reliability"), NULL));
@@ -355,7 +358,7 @@ calque_reliability_window_init (CalqueReliabilityWindow *self)
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->error_page), "error");
 
   self->grid = GTK_GRID (gtk_grid_new ());
-  gtk_grid_set_column_spacing (self->grid, 18);
+  gtk_grid_set_column_spacing (self->grid, 12);
   gtk_grid_set_row_spacing (self->grid, 8);
   gtk_widget_set_margin_start (GTK_WIDGET (self->grid), 18);
   gtk_widget_set_margin_end (GTK_WIDGET (self->grid), 18);

@@ -236,7 +236,9 @@ calque_task_timer_flush (CalqueTaskTimer  *self,
   if (self->task == NULL)
     return TRUE;
   ms = calque_active_time_take_ms (self->active, now_ms ());
-  if (ms <= 0)
+  /* Handed in: the minute after the last input before that does not
+   * count on. */
+  if (ms <= 0 || !counting (self))
     return TRUE;
 
   /* The stored task, not ours: a sync may have brought a newer state. */
