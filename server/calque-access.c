@@ -95,11 +95,14 @@ can_write_task (const CalqueAccessContext *ctx,
                 GError                   **error)
 {
   static const char * const state_fields[] = { "state", "updated", NULL };
+  /* Annotators also keep the time they spend on their own tasks. */
+  static const char * const annotator_fields[] = { "state", "updated", "active_ms", NULL };
   const char *from, *to;
 
   if (ctx->role >= CALQUE_ROLE_MANAGER)
     return TRUE;
-  if (current == NULL || !sets_only (change, state_fields))
+  if (current == NULL
+      || !sets_only (change, ctx->role == CALQUE_ROLE_ANNOTATOR ? annotator_fields : state_fields))
     return forbid (error, _("only the project’s owners and managers assign tasks"));
 
   from = calque_record_get_string (current, "state");

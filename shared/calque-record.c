@@ -132,6 +132,9 @@ static const FieldSpec task_fields[] = {
   { "item", FIELD_ID, TRUE },
   { "annotator", FIELD_STRING, TRUE },
   { "state", FIELD_ENUM, TRUE, task_state_choices },
+  /* Milliseconds the annotator spent actively on the task in the app
+   * (window focused, input in the last minute), summed over sessions. */
+  { "active_ms", FIELD_INT, FALSE, NULL, 0, (double) G_MAXINT64 },
   { "created", FIELD_TIME },
   { "updated", FIELD_TIME },
   { NULL }

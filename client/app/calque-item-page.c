@@ -24,6 +24,7 @@
 #include "calque-presence-pill.h"
 #include "calque-select-tool.h"
 #include "calque-store.h"
+#include "calque-task-timer.h"
 #include "calque-text-offsets.h"
 #include "calque-text-view.h"
 
@@ -75,6 +76,7 @@ struct _CalqueItemPage
   CalqueRecord          *attributes_shown; /* the record the editor shows, to rebuild only on change */
   guint                  attributes_idle;
   CalqueRecord          *task;            /* the author's task on the item, or NULL */
+  CalqueTaskTimer       *task_timer;      /* the active time on it */
   GtkWidget             *task_label;
   GtkWidget             *task_button;
   GtkWidget             *presence_pill;   /* who else is on the item */
@@ -1068,6 +1070,12 @@ set_task_state (CalqueItemPage *self,
 
   if (self->task == NULL || g_strcmp0 (calque_record_get_string (self->task, "state"), from) != 0)
     return;
+  /* The time until a submission belongs to the task handed in. */
+  if (!calque_task_timer_flush (self->task_timer, &error))
+    {
+      g_signal_emit (self, signals[FAILED], 0, error);
+      return;
+    }
   task = calque_record_copy (self->task);
   calque_record_set_string (task, "state", to);
   calque_record_set_int (task, "updated", g_get_real_time () / 1000);
@@ -1077,6 +1085,7 @@ set_task_state (CalqueItemPage *self,
       return;
     }
   g_set_object (&self->task, task);
+  calque_task_timer_set_task (self->task_timer, calque_workspace_get_store (self->workspace), task);
   update_task (self);
   g_signal_emit (self, signals[EDITED], 0);
   g_signal_emit (self, signals[TASK_CHANGED], 0);
@@ -1145,6 +1154,16 @@ tool_edited_cb (CalqueItemPage *self)
 {
   /* Drawing on a task not yet started starts it. */
   set_task_state (self, "new", "in_progress");
+  g_signal_emit (self, signals[EDITED], 0);
+}
+
+/* The active time went into the task: keep the record that has it, and
+ * let the window send it. */
+static void
+task_timer_saved_cb (CalqueItemPage *self,
+                     CalqueRecord   *task)
+{
+  g_set_object (&self->task, task);
   g_signal_emit (self, signals[EDITED], 0);
 }
 
@@ -1701,6 +1720,14 @@ calque_item_page_dispose (GObject *object)
 {
   CalqueItemPage *self = CALQUE_ITEM_PAGE (object);
 
+  /* Closing the item saves its active time; the window is going, so
+   * nobody is told. */
+  if (self->task_timer != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->task_timer, self);
+      calque_task_timer_flush (self->task_timer, NULL);
+      g_clear_object (&self->task_timer);
+    }
   if (self->history != NULL)
     g_signal_handlers_disconnect_by_data (self->history, self);
   if (self->annotations != NULL)
@@ -1792,6 +1819,9 @@ calque_item_page_init (CalqueItemPage *self)
   self->labels = g_ptr_array_new_with_free_func (g_object_unref);
 
   build (self);
+  self->task_timer = calque_task_timer_new (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->task_timer, "saved", G_CALLBACK (task_timer_saved_cb), self);
+  g_signal_connect_swapped (self->task_timer, "failed", G_CALLBACK (tool_failed_cb), self);
 
   self->select_tool = calque_select_tool_new (calque_canvas_get_layer (self->canvas));
   self->box_tool = calque_box_tool_new ();
@@ -1841,6 +1871,10 @@ calque_item_page_set_item (CalqueItemPage  *self,
 
   g_return_val_if_fail (CALQUE_IS_ITEM_PAGE (self), FALSE);
 
+  /* The time on the item left goes into its task. */
+  if (!calque_task_timer_flush (self->task_timer, error))
+    return FALSE;
+  calque_task_timer_set_task (self->task_timer, NULL, NULL);
   if (self->history != NULL)
     g_signal_handlers_disconnect_by_data (self->history, self);
   g_clear_object (&self->history);
@@ -1887,6 +1921,7 @@ calque_item_page_set_item (CalqueItemPage  *self,
   g_signal_connect_swapped (self->annotations, "items-changed", G_CALLBACK (annotations_changing_cb), self);
   g_signal_connect (self->annotations, "replaced", G_CALLBACK (annotation_replaced_cb), self);
   self->task = find_task (store, item, author);
+  calque_task_timer_set_task (self->task_timer, store, self->task);
   calque_item_annotations_set_task (self->annotations,
                                     self->task != NULL ? calque_record_get_id (self->task) : NULL);
   update_task (self);

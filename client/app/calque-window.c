@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "calque-agreement-window.h"
+#include "calque-reliability-window.h"
 #include "calque-assign-dialog.h"
 #include "calque-dashboard-window.h"
 #include "calque-export-dialog.h"
@@ -80,6 +81,8 @@ update_project_actions (CalqueWindow *self)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "show-agreement")),
                                shown);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "show-dashboard")),
+                               shown);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "show-reliability")),
                                shown);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "export")), shown);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "assign")), shown);
@@ -600,6 +603,20 @@ show_agreement_activated_cb (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (agreement));
 }
 
+/* A window of its own each time: it keeps the workspace and project it
+ * was opened for, and closes with this one. */
+static void
+show_reliability_activated_cb (GSimpleAction *action,
+                               GVariant      *parameter,
+                               gpointer       user_data)
+{
+  CalqueWindow *self = user_data;
+  CalqueRecord *project = calque_window_get_project (self);
+
+  if (self->workspace != NULL && project != NULL)
+    gtk_window_present (GTK_WINDOW (calque_reliability_window_new (GTK_WINDOW (self), self->workspace, project)));
+}
+
 static void
 show_dashboard_activated_cb (GSimpleAction *action,
                              GVariant      *parameter,
@@ -706,6 +723,7 @@ static const GActionEntry win_actions[] = {
   { .name = "next-project", .activate = next_project_activated_cb },
   { .name = "show-agreement", .activate = show_agreement_activated_cb },
   { .name = "show-dashboard", .activate = show_dashboard_activated_cb },
+  { .name = "show-reliability", .activate = show_reliability_activated_cb },
   { .name = "export", .activate = export_activated_cb },
   { .name = "review", .activate = _calque_window_review_activated },
 };

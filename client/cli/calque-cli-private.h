@@ -33,6 +33,7 @@ int cli_cmd_sync    (CliContext *cli, int argc, char **argv);
 int cli_cmd_status  (CliContext *cli, int argc, char **argv);
 int cli_cmd_agreement (CliContext *cli, int argc, char **argv);
 int cli_cmd_review  (CliContext *cli, int argc, char **argv);
+int cli_cmd_reliability (CliContext *cli, int argc, char **argv);
 int cli_cmd_stats   (CliContext *cli, int argc, char **argv);
 int cli_cmd_assign  (CliContext *cli, int argc, char **argv);
 int cli_cmd_unassign (CliContext *cli, int argc, char **argv);

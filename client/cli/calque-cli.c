@@ -25,6 +25,7 @@ static const CliCommand commands[] = {
   { "reassign", cli_cmd_reassign, N_("Give one annotator’s tasks to another") },
   { "stats", cli_cmd_stats, N_("How far a project has come: items, annotators, labels") },
   { "agreement", cli_cmd_agreement, N_("How far the annotators of a project agree") },
+  { "reliability", cli_cmd_reliability, N_("How each annotator works: reviews, agreement, time per item") },
   { "review", cli_cmd_review, N_("Review submitted work: the queue, accept, merge, reject, history") },
   { "login", cli_cmd_login, N_("Sign in to a server") },
   { "logout", cli_cmd_logout, N_("Sign out of the server") },

@@ -631,6 +631,30 @@ calque_agreement_report_get_item_score (CalqueAgreementReport *self,
   return ((Item *) g_ptr_array_index (self->items, position))->score;
 }
 
+gboolean
+calque_agreement_report_get_vs_final (CalqueAgreementReport *self,
+                                      const char            *annotator,
+                                      double                *out_f1,
+                                      guint                 *out_items,
+                                      double                *out_whole_item)
+{
+  guint a;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (annotator != NULL, FALSE);
+
+  if (!g_hash_table_contains (self->annotator_index, annotator))
+    return FALSE;
+  a = annotator_index (self, annotator);
+  if (out_f1 != NULL)
+    *out_f1 = counts_f1 (&self->vs_final[a]);
+  if (out_items != NULL)
+    *out_items = self->final_items[a];
+  if (out_whole_item != NULL)
+    *out_whole_item = self->whole_final_n[a] > 0 ? (double) self->whole_final_agree[a] / self->whole_final_n[a] : NAN;
+  return TRUE;
+}
+
 /* --- output -------------------------------------------------------------------------------- */
 
 /* NaN (undefined: nothing to measure) is written as null. */

@@ -63,6 +63,17 @@ const char            *calque_agreement_report_get_item_id    (CalqueAgreementRe
 double                 calque_agreement_report_get_item_score (CalqueAgreementReport *self,
                                                                guint                  position);
 
+/* For the reliability figures: @annotator against the final versions —
+ * the pooled F1 of their shapes (NaN with no shapes on either side), the
+ * items compared, and how often their whole-item labels equal the final
+ * ones (NaN when never both set). FALSE when @annotator has no version in
+ * the report. Any out parameter may be NULL. */
+gboolean               calque_agreement_report_get_vs_final (CalqueAgreementReport *self,
+                                                             const char            *annotator,
+                                                             double                *out_f1,
+                                                             guint                 *out_items,
+                                                             double                *out_whole_item);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CalqueAgreementReport, calque_agreement_report_free)
 
 G_END_DECLS

@@ -106,6 +106,18 @@ static gboolean start_own_task (const CalqueAccessContext *c) { return write_ok 
 static gboolean submit_own_task (const CalqueAccessContext *c) { return write_ok (c, world.my_task_doing, change_for (world.my_task_doing, CALQUE_KIND_TASK, "state", "submitted"), NULL); }
 static gboolean submit_new_task (const CalqueAccessContext *c) { return write_ok (c, world.my_task_new, change_for (world.my_task_new, CALQUE_KIND_TASK, "state", "submitted"), NULL); }
 static gboolean accept_own_task (const CalqueAccessContext *c) { return write_ok (c, world.my_task_doing, change_for (world.my_task_doing, CALQUE_KIND_TASK, "state", "accepted"), NULL); }
+/* The active time the app keeps on a task, with no change of state. */
+static CalqueChange *
+active_time_change (CalqueRecord *task)
+{
+  CalqueChange *change = change_for (task, CALQUE_KIND_TASK, NULL, NULL);
+
+  calque_change_set_field (change, "active_ms", json_node_init_int (json_node_alloc (), 90000));
+  return change;
+}
+static gboolean time_own_task (const CalqueAccessContext *c) { return write_ok (c, world.my_task_doing, active_time_change (world.my_task_doing), NULL); }
+static gboolean time_other_task (const CalqueAccessContext *c) { return write_ok (c, world.other_task, active_time_change (world.other_task), NULL); }
+static gboolean time_submitted_task (const CalqueAccessContext *c) { return write_ok (c, world.submitted_task, active_time_change (world.submitted_task), NULL); }
 static gboolean start_other_task (const CalqueAccessContext *c) { return write_ok (c, world.other_task, change_for (world.other_task, CALQUE_KIND_TASK, "state", "in_progress"), NULL); }
 static gboolean accept_submitted (const CalqueAccessContext *c) { return write_ok (c, world.submitted_task, change_for (world.submitted_task, CALQUE_KIND_TASK, "state", "accepted"), NULL); }
 static gboolean annotate_own_task (const CalqueAccessContext *c) { return write_ok (c, NULL, change_for (NULL, CALQUE_KIND_ANNOTATION, "author", ME), world.my_task_doing); }
@@ -175,6 +187,10 @@ static const struct {
   { "submit-own-new-task",        submit_new_task,             FALSE, "001011" },
   { "accept-own-task",            accept_own_task,             FALSE, "000011" },
   { "start-someone-elses-task",   start_other_task,            FALSE, "000011" },
+  /* Active time: annotators on their own tasks only; reviewers never. */
+  { "time-own-task",              time_own_task,               FALSE, "001011" },
+  { "time-someone-elses-task",    time_other_task,             FALSE, "000011" },
+  { "time-submitted-task",        time_submitted_task,         FALSE, "000011" },
   { "accept-submitted-task",      accept_submitted,            FALSE, "000111" },
   { "annotate-own-task",          annotate_own_task,           FALSE, "001111" },
   { "annotate-someone-elses-task", annotate_other_task,        FALSE, "000111" },
