@@ -23,8 +23,10 @@ struct _CalqueAssignDialog
   CalqueWorkspace    *workspace;
   CalqueRecord       *project;
   GListModel         *shown;
+  CalqueRecord       *selected;      /* nullable */
 
   AdwToastOverlay    *toasts;
+  GtkCheckButton     *selected_check;  /* nullable */
   GtkCheckButton     *shown_check;
   GtkCheckButton     *short_check;
   AdwPreferencesGroup *people_group;
@@ -58,13 +60,19 @@ checked_people (CalqueAssignDialog *self)
   return g_strv_builder_end (names);
 }
 
-/* The ids of the items shown, or NULL for every item. */
+/* The ids of the items chosen: the selected one, those shown, or NULL
+ * for every item. */
 static GStrv
 chosen_items (CalqueAssignDialog *self)
 {
   g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
   guint n;
 
+  if (self->selected_check != NULL && gtk_check_button_get_active (self->selected_check))
+    {
+      g_strv_builder_add (ids, calque_record_get_id (self->selected));
+      return g_strv_builder_end (ids);
+    }
   if (!gtk_check_button_get_active (self->shown_check))
     return NULL;
   n = g_list_model_get_n_items (self->shown);
@@ -233,6 +241,8 @@ radio_row (AdwPreferencesGroup *group,
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *check = gtk_check_button_new ();
 
+  /* Item names are users' text. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   if (first != NULL)
     gtk_check_button_set_group (GTK_CHECK_BUTTON (check), first);
@@ -289,6 +299,7 @@ calque_assign_dialog_dispose (GObject *object)
   g_clear_object (&self->workspace);
   g_clear_object (&self->project);
   g_clear_object (&self->shown);
+  g_clear_object (&self->selected);
   g_clear_pointer (&self->people, g_ptr_array_unref);
 
   G_OBJECT_CLASS (calque_assign_dialog_parent_class)->dispose (object);
@@ -322,7 +333,8 @@ CalqueAssignDialog *
 calque_assign_dialog_new (GtkWindow       *parent,
                           CalqueWorkspace *workspace,
                           CalqueRecord    *project,
-                          GListModel      *shown)
+                          GListModel      *shown,
+                          CalqueRecord    *selected)
 {
   CalqueAssignDialog *self = g_object_new (CALQUE_TYPE_ASSIGN_DIALOG,
                                            "transient-for", parent,
@@ -346,6 +358,7 @@ calque_assign_dialog_new (GtkWindow       *parent,
   self->workspace = g_object_ref (workspace);
   self->project = g_object_ref (project);
   self->shown = g_object_ref (shown);
+  self->selected = selected != NULL ? g_object_ref (selected) : NULL;
 
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
   self->assign_button = gtk_button_new_with_mnemonic (_("_Assign"));
@@ -359,9 +372,17 @@ calque_assign_dialog_new (GtkWindow       *parent,
   shown_title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The %u item shown in the list",
                                               "The %u items shown in the list", g_list_model_get_n_items (shown)),
                                  g_list_model_get_n_items (shown));
-  self->shown_check = radio_row (items_group, shown_title, NULL);
+  /* By hand: the item selected in the list; by rule: many. */
+  if (self->selected != NULL)
+    {
+      g_autofree char *selected_title = g_strdup_printf (_("The selected item, %s"),
+                                                         calque_record_get_string (self->selected, "name"));
+
+      self->selected_check = radio_row (items_group, selected_title, NULL);
+    }
+  self->shown_check = radio_row (items_group, shown_title, self->selected_check);
   self->short_check = radio_row (items_group, _("Every item short of annotators"), self->shown_check);
-  gtk_check_button_set_active (self->shown_check, TRUE);
+  gtk_check_button_set_active (self->selected_check != NULL ? self->selected_check : self->shown_check, TRUE);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), items_group);
 
   /* To whom. */

@@ -17,11 +17,13 @@ G_BEGIN_DECLS
 #define CALQUE_TYPE_ASSIGN_DIALOG (calque_assign_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (CalqueAssignDialog, calque_assign_dialog, CALQUE, ASSIGN_DIALOG, AdwWindow)
 
-/* @shown: the items the list shows (CalqueRecord), as the filter left them. */
+/* @shown: the items the list shows (CalqueRecord), as the filter left them;
+ * @selected: the item selected in the list, or NULL. */
 CalqueAssignDialog *calque_assign_dialog_new     (GtkWindow       *parent,
                                                   CalqueWorkspace *workspace,
                                                   CalqueRecord    *project,
-                                                  GListModel      *shown);
+                                                  GListModel      *shown,
+                                                  CalqueRecord    *selected);
 /* For tests: the annotators offered, in order; check one by name. */
 GStrv               calque_assign_dialog_dup_annotators (CalqueAssignDialog *self);
 void                calque_assign_dialog_set_checked    (CalqueAssignDialog *self,

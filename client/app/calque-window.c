@@ -707,7 +707,8 @@ assign_activated_cb (GSimpleAction *action,
   if (self->assign_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->assign_dialog));
   dialog = calque_assign_dialog_new (GTK_WINDOW (self), self->workspace, project,
-                                     G_LIST_MODEL (self->filtered_items));
+                                     G_LIST_MODEL (self->filtered_items),
+                                     gtk_single_selection_get_selected_item (self->item_selection));
   g_signal_connect_object (dialog, "assigned", G_CALLBACK (assigned_cb), self, G_CONNECT_SWAPPED);
   /* It speaks of this window's list: it goes with it. */
   gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);

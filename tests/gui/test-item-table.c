@@ -603,11 +603,23 @@ test_assign_dialog (Fixture       *fixture,
   g_autoptr(CalqueApplication) app = calque_gui_application_new ();
   CalqueWindow *window = calque_window_new (app);
   CalqueAssignDialog *dialog;
+  g_autofree char *selected_title = NULL;
   g_auto(GStrv) offered = NULL;
   g_autofree char *joined = NULL;
 
   calque_window_set_workspace (window, fixture->workspace);
   calque_gui_present (GTK_WINDOW (window));
+  /* A row selected in the list, as a click leaves it. */
+  {
+    GtkColumnView *view = GTK_COLUMN_VIEW (gtk_widget_get_template_child (GTK_WIDGET (window), CALQUE_TYPE_WINDOW,
+                                                                          "item_view"));
+    GtkSingleSelection *rows = GTK_SINGLE_SELECTION (gtk_column_view_get_model (view));
+    g_autoptr(CalqueRecord) first = NULL;
+
+    gtk_single_selection_set_selected (rows, 0);
+    first = g_list_model_get_item (G_LIST_MODEL (rows), 0);
+    selected_title = g_strdup_printf ("The selected item, %s", calque_record_get_string (first, "name"));
+  }
   g_action_group_activate_action (G_ACTION_GROUP (window), "assign", NULL);
   calque_gui_spin (200);
   dialog = find_assign_dialog ();
@@ -618,6 +630,16 @@ test_assign_dialog (Fixture       *fixture,
   joined = g_strjoinv (",", offered);
   g_assert_cmpstr (joined, ==, USER "," OTHER);
   g_assert_nonnull (calque_gui_find_label (GTK_WIDGET (dialog), "The 7 items shown in the list"));
+  /* The list's selected item is offered first, by hand; here, by rule. */
+  {
+    GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (calque_gui_find_label (GTK_WIDGET (dialog),
+                                                                                 "The 7 items shown in the list")),
+                                              ADW_TYPE_ACTION_ROW);
+    GtkCheckButton *shown = GTK_CHECK_BUTTON (calque_gui_find_widget (row, GTK_TYPE_CHECK_BUTTON));
+
+    g_assert_nonnull (calque_gui_find_label (GTK_WIDGET (dialog), selected_title));
+    gtk_check_button_set_active (shown, TRUE);
+  }
 
   /* Nobody checked: nothing to assign to. */
   g_assert_false (gtk_widget_get_sensitive (gtk_widget_get_ancestor (
