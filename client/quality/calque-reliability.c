@@ -380,17 +380,17 @@ calque_reliability_to_text (CalqueReliability *self,
       if (!wanted (a, annotator))
         continue;
       g_string_append_printf (out, "\n%s\n", a->name);
-      g_string_append_printf (out, _("  Tasks: %" G_GINT64_FORMAT "; submitted %" G_GINT64_FORMAT
-                                     ", accepted %" G_GINT64_FORMAT ", rejected %" G_GINT64_FORMAT
-                                     " (rejection rate %s)\n"),
-                              a->tasks, a->submitted, a->accepted, a->rejected, rate);
+      /* %lld with casts: gettext cannot read G_GINT64_FORMAT in a message. */
+      g_string_append_printf (out, _("  Tasks: %lld; submitted %lld, accepted %lld, rejected %lld (rejection rate %s)\n"),
+                              (long long) a->tasks, (long long) a->submitted, (long long) a->accepted,
+                              (long long) a->rejected, rate);
       g_string_append_printf (out, _("  Agreement with the final version: F1 %s over %u items, whole-item labels %s\n"),
                               f1, a->final_items, whole);
-      g_string_append_printf (out, _("  Active time: %s; %" G_GINT64_FORMAT " timed items, %s per hour; "
+      g_string_append_printf (out, _("  Active time: %s; %lld timed items, %s per hour; "
                                      "time per item: median %s, mean %s\n"),
-                              active, a->timed, per_hour, median, mean);
-      g_string_append_printf (out, _("  Annotations: %" G_GINT64_FORMAT ", %s per active hour\n"),
-                              a->annotations, annotations_per_hour);
+                              active, (long long) a->timed, per_hour, median, mean);
+      g_string_append_printf (out, _("  Annotations: %lld, %s per active hour\n"),
+                              (long long) a->annotations, annotations_per_hour);
     }
   return g_string_free (out, FALSE);
 }
