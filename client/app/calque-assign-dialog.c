@@ -32,6 +32,7 @@ struct _CalqueAssignDialog
   AdwPreferencesGroup *people_group;
   GPtrArray          *people;        /* GtkCheckButton, one per annotator, name in "annotator" data */
   GtkEditable        *new_name;
+  GtkEditable        *reassign_to;
   GtkSpinButton      *batch;
   GtkSpinButton      *overlap;
   GtkWidget          *assign_button;
@@ -209,6 +210,42 @@ unassign_clicked_cb (CalqueAssignDialog *self)
       total.skipped += counts.skipped;
     }
   report (self, _("Unassigned"), &total);
+}
+
+/* The checked annotators' tasks not started on the chosen items, to the
+ * person named. */
+static void
+reassign_clicked_cb (CalqueAssignDialog *self)
+{
+  g_auto(GStrv) people = checked_people (self);
+  g_auto(GStrv) items = chosen_items (self);
+  g_autofree char *to = g_strstrip (g_strdup (gtk_editable_get_text (self->reassign_to)));
+  CalqueAssignReport total = { 0 };
+
+  if (*to == '\0' || people[0] == NULL)
+    {
+      toast (self, _("Check whose tasks to give, and name who gets them"));
+      return;
+    }
+  for (guint i = 0; people[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      CalqueAssignReport counts = { 0 };
+
+      if (g_str_equal (people[i], to))
+        continue;
+      if (!calque_reassign_items (calque_workspace_get_store (self->workspace), calque_record_get_id (self->project),
+                                  (const char * const *) items, people[i], to, FALSE, &counts, &error))
+        {
+          toast (self, error->message);
+          return;
+        }
+      total.tasks += counts.tasks;
+      total.items += counts.items;
+      total.skipped += counts.skipped;
+    }
+  add_person (self, to, FALSE);
+  report (self, _("Reassigned"), &total);
 }
 
 /* --- building ---------------------------------------------------------------- */
@@ -422,6 +459,20 @@ calque_assign_dialog_new (GtkWindow       *parent,
   gtk_widget_set_halign (unassign_button, GTK_ALIGN_START);
   g_signal_connect_swapped (unassign_button, "clicked", G_CALLBACK (unassign_clicked_cb), self);
   adw_preferences_group_add (back_group, unassign_button);
+  {
+    GtkWidget *to_row = adw_entry_row_new ();
+    GtkWidget *give = gtk_button_new_with_mnemonic (_("_Give"));
+
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (to_row), _("Give them to"));
+    gtk_widget_set_valign (give, GTK_ALIGN_CENTER);
+    gtk_widget_set_tooltip_text (give, _("Give the checked annotators’ tasks not started on these items to this annotator"));
+    adw_entry_row_add_suffix (ADW_ENTRY_ROW (to_row), give);
+    g_signal_connect_swapped (give, "clicked", G_CALLBACK (reassign_clicked_cb), self);
+    g_signal_connect_swapped (to_row, "entry-activated", G_CALLBACK (reassign_clicked_cb), self);
+    gtk_widget_set_margin_top (to_row, 12);
+    adw_preferences_group_add (back_group, to_row);
+    self->reassign_to = GTK_EDITABLE (to_row);
+  }
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), back_group);
 
   gtk_widget_set_vexpand (page, TRUE);

@@ -655,8 +655,24 @@ test_assign_dialog (Fixture       *fixture,
   g_assert_nonnull (calque_gui_wait_for_label (GTK_WIDGET (dialog), "Assigned: 2 tasks on 2 items"));
   calque_gui_save_screenshot (GTK_WINDOW (dialog), "assign-dialog-done");
 
-  click_button_labelled (GTK_WIDGET (dialog), "Unassign Tasks Not Started");
+  /* Reassigned: carol's two go to dora, who is then offered. */
+  {
+    GtkWidget *to_row = gtk_widget_get_ancestor (GTK_WIDGET (calque_gui_find_label (GTK_WIDGET (dialog),
+                                                                                    "Give them to")),
+                                                 ADW_TYPE_ENTRY_ROW);
+
+    g_assert_nonnull (to_row);
+    gtk_editable_set_text (GTK_EDITABLE (to_row), "dora");
+    click_button_labelled (GTK_WIDGET (dialog), "Give");
+  }
   g_assert_cmpuint (tasks_of_person (fixture, "carol <b>"), ==, 0);
+  g_assert_cmpuint (tasks_of_person (fixture, "dora"), ==, 2);
+  g_assert_nonnull (calque_gui_wait_for_label (GTK_WIDGET (dialog), "Reassigned: 2 tasks on 2 items"));
+
+  calque_assign_dialog_set_checked (dialog, "carol <b>", FALSE);
+  calque_assign_dialog_set_checked (dialog, "dora", TRUE);
+  click_button_labelled (GTK_WIDGET (dialog), "Unassign Tasks Not Started");
+  g_assert_cmpuint (tasks_of_person (fixture, "dora"), ==, 0);
 
   gtk_window_destroy (GTK_WINDOW (window));
   calque_gui_spin (50);
