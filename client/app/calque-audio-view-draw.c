@@ -2,7 +2,9 @@
  *
  * Top to bottom: the time ruler, one strip per lane of segments (the
  * label's colour, its name), then the waveform with the segments as
- * translucent bands over it, the playback cursor across everything.
+ * translucent bands over it, the playback cursor across everything. A
+ * segment the reviewer should look at (calque_audio_view_set_highlight)
+ * has a thick frame in the highlight's colour around its strip and band.
  *
  * The waveform is drawn column by column: the lowest and highest sample
  * each pixel covers, from the coarsest level of peaks fine enough. Zoomed
@@ -314,6 +316,7 @@ draw_segment (CalqueAudioView       *self,
               double                 start,
               double                 end,
               guint                  lane,
+              guint32                halo,
               gboolean               selected,
               gboolean               preview)
 {
@@ -374,6 +377,17 @@ draw_segment (CalqueAudioView       *self,
       cairo_restore (cr);
     }
 
+  /* Outside the selection's outline, so that both show; over the
+   * neighbours' edges rather than inside this segment, where it would hide
+   * the waveform of a short one. */
+  if (halo != 0)
+    {
+      set_rgba (cr, halo, 1.0);
+      cairo_set_line_width (cr, 3);
+      cairo_rectangle (cr, x0 - 1.5, strip_y + 0.5, width + 3, bottom - strip_y - 1);
+      cairo_stroke (cr);
+    }
+
   if (selected)
     {
       double handle_h = MIN (28, area->size.height / 3);
@@ -422,7 +436,8 @@ draw_segments (CalqueAudioView       *self,
           continue;
         }
       draw_segment (self, cr, layout, area, segment->rgba, segment->label, segment->start, segment->end,
-                    span->lane, FALSE, FALSE);
+                    span->lane, GPOINTER_TO_UINT (g_hash_table_lookup (self->highlights, segment->id)), FALSE,
+                    FALSE);
     }
   if (selected >= 0)
     {
@@ -433,7 +448,8 @@ draw_segments (CalqueAudioView       *self,
 
       draw_segment (self, cr, layout, area, segment->rgba, segment->label,
                     dragged ? self->preview_start : segment->start, dragged ? self->preview_end : segment->end,
-                    span->lane, TRUE, FALSE);
+                    span->lane, GPOINTER_TO_UINT (g_hash_table_lookup (self->highlights, segment->id)), TRUE,
+                    FALSE);
     }
 
   /* The segment being drawn, in the colour it will get. */
@@ -444,7 +460,8 @@ draw_segments (CalqueAudioView       *self,
 
       if (label != NULL && self->label_colors != NULL && g_hash_table_contains (self->label_colors, label))
         rgba = GPOINTER_TO_UINT (g_hash_table_lookup (self->label_colors, label));
-      draw_segment (self, cr, layout, area, rgba, NULL, self->preview_start, self->preview_end, 0, FALSE, TRUE);
+      draw_segment (self, cr, layout, area, rgba, NULL, self->preview_start, self->preview_end, 0, 0, FALSE,
+                    TRUE);
     }
 }
 

@@ -77,12 +77,16 @@ struct _CalqueAudioView
   char                  *problem;
 
   GArray                *segments;       /* CalqueAudioSegment, the model's order */
+  GHashTable            *highlights;     /* annotation id → GUINT_TO_POINTER (0xRRGGBBAA) */
   GArray                *spans;          /* CalqueSegmentSpan, in step with segments */
   guint                  n_lanes;
   char                  *selected;
 
   CalqueTimeline         tl;
   gboolean               fitted;         /* follow the width until the user zooms */
+  gboolean               following;      /* set_visible_range(): no "view-changed" */
+  CalqueTimeline         announced;      /* the range "view-changed" last told */
+  gboolean               announced_fitted;
   double                 cursor;
   guint                  tick_id;
 

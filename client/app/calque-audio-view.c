@@ -21,6 +21,7 @@ enum {
   SELECTION_CHANGED,
   EDITED,
   FAILED,
+  VIEW_CHANGED,
   N_SIGNALS
 };
 
@@ -265,6 +266,7 @@ close_item (CalqueAudioView *self)
   g_clear_pointer (&self->samples, calque_audio_samples_free);
   g_clear_pointer (&self->label_colors, g_hash_table_unref);
   g_hash_table_remove_all (self->label_names);
+  g_hash_table_remove_all (self->highlights);
   g_clear_pointer (&self->audio_path, g_free);
   g_clear_pointer (&self->problem, g_free);
   self->loaded = FALSE;
@@ -273,6 +275,25 @@ close_item (CalqueAudioView *self)
   self->tl.duration = 0;
   self->tl.sample_rate = 0;
   self->fitted = TRUE;
+}
+
+/* --- the range shown ----------------------------------------------------------------------- */
+
+/* Tells "view-changed" when the range shown differs from what it last
+ * told: _calque_audio_view_timeline_changed() runs on every allocation
+ * and every frame while playing, most of the time for nothing. A range
+ * set from outside is taken as told, so that views following each other
+ * do not echo it back. */
+static void
+announce_view (CalqueAudioView *self)
+{
+  gboolean changed = self->tl.start != self->announced.start || self->tl.px_per_s != self->announced.px_per_s
+                     || self->tl.width != self->announced.width || self->fitted != self->announced_fitted;
+
+  self->announced = self->tl;
+  self->announced_fitted = self->fitted;
+  if (changed && !self->following)
+    g_signal_emit (self, signals[VIEW_CHANGED], 0);
 }
 
 /* --- layout ---------------------------------------------------------------------------------- */
@@ -286,6 +307,7 @@ adjustment_changed_cb (CalqueAudioView *self,
   calque_timeline_scroll_to (&self->tl, gtk_adjustment_get_value (adjustment));
   self->fitted = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  announce_view (self);
 }
 
 static void
@@ -325,9 +347,13 @@ calque_audio_view_size_allocate (GtkWidget *widget,
   graphene_rect_t area;
   int scroll_height = 0, label_width = 0, label_height = 0;
 
-  /* First the timeline: it decides whether the scrollbar shows. */
+  /* First the timeline: it decides whether the scrollbar shows. A new
+   * width is not news to the views that follow this one: each fits its
+   * own, or keeps its own zoom. */
   self->tl.width = width;
+  self->following = TRUE;
   _calque_audio_view_timeline_changed (self);
+  self->following = FALSE;
 
   gtk_widget_measure (self->scrollbar, GTK_ORIENTATION_VERTICAL, width, NULL, &scroll_height, NULL, NULL);
   gtk_widget_size_allocate (self->scrollbar, &(GtkAllocation) { 0, height - scroll_height, width, scroll_height }, -1);
@@ -399,6 +425,7 @@ calque_audio_view_finalize (GObject *object)
   g_clear_pointer (&self->segments, g_array_unref);
   g_clear_pointer (&self->spans, g_array_unref);
   g_clear_pointer (&self->label_names, g_hash_table_unref);
+  g_clear_pointer (&self->highlights, g_hash_table_unref);
   g_clear_pointer (&self->new_labels, g_strfreev);
   g_free (self->selected);
 
@@ -429,6 +456,10 @@ calque_audio_view_class_init (CalqueAudioViewClass *klass)
   /* The audio cannot be shown or played, or an edit was not saved. */
   signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  /* The time range shown changed: zoomed, scrolled, fitted, or paged on
+   * while playing (not when the widget was resized). */
+  signals[VIEW_CHANGED] = g_signal_new ("view-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_css_name (widget_class, "audio-view");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -441,6 +472,7 @@ calque_audio_view_init (CalqueAudioView *self)
   g_array_set_clear_func (self->segments, segment_clear);
   self->spans = g_array_new (FALSE, TRUE, sizeof (CalqueSegmentSpan));
   self->label_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->highlights = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->fitted = TRUE;
   self->tl.px_per_s = 1;
 
@@ -523,6 +555,7 @@ _calque_audio_view_timeline_changed (CalqueAudioView *self)
   self->syncing_adjustment = FALSE;
   gtk_widget_set_visible (self->scrollbar, self->duration > visible + 1e-9);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  announce_view (self);
 }
 
 void
@@ -782,4 +815,73 @@ calque_audio_view_get_player (CalqueAudioView *self)
   g_return_val_if_fail (CALQUE_IS_AUDIO_VIEW (self), NULL);
 
   return self->player;
+}
+
+void
+calque_audio_view_get_visible_range (CalqueAudioView *self,
+                                     double          *start,
+                                     double          *end)
+{
+  g_return_if_fail (CALQUE_IS_AUDIO_VIEW (self));
+
+  if (start != NULL)
+    *start = self->tl.start;
+  if (end != NULL)
+    *end = self->tl.px_per_s > 0 ? self->tl.start + self->tl.width / self->tl.px_per_s : self->tl.start;
+}
+
+void
+calque_audio_view_set_visible_range (CalqueAudioView *self,
+                                     double           start,
+                                     double           end,
+                                     gboolean         fitted)
+{
+  g_return_if_fail (CALQUE_IS_AUDIO_VIEW (self));
+
+  if (fitted)
+    self->fitted = TRUE;
+  /* Not allocated yet, there is no zoom to give it: it keeps its own. */
+  else if (self->tl.width > 0 && end > start)
+    {
+      self->tl.px_per_s = self->tl.width / (end - start);
+      self->tl.start = start;
+      self->fitted = FALSE;
+    }
+  self->following = TRUE;
+  _calque_audio_view_timeline_changed (self);
+  self->following = FALSE;
+}
+
+gboolean
+calque_audio_view_get_fitted (CalqueAudioView *self)
+{
+  g_return_val_if_fail (CALQUE_IS_AUDIO_VIEW (self), FALSE);
+
+  return self->fitted;
+}
+
+void
+calque_audio_view_set_highlight (CalqueAudioView *self,
+                                 const char      *id,
+                                 guint32          rgba)
+{
+  g_return_if_fail (CALQUE_IS_AUDIO_VIEW (self));
+  g_return_if_fail (id != NULL);
+
+  if (calque_audio_view_get_highlight (self, id) == rgba)
+    return;
+  if (rgba == 0)
+    g_hash_table_remove (self->highlights, id);
+  else
+    g_hash_table_insert (self->highlights, g_strdup (id), GUINT_TO_POINTER (rgba));
+  _calque_audio_view_invalidate (self);
+}
+
+guint32
+calque_audio_view_get_highlight (CalqueAudioView *self,
+                                 const char      *id)
+{
+  g_return_val_if_fail (CALQUE_IS_AUDIO_VIEW (self), 0);
+
+  return id != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (self->highlights, id)) : 0;
 }

@@ -10,6 +10,10 @@
  * deletes it, Escape cancels a drag or deselects, Home/End/Left/Right move
  * the cursor, +/- zoom, Ctrl+0 fits. The wheel pans; Ctrl+wheel zooms
  * towards the pointer.
+ *
+ * Signals besides the editing ones: "view-changed" when the time range
+ * shown changes (zoom, scroll, fit, following the cursor), so that other
+ * views can show the same range (the Review window's stacked panes).
  */
 #pragma once
 
@@ -50,6 +54,27 @@ void               calque_audio_view_zoom_by         (CalqueAudioView       *sel
                                                       double                 factor,
                                                       double                 x);
 void               calque_audio_view_zoom_fit        (CalqueAudioView       *self);
+/* The time range shown, in seconds, from the left edge to the right one
+ * (past the end of a recording shorter than the view when fitted). */
+void               calque_audio_view_get_visible_range (CalqueAudioView     *self,
+                                                      double                *start,
+                                                      double                *end);
+/* Shows @start to @end across the view's width, or the whole recording
+ * when @fitted. Emits nothing: it is how a view follows another's
+ * "view-changed". */
+void               calque_audio_view_set_visible_range (CalqueAudioView     *self,
+                                                      double                 start,
+                                                      double                 end,
+                                                      gboolean               fitted);
+/* Whether the view fits the whole recording and follows its width. */
+gboolean           calque_audio_view_get_fitted      (CalqueAudioView       *self);
+/* An outline of colour @rgba (0xRRGGBBAA) around segment @id, for the
+ * reviewer's eye (calque-review-window.c); 0 for none. */
+void               calque_audio_view_set_highlight   (CalqueAudioView       *self,
+                                                      const char            *id,
+                                                      guint32                rgba);
+guint32            calque_audio_view_get_highlight   (CalqueAudioView       *self,
+                                                      const char            *id);
 
 /* Why the audio cannot be shown or played, or NULL. */
 const char        *calque_audio_view_get_problem     (CalqueAudioView       *self);
