@@ -3,7 +3,10 @@
  * The spans are not GtkTextTags: a tag's background hides the one under
  * it, so overlapping spans would vanish, and thousands of tags make the
  * buffer slow. They are painted in snapshot_layer(), below the text, and
- * only those that meet the visible part of the text.
+ * only those that meet the visible part of the text. A highlighted span
+ * (the Review window's "not matched", "label differs") gets a frame in the
+ * highlight's colour just outside the selection's outline, so that both
+ * show on a span that is selected and highlighted.
  */
 #define G_LOG_DOMAIN "calque-text-view"
 
@@ -54,6 +57,7 @@ struct _CalqueTextView
   gint64                 keyword_offset;
 
   GHashTable            *comment_marks;  /* annotation id → count and flags; nullable */
+  GHashTable            *highlights;     /* annotation id → GUINT_TO_POINTER (0xRRGGBBAA) */
 };
 
 enum { SELECTION_CHANGED, EDITED, FAILED, COMMENT_MARKER_ACTIVATED, N_SIGNALS };
@@ -187,9 +191,11 @@ snapshot_span (CalqueTextView *self,
   GtkTextView *view = GTK_TEXT_VIEW (self);
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
   GtkTextIter cur, stop;
-  GdkRGBA band, bar, outline;
+  GdkRGBA band, bar, outline, halo;
   guint lane = MIN (span->lane, MAX_BARS - 1);
+  guint32 halo_rgba = GPOINTER_TO_UINT (g_hash_table_lookup (self->highlights, span->id));
 
+  rgba_from (halo_rgba, 1.0, &halo);
   rgba_from (span->rgba, BAND_ALPHA, &band);
   rgba_from (span->rgba, 1.0, &bar);
   gdk_rgba_parse (&outline, "#1c1c1c");
@@ -221,6 +227,17 @@ snapshot_span (CalqueTextView *self,
       bar_y = a.y + a.height + 1 + lane * (BAR_HEIGHT + BAR_GAP);
       gtk_snapshot_append_color (snapshot, &bar,
                                  &GRAPHENE_RECT_INIT (rect.origin.x, bar_y, rect.size.width, BAR_HEIGHT));
+      if (halo_rgba != 0)
+        {
+          /* Just outside where the selection's outline goes. */
+          float top = a.y - 3, bottom = bar_y + BAR_HEIGHT + 4;
+          float x0 = rect.origin.x - 3, w = rect.size.width + 6;
+
+          gtk_snapshot_append_color (snapshot, &halo, &GRAPHENE_RECT_INIT (x0, top, w, 2));
+          gtk_snapshot_append_color (snapshot, &halo, &GRAPHENE_RECT_INIT (x0, bottom - 2, w, 2));
+          gtk_snapshot_append_color (snapshot, &halo, &GRAPHENE_RECT_INIT (x0, top, 2, bottom - top));
+          gtk_snapshot_append_color (snapshot, &halo, &GRAPHENE_RECT_INIT (x0 + w - 2, top, 2, bottom - top));
+        }
       if (selected)
         {
           float bottom = bar_y + BAR_HEIGHT;
@@ -661,6 +678,7 @@ calque_text_view_dispose (GObject *object)
   g_clear_pointer (&self->labels, g_ptr_array_unref);
   g_clear_handle_id (&self->keyword_idle, g_source_remove);
   g_clear_pointer (&self->comment_marks, g_hash_table_unref);
+  g_clear_pointer (&self->highlights, g_hash_table_unref);
 
   G_OBJECT_CLASS (calque_text_view_parent_class)->dispose (object);
 }
@@ -741,6 +759,7 @@ calque_text_view_init (CalqueTextView *self)
   self->spans = g_array_new (FALSE, FALSE, sizeof (Span));
   g_array_set_clear_func (self->spans, span_clear);
   self->snap = TRUE;
+  self->highlights = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   gtk_widget_add_css_class (GTK_WIDGET (self), "calque-document");
   gtk_text_view_set_editable (view, FALSE);
@@ -801,6 +820,8 @@ calque_text_view_set_item (CalqueTextView        *self,
   g_clear_pointer (&self->text, g_free);
   g_clear_pointer (&self->selected, g_free);
   g_clear_handle_id (&self->keyword_idle, g_source_remove);
+  if (self->highlights != NULL)
+    g_hash_table_remove_all (self->highlights);
   self->n_press = 0;
 
   if (annotations != NULL)
@@ -1043,4 +1064,30 @@ calque_text_view_get_comment_marker (CalqueTextView *self,
       return TRUE;
     }
   return FALSE;
+}
+
+void
+calque_text_view_set_highlight (CalqueTextView *self,
+                                const char     *id,
+                                guint32         rgba)
+{
+  g_return_if_fail (CALQUE_IS_TEXT_VIEW (self));
+  g_return_if_fail (id != NULL);
+
+  if (calque_text_view_get_highlight (self, id) == rgba)
+    return;
+  if (rgba == 0)
+    g_hash_table_remove (self->highlights, id);
+  else
+    g_hash_table_insert (self->highlights, g_strdup (id), GUINT_TO_POINTER (rgba));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint32
+calque_text_view_get_highlight (CalqueTextView *self,
+                                const char     *id)
+{
+  g_return_val_if_fail (CALQUE_IS_TEXT_VIEW (self), 0);
+
+  return id != NULL && self->highlights != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (self->highlights, id)) : 0;
 }

@@ -80,6 +80,14 @@ gboolean    calque_text_view_get_offset_position  (CalqueTextView        *self,
  * ::comment-marker-activated with the span's id. */
 void        calque_text_view_set_comment_marks    (CalqueTextView        *self,
                                                    GHashTable            *marks);
+/* A frame of colour @rgba (0xRRGGBBAA) around span @id, outside its band
+ * and bars, for the reviewer's eye (calque-review-window.c); 0 for none.
+ * Kept by id until another item is set. */
+void        calque_text_view_set_highlight        (CalqueTextView        *self,
+                                                   const char            *id,
+                                                   guint32                rgba);
+guint32     calque_text_view_get_highlight        (CalqueTextView        *self,
+                                                   const char            *id);
 /* The middle of span @id's bubble, in widget coordinates (for tests). */
 gboolean    calque_text_view_get_comment_marker   (CalqueTextView        *self,
                                                    const char            *id,
