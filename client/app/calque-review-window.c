@@ -12,8 +12,18 @@
  * read-only: no tool is set on the views. Decisions go through
  * client/quality/calque-review.h, never around it.
  *
- * Names (annotators, items, labels) are users' text: plain GtkLabels,
- * never markup.
+ * Shapes, spans and segments alike are compared by calque_review_compare();
+ * the panes mark the ones to look at in the same two colours: a halo on a
+ * canvas, a frame around a span or a segment. Recordings, stacked, show
+ * the same time range: the pane the user zoomed or scrolled leads, as
+ * canvases do.
+ *
+ * Under the panes, the item's history: its reviews, oldest first
+ * (calque_review_history()), read again with the item and after each
+ * decision.
+ *
+ * Names (annotators, items, labels) and comments are users' text: plain
+ * GtkLabels, never markup.
  */
 #define G_LOG_DOMAIN "calque-review-window"
 
@@ -61,6 +71,8 @@ struct _CalqueReviewWindow
   GtkLabel               *item_name;
   GtkLabel               *item_summary;
   GtkBox                 *panes_box;
+  GtkExpander            *history_expander;
+  GtkListBox             *history_list;
   GtkSpinButton          *vote_spin;
   GtkSpinButton          *iou_spin;
   GtkWidget              *merge_button;
@@ -403,6 +415,31 @@ canvas_viewport_changed_cb (CalqueCanvas *canvas,
   self->following = FALSE;
 }
 
+/* Recordings show the same time range: the one the user moved leads. By
+ * range rather than zoom, so that panes of different widths still line up
+ * in time. */
+static void
+audio_view_changed_cb (CalqueAudioView *view,
+                       Pane            *pane)
+{
+  CalqueReviewWindow *self = pane->self;
+  double start, end;
+
+  if (self->following)
+    return;
+  calque_audio_view_get_visible_range (view, &start, &end);
+  self->following = TRUE;
+  for (guint i = 0; i < self->panes->len; i++)
+    {
+      Pane *other = self->panes->pdata[i];
+
+      if (other != pane)
+        calque_audio_view_set_visible_range (CALQUE_AUDIO_VIEW (other->view), start, end,
+                                             calque_audio_view_get_fitted (view));
+    }
+  self->following = FALSE;
+}
+
 /* Texts scroll together by what is on their first line, not by pixels:
  * spans of one version may nest deeper and make its lines taller. */
 static void
@@ -472,6 +509,10 @@ mark_pane (CalqueReviewWindow *self,
         }
       if (layer != NULL)
         calque_shape_layer_set_highlight (layer, id, halo);
+      else if (CALQUE_IS_TEXT_VIEW (pane->view))
+        calque_text_view_set_highlight (CALQUE_TEXT_VIEW (pane->view), id, halo);
+      else if (CALQUE_IS_AUDIO_VIEW (pane->view))
+        calque_audio_view_set_highlight (CALQUE_AUDIO_VIEW (pane->view), id, halo);
     }
 
   shapes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u annotation", "%u annotations", n), n);
@@ -580,6 +621,7 @@ pane_view_new (CalqueReviewWindow *self,
       pane->view = calque_audio_view_new ();
       gtk_widget_set_vexpand (pane->view, TRUE);
       calque_audio_view_set_item (CALQUE_AUDIO_VIEW (pane->view), pane->annotations, path, NULL, self->label_colors);
+      g_signal_connect (pane->view, "view-changed", G_CALLBACK (audio_view_changed_cb), pane);
       return pane->view;
     }
   pane->view = calque_canvas_new ();
@@ -622,8 +664,16 @@ pane_new (CalqueReviewWindow *self,
   gtk_box_append (GTK_BOX (header), names);
   gtk_box_append (GTK_BOX (box), header);
   gtk_box_append (GTK_BOX (box), pane_view_new (self, pane, item));
-  /* Under its version, so that it is plain whose version it accepts. */
-  gtk_box_append (GTK_BOX (box), accept);
+  /* Under an image, so that it is plain whose version it accepts; beside
+   * the name of a stacked text or recording, where a row of its own under
+   * each would take the height that three stacked panes need. */
+  if (CALQUE_IS_CANVAS (pane->view))
+    gtk_box_append (GTK_BOX (box), accept);
+  else
+    {
+      gtk_widget_set_valign (accept, GTK_ALIGN_CENTER);
+      gtk_box_append (GTK_BOX (header), accept);
+    }
   gtk_widget_set_hexpand (box, TRUE);
   gtk_widget_set_vexpand (box, TRUE);
   return box;
@@ -655,6 +705,121 @@ load_labels (CalqueReviewWindow *self)
       g_hash_table_insert (self->label_colors, g_strdup (calque_record_get_id (label)),
                            GUINT_TO_POINTER (parse_color (calque_record_get_string (label, "color"))));
     }
+}
+
+/* --- the history ----------------------------------------------------------------------- */
+
+static char *
+format_when (gint64 created)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (created / 1000);
+
+  if (when == NULL)
+    return g_strdup ("–");
+  /* Translators: the date and time of a review in the Review window's
+   * history; a g_date_time_format() format */
+  return g_date_time_format (when, C_("review history", "%Y-%m-%d %H:%M"));
+}
+
+static char *
+format_decision (const CalqueReviewEntry *entry)
+{
+  const char *annotator = entry->annotator != NULL ? entry->annotator : "";
+
+  if (g_strcmp0 (entry->decision, "merged") == 0)
+    /* Translators: %s is the reviewer's name */
+    return g_strdup_printf (_("%s merged the versions"), entry->reviewer);
+  if (g_strcmp0 (entry->decision, "accepted") == 0)
+    /* Translators: %s is the reviewer's name, %s an annotator's */
+    return g_strdup_printf (_("%s accepted %s’s version"), entry->reviewer, annotator);
+  if (g_strcmp0 (entry->decision, "rejected") == 0)
+    /* Translators: %s is the reviewer's name, %s an annotator's */
+    return g_strdup_printf (_("%s sent it back to %s"), entry->reviewer, annotator);
+  /* A decision of a newer version of Calque: said as it is stored. */
+  return g_strdup_printf ("%s: %s", entry->reviewer, entry->decision != NULL ? entry->decision : "");
+}
+
+static GtkWidget *
+history_row_new (const CalqueReviewEntry *entry)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  g_autofree char *decision = format_decision (entry);
+  g_autofree char *when = format_when (entry->created);
+  GtkWidget *what = gtk_label_new (decision);
+  GtkWidget *time = gtk_label_new (when);
+  gboolean has_comment = entry->comment != NULL && *entry->comment != '\0';
+
+  gtk_label_set_xalign (GTK_LABEL (what), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (what), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (what, TRUE);
+  gtk_widget_set_tooltip_text (what, decision);
+  gtk_widget_add_css_class (time, "dim-label");
+  gtk_widget_add_css_class (time, "numeric");
+  gtk_box_append (GTK_BOX (top), time);
+  gtk_box_append (GTK_BOX (top), what);
+  gtk_box_append (GTK_BOX (box), top);
+  if (has_comment)
+    {
+      /* What the annotator was told, whole: it is what they read. */
+      GtkWidget *comment = gtk_label_new (entry->comment);
+
+      gtk_label_set_xalign (GTK_LABEL (comment), 0);
+      gtk_label_set_wrap (GTK_LABEL (comment), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (comment), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_selectable (GTK_LABEL (comment), TRUE);
+      gtk_widget_add_css_class (comment, "caption");
+      gtk_box_append (GTK_BOX (box), comment);
+    }
+  gtk_widget_set_margin_top (box, 4);
+  gtk_widget_set_margin_bottom (box, 4);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  g_object_set_data_full (G_OBJECT (row), "calque-history-line",
+                          g_strconcat (when, " · ", decision, has_comment ? " · " : "",
+                                       has_comment ? entry->comment : "", NULL),
+                          g_free);
+  return row;
+}
+
+/* The reviews of the item shown, oldest first; its reviews only, whoever
+ * made them. */
+static void
+show_history (CalqueReviewWindow *self)
+{
+  g_autoptr(CalqueRecord) project = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  GtkWidget *child;
+  guint n = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->history_list))) != NULL)
+    gtk_list_box_remove (self->history_list, child);
+  if (self->item_id == NULL)
+    return;
+  if ((project = get_project (self, &error)) != NULL)
+    history = calque_review_history (get_store (self), project, self->item_id, &error);
+  if (history == NULL)
+    {
+      GtkWidget *problem = gtk_label_new (error->message);
+
+      gtk_label_set_wrap (GTK_LABEL (problem), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (problem), 0);
+      gtk_list_box_append (self->history_list, problem);
+    }
+  else
+    {
+      n = history->len;
+      for (guint i = 0; i < history->len; i++)
+        gtk_list_box_append (self->history_list, history_row_new (history->pdata[i]));
+    }
+  /* Translators: the history expander's title; %u is how many reviews the item had */
+  title = n > 0 ? g_strdup_printf (_("History (%u)"), n) : g_strdup (_("History: no review yet"));
+  gtk_expander_set_label (self->history_expander, title);
 }
 
 static void
@@ -691,6 +856,7 @@ show_item (CalqueReviewWindow *self,
     }
   load_labels (self);
   compare (self);
+  show_history (self);
   name = calque_record_get_string (item, "name");
   gtk_label_set_text (self->item_name, name != NULL ? name : item_id);
   gtk_stack_set_visible_child_name (self->item_stack, "item");
@@ -737,6 +903,9 @@ decided (CalqueReviewWindow *self,
          const char         *message)
 {
   toast (self, message);
+  /* Now, for the item decided on: the queue may take a while, and then
+   * show another item. */
+  show_history (self);
   g_signal_emit (self, signals[DECIDED], 0);
   read_queue (self);
 }
@@ -1075,6 +1244,7 @@ item_side_new (CalqueReviewWindow *self)
   GtkWidget *bar = gtk_action_bar_new ();
   GtkWidget *merge_options = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *open = gtk_button_new_with_mnemonic (_("_Open in Editor"));
+  GtkWidget *history_scroller = gtk_scrolled_window_new ();
 
   self->item_stack = GTK_STACK (gtk_stack_new ());
   gtk_widget_set_hexpand (GTK_WIDGET (self->item_stack), TRUE);
@@ -1119,6 +1289,26 @@ item_side_new (CalqueReviewWindow *self)
   gtk_widget_set_margin_end (GTK_WIDGET (self->panes_box), 12);
   gtk_widget_set_margin_bottom (GTK_WIDGET (self->panes_box), 12);
   gtk_box_append (GTK_BOX (page), GTK_WIDGET (self->panes_box));
+
+  /* The item's reviews, folded: the panes need the room more. */
+  self->history_list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (self->history_list, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->history_list), "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->history_list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Reviews of this item, oldest first"), -1);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (history_scroller), GTK_WIDGET (self->history_list));
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (history_scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (history_scroller), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (history_scroller), 180);
+  gtk_widget_set_margin_top (history_scroller, 6);
+  self->history_expander = GTK_EXPANDER (gtk_expander_new (_("History")));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->history_expander),
+                               _("Who decided what on this item, and when, oldest first"));
+  gtk_expander_set_child (self->history_expander, history_scroller);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->history_expander), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->history_expander), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->history_expander), 12);
+  gtk_box_append (GTK_BOX (page), GTK_WIDGET (self->history_expander));
 
   /* Merge, with its options; send back; edit. */
   gtk_box_append (GTK_BOX (merge_options),
@@ -1322,4 +1512,22 @@ calque_review_window_get_pane_view (CalqueReviewWindow *self,
   g_return_val_if_fail (pane < self->panes->len, NULL);
 
   return ((Pane *) self->panes->pdata[pane])->view;
+}
+
+char **
+calque_review_window_dup_history (CalqueReviewWindow *self)
+{
+  GStrvBuilder *builder;
+  char **lines;
+
+  g_return_val_if_fail (CALQUE_IS_REVIEW_WINDOW (self), NULL);
+
+  builder = g_strv_builder_new ();
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->history_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (g_object_get_data (G_OBJECT (row), "calque-history-line") != NULL)
+      g_strv_builder_add (builder, g_object_get_data (G_OBJECT (row), "calque-history-line"));
+  lines = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return lines;
 }

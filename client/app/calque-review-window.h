@@ -2,10 +2,12 @@
  *
  * Left, the items waiting for a review, lowest agreement first
  * (calque_review_queue()); right, the selected item's versions, one pane
- * per annotator: images in canvases that zoom and pan together, texts and
- * recordings stacked. Shapes the consensus would drop (too few annotators
- * found them) or whose labels differ are drawn with a halo. Under the
- * panes, the decisions of client/quality/calque-review.h: accept one
+ * per annotator: images in canvases that zoom and pan together, texts
+ * stacked and scrolling together, recordings stacked and showing the same
+ * time range. Shapes, spans and segments the consensus would drop (too few
+ * annotators found them) or whose labels differ are drawn with a halo or a
+ * frame. Under them, the item's history (who decided what, when, with what
+ * comment); under it, the decisions of client/quality/calque-review.h: accept one
  * version, merge them by vote, send one back with a comment, or open the
  * item in the main window to edit the final version.
  */
@@ -51,5 +53,8 @@ const char         *calque_review_window_get_pane_annotator (CalqueReviewWindow 
 /* The pane's view: a CalqueCanvas, a CalqueTextView or a CalqueAudioView. */
 GtkWidget          *calque_review_window_get_pane_view  (CalqueReviewWindow *self,
                                                          guint               pane);
+/* The history of the item shown, oldest first, a line per review as its
+ * row reads: "when · what · comment" (owned by the caller; for tests). */
+char              **calque_review_window_dup_history    (CalqueReviewWindow *self);
 
 G_END_DECLS

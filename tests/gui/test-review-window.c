@@ -8,26 +8,36 @@
  * The reviewer is rita (the workspace's user). The window is opened
  * through the main window's action; what it shows is read off its panes,
  * their canvases' layers and viewports; what it decides, off the store.
+ *
+ * A text project (two annotators' spans, one labelled differently) and an
+ * audio project (a real WAV; three annotators, one segment found by one of
+ * them) check the stacked panes: they scroll and zoom together, and the
+ * spans and segments to look at are highlighted like the shapes.
  */
 #define G_LOG_DOMAIN "test-review-window"
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <sndfile.h>
 
 #include "calque-application.h"
+#include "calque-audio-view.h"
 #include "calque-canvas.h"
 #include "calque-gui-test-util.h"
 #include "calque-item-page.h"
 #include "calque-review-window.h"
 #include "calque-review.h"
 #include "calque-store-sync.h"
+#include "calque-text-view.h"
 #include "calque-test-util.h"
 #include "calque-test-workspace.h"
 #include "calque-window.h"
 #include "calque-workspace.h"
 
-#define IMAGE_SIZE 200
+#define IMAGE_SIZE  200
+#define SAMPLE_RATE 8000
+#define DURATION    4.0
 
 static CalqueApplication *app;
 
@@ -91,6 +101,27 @@ save_task (Fixture    *f,
 }
 
 static char *
+save_shape (Fixture     *f,
+            const char  *item,
+            const char  *author,
+            const char  *label,
+            CalqueShape *shape)
+{
+  g_autoptr(CalqueRecord) annotation = calque_record_new (CALQUE_KIND_ANNOTATION, f->project);
+  g_autoptr(JsonNode) labels = json_from_string ("[]", NULL);
+  g_autoptr(GError) error = NULL;
+
+  json_array_add_string_element (json_node_get_array (labels), label);
+  calque_record_set_string (annotation, "item", item);
+  calque_record_set_string (annotation, "author", author);
+  calque_record_set_field (annotation, "labels", g_steal_pointer (&labels));
+  calque_record_set_shape (annotation, shape);
+  g_assert_true (calque_store_save (f->store, annotation, &error));
+  g_assert_no_error (error);
+  return g_strdup (calque_record_get_id (annotation));
+}
+
+static char *
 save_box (Fixture    *f,
           const char *item,
           const char *author,
@@ -98,19 +129,81 @@ save_box (Fixture    *f,
           double      x,
           double      y)
 {
-  g_autoptr(CalqueRecord) annotation = calque_record_new (CALQUE_KIND_ANNOTATION, f->project);
-  g_autoptr(JsonNode) labels = json_from_string ("[]", NULL);
   g_autoptr(CalqueShape) box = calque_shape_new_box (x, y, 40, 40);
-  g_autoptr(GError) error = NULL;
 
-  json_array_add_string_element (json_node_get_array (labels), label);
-  calque_record_set_string (annotation, "item", item);
-  calque_record_set_string (annotation, "author", author);
-  calque_record_set_field (annotation, "labels", g_steal_pointer (&labels));
-  calque_record_set_shape (annotation, box);
-  g_assert_true (calque_store_save (f->store, annotation, &error));
+  return save_shape (f, item, author, label, box);
+}
+
+static char *
+save_span (Fixture    *f,
+           const char *item,
+           const char *author,
+           const char *label,
+           gint64      start,
+           gint64      end)
+{
+  g_autoptr(CalqueShape) span = calque_shape_new_span (start, end);
+
+  return save_shape (f, item, author, label, span);
+}
+
+static char *
+save_segment (Fixture    *f,
+              const char *item,
+              const char *author,
+              const char *label,
+              double      start,
+              double      end)
+{
+  g_autoptr(CalqueShape) segment = calque_shape_new_segment (start, end);
+
+  return save_shape (f, item, author, label, segment);
+}
+
+/* A tone swelling twice a second, as the audio item test writes. */
+static void
+write_wav (const char *path)
+{
+  SF_INFO info = { .samplerate = SAMPLE_RATE, .channels = 1, .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16 };
+  gsize n = (gsize) (DURATION * SAMPLE_RATE);
+  g_autofree float *samples = g_new (float, n);
+  SNDFILE *file;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double t = (double) i / SAMPLE_RATE;
+
+      samples[i] = (float) (0.8 * fabs (sin (G_PI * t)) * sin (2 * G_PI * 220 * t));
+    }
+  file = sf_open (path, SFM_WRITE, &info);
+  g_assert_nonnull (file);
+  g_assert_cmpint (sf_writef_float (file, samples, n), ==, (sf_count_t) n);
+  g_assert_cmpint (sf_close (file), ==, 0);
+}
+
+static char *
+save_audio_item (Fixture    *f,
+                 const char *name)
+{
+  g_autofree char *path = g_build_filename (f->dir, name, NULL);
+  g_autoptr(CalqueRecord) item = calque_record_new (CALQUE_KIND_ITEM, f->project);
+  g_autoptr(GError) error = NULL;
+  char sha256[65];
+  gboolean added;
+
+  write_wav (path);
+  g_assert_true (calque_blob_cache_add_file (calque_workspace_get_blobs (f->workspace), path, sha256, &added, &error));
   g_assert_no_error (error);
-  return g_strdup (calque_record_get_id (annotation));
+  calque_record_set_string (item, "media", "audio");
+  calque_record_set_string (item, "name", name);
+  calque_record_set_string (item, "mime", "audio/wav");
+  calque_record_set_string (item, "sha256", sha256);
+  calque_record_set_double (item, "duration", DURATION);
+  calque_record_set_int (item, "sample_rate", SAMPLE_RATE);
+  calque_record_set_int (item, "channels", 1);
+  g_assert_true (calque_store_save (f->store, item, &error));
+  g_assert_no_error (error);
+  return g_strdup (calque_record_get_id (item));
 }
 
 typedef struct {
@@ -161,15 +254,19 @@ fixture_set_up (Fixture       *f,
   g_assert_true (calque_store_set_setting (f->store, "user", "rita", &error));
   g_assert_no_error (error);
 
+  /* @data: the project's type; images by default. */
   calque_record_set_string (project, "name", "Pets <i>2025</i>");
-  calque_record_set_string (project, "type", "image");
+  calque_record_set_string (project, "type", data != NULL ? data : "image");
   calque_record_set_int (project, "overlap", 3);
   g_assert_true (calque_store_save (f->store, project, &error));
   f->project = g_strdup (calque_record_get_id (project));
   f->cat = calque_test_save_label (f->store, f->project, "cat", "#3584e4", -1);
   f->dog = calque_test_save_label (f->store, f->project, "dog", "#2ec27e", -1);
-  f->items[0] = save_item (f, "a.png", 0x5e5c64ff);
-  f->items[1] = save_item (f, "b.png", 0x865e3cff);
+  if (data == NULL)
+    {
+      f->items[0] = save_item (f, "a.png", 0x5e5c64ff);
+      f->items[1] = save_item (f, "b.png", 0x865e3cff);
+    }
 
   f->window = calque_window_new (app);
   calque_window_set_workspace (f->window, f->workspace);
@@ -571,6 +668,399 @@ test_open (Fixture       *f,
   g_assert_true (calque_gui_wait_for (item_open, &query));
 }
 
+/* --- texts and recordings ------------------------------------------------------------ */
+
+/* The panes' views are laid out and, for recordings, their waveforms read. */
+static gboolean
+stacked_ready (gpointer data)
+{
+  gpointer *args = data;
+  CalqueReviewWindow *review = args[0];
+  guint n = calque_review_window_get_n_panes (review);
+
+  if (g_strcmp0 (calque_review_window_get_item_id (review), args[1]) != 0 || n == 0)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      GtkWidget *view = calque_review_window_get_pane_view (review, i);
+
+      if (gtk_widget_get_width (view) < 50 || gtk_widget_get_height (view) < 50)
+        return FALSE;
+      if (CALQUE_IS_AUDIO_VIEW (view) && !calque_audio_view_is_loaded (CALQUE_AUDIO_VIEW (view)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+wait_stacked (CalqueReviewWindow *review,
+              const char         *item_id)
+{
+  gpointer args[2] = { review, (gpointer) item_id };
+
+  g_assert_true (calque_gui_wait_for (review_ready, review));
+  g_assert_true (calque_gui_wait_for (stacked_ready, args));
+}
+
+/* Pane @i is right under pane @i - 1, as wide and at the same x. */
+static void
+assert_stacked (CalqueReviewWindow *review)
+{
+  graphene_rect_t above, below;
+
+  for (guint i = 1; i < calque_review_window_get_n_panes (review); i++)
+    {
+      g_assert_true (gtk_widget_compute_bounds (calque_review_window_get_pane_view (review, i - 1),
+                                                GTK_WIDGET (review), &above));
+      g_assert_true (gtk_widget_compute_bounds (calque_review_window_get_pane_view (review, i),
+                                                GTK_WIDGET (review), &below));
+      g_assert_cmpfloat (below.origin.y, >=, above.origin.y + above.size.height);
+      g_assert_cmpfloat (fabs (below.origin.x - above.origin.x), <, 16);
+      g_assert_cmpfloat (fabs (below.size.width - above.size.width), <, 16);
+    }
+}
+
+/* The offset of the first character on the pane's top line. */
+static int
+text_top_offset (CalqueReviewWindow *review,
+                 guint               pane)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (calque_review_window_get_pane_view (review, pane));
+  GdkRectangle visible;
+  GtkTextIter iter;
+
+  gtk_text_view_get_visible_rect (view, &visible);
+  gtk_text_view_get_line_at_y (view, &iter, visible.y, NULL);
+  return gtk_text_iter_get_offset (&iter);
+}
+
+#define TEXT_LINE "Alice met Bruno in Paris. They walked along the Seine for hours, talking about the books " \
+                  "they had read that winter and the ones they meant to read.\n"
+
+/* Two annotators' spans on a long text: alice and bruno agree on "Alice"
+ * and "Bruno"; "Paris" is a place to alice and a cat to bruno. */
+static void
+test_text (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(CalqueRecord) item = calque_record_new (CALQUE_KIND_ITEM, f->project);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *alice_alice = NULL, *alice_paris = NULL, *bruno_alice = NULL, *bruno_paris = NULL;
+  g_autofree char *alice_bruno = NULL, *bruno_bruno = NULL;
+  CalqueReviewWindow *review;
+  CalqueTextView *views[2];
+  GtkAdjustment *adjustments[2];
+  int top;
+
+  for (guint i = 0; i < 80; i++)
+    g_string_append (text, TEXT_LINE);
+  calque_record_set_string (item, "media", "text");
+  calque_record_set_string (item, "name", "walk.txt");
+  calque_record_set_string (item, "text", text->str);
+  g_assert_true (calque_store_save (f->store, item, &error));
+  g_assert_no_error (error);
+  f->items[0] = g_strdup (calque_record_get_id (item));
+  save_task (f, f->items[0], "alice");
+  save_task (f, f->items[0], "bruno");
+  alice_alice = save_span (f, f->items[0], "alice", f->dog, 0, 5);
+  alice_bruno = save_span (f, f->items[0], "alice", f->dog, 10, 15);
+  alice_paris = save_span (f, f->items[0], "alice", f->dog, 19, 24);
+  bruno_alice = save_span (f, f->items[0], "bruno", f->dog, 0, 5);
+  bruno_bruno = save_span (f, f->items[0], "bruno", f->dog, 10, 15);
+  bruno_paris = save_span (f, f->items[0], "bruno", f->cat, 19, 24);
+
+  review = open_review_window (f);
+  wait_stacked (review, f->items[0]);
+  g_assert_cmpuint (calque_review_window_get_n_panes (review), ==, 2);
+  assert_stacked (review);
+  for (guint i = 0; i < 2; i++)
+    {
+      views[i] = CALQUE_TEXT_VIEW (calque_review_window_get_pane_view (review, i));
+      g_assert_cmpuint (calque_text_view_get_n_spans (views[i]), ==, 3);
+      adjustments[i] = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (views[i]));
+    }
+
+  /* "Paris": matched, labels differ, in both panes; the rest agree. */
+  g_assert_cmphex (calque_text_view_get_highlight (views[0], alice_paris), ==, CALQUE_REVIEW_DISAGREES_RGBA);
+  g_assert_cmphex (calque_text_view_get_highlight (views[1], bruno_paris), ==, CALQUE_REVIEW_DISAGREES_RGBA);
+  g_assert_cmphex (calque_text_view_get_highlight (views[0], alice_alice), ==, 0);
+  g_assert_cmphex (calque_text_view_get_highlight (views[1], bruno_alice), ==, 0);
+  g_assert_cmphex (calque_text_view_get_highlight (views[1], bruno_bruno), ==, 0);
+  g_assert_nonnull (calque_gui_find_label (GTK_WIDGET (review), "3 annotations · 1 label differs"));
+
+  calque_gui_spin (300);
+  calque_gui_save_screenshot (GTK_WINDOW (review), "74-review-text");
+
+  /* Scroll the lower pane: the upper one shows the same first line. */
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustments[1]) - gtk_adjustment_get_page_size (adjustments[1]), >,
+                     400);
+  gtk_adjustment_set_value (adjustments[1], 400);
+  top = text_top_offset (review, 1);
+  g_assert_cmpint (top, >, 0);
+  g_assert_cmpint (text_top_offset (review, 0), ==, top);
+  g_assert_cmpfloat (fabs (gtk_adjustment_get_value (adjustments[0]) - 400), <, 1);
+  /* And the other way. */
+  gtk_adjustment_set_value (adjustments[0], 0);
+  g_assert_cmpint (text_top_offset (review, 1), ==, 0);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustments[1]), <, 1);
+}
+
+/* Three annotators' segments on a real recording: the same speech by all;
+ * music from 2.5 s found by chloe alone. */
+static void
+test_audio (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *alice_speech = NULL, *bruno_speech = NULL, *chloe_speech = NULL, *chloe_music = NULL;
+  CalqueReviewWindow *review;
+  CalqueAudioView *views[3];
+  GtkAdjustment *scroll;
+  double start, end, start0, end0;
+
+  f->items[0] = save_audio_item (f, "interview.wav");
+  save_task (f, f->items[0], "alice");
+  save_task (f, f->items[0], "bruno");
+  save_task (f, f->items[0], "chloe");
+  alice_speech = save_segment (f, f->items[0], "alice", f->cat, 0.5, 1.5);
+  bruno_speech = save_segment (f, f->items[0], "bruno", f->cat, 0.55, 1.5);
+  chloe_speech = save_segment (f, f->items[0], "chloe", f->cat, 0.5, 1.45);
+  chloe_music = save_segment (f, f->items[0], "chloe", f->dog, 2.5, 3.5);
+
+  review = open_review_window (f);
+  wait_stacked (review, f->items[0]);
+  g_assert_cmpuint (calque_review_window_get_n_panes (review), ==, 3);
+  assert_stacked (review);
+  for (guint i = 0; i < 3; i++)
+    {
+      views[i] = CALQUE_AUDIO_VIEW (calque_review_window_get_pane_view (review, i));
+      g_assert_null (calque_audio_view_get_problem (views[i]));
+      g_assert_true (calque_audio_view_get_fitted (views[i]));
+    }
+
+  /* chloe's music: too few annotators; the speech agreed by all. */
+  g_assert_cmphex (calque_audio_view_get_highlight (views[2], chloe_music), ==, CALQUE_REVIEW_UNMATCHED_RGBA);
+  g_assert_cmphex (calque_audio_view_get_highlight (views[2], chloe_speech), ==, 0);
+  g_assert_cmphex (calque_audio_view_get_highlight (views[0], alice_speech), ==, 0);
+  g_assert_cmphex (calque_audio_view_get_highlight (views[1], bruno_speech), ==, 0);
+  g_assert_nonnull (calque_gui_find_label (GTK_WIDGET (review), "2 annotations · 1 not matched"));
+  calque_gui_spin (300);
+  calque_gui_save_screenshot (GTK_WINDOW (review), "75-review-audio");
+
+  /* Zoom the middle pane 4×: all three show the same second or so. */
+  calque_audio_view_get_visible_range (views[1], &start0, &end0);
+  g_assert_cmpfloat (start0, ==, 0);
+  calque_audio_view_zoom_by (views[1], 4.0, 0);
+  calque_audio_view_get_visible_range (views[1], &start, &end);
+  g_assert_cmpfloat (fabs ((end - start) - (end0 - start0) / 4), <, 1e-6);
+  g_assert_false (calque_audio_view_get_fitted (views[1]));
+  for (guint i = 0; i < 3; i += 2)
+    {
+      double s, e;
+
+      calque_audio_view_get_visible_range (views[i], &s, &e);
+      g_assert_cmpfloat (fabs (s - start), <, 1e-9);
+      g_assert_cmpfloat (fabs (e - end), <, 1e-9);
+      g_assert_false (calque_audio_view_get_fitted (views[i]));
+    }
+  calque_gui_spin (200);
+  calque_gui_save_screenshot (GTK_WINDOW (review), "76-review-audio-zoomed");
+
+  /* Scroll the top pane by its scrollbar to 2 s: the others follow. */
+  scroll = gtk_scrollbar_get_adjustment (GTK_SCROLLBAR (calque_gui_find_widget (GTK_WIDGET (views[0]),
+                                                                            GTK_TYPE_SCROLLBAR)));
+  gtk_adjustment_set_value (scroll, 2.0);
+  calque_audio_view_get_visible_range (views[0], &start, &end);
+  g_assert_cmpfloat (fabs (start - 2.0), <, 1e-9);
+  for (guint i = 1; i < 3; i++)
+    {
+      double s, e;
+
+      calque_audio_view_get_visible_range (views[i], &s, &e);
+      g_assert_cmpfloat (fabs (s - start), <, 1e-9);
+      g_assert_cmpfloat (fabs (e - end), <, 1e-9);
+    }
+  /* The music segment, scrolled into view, shows where it starts. */
+  g_assert_cmpfloat (calque_audio_view_time_to_x (views[2], 2.5), >, 0);
+
+  /* Fit the bottom one: all fit again. */
+  calque_audio_view_zoom_fit (views[2]);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_true (calque_audio_view_get_fitted (views[i]));
+      calque_audio_view_get_visible_range (views[i], &start, &end);
+      g_assert_cmpfloat (start, ==, 0);
+      g_assert_cmpfloat (fabs (end - end0), <, 1e-6);
+    }
+}
+
+/* The history of a.png: rita merges it; chloe hands it in again; rita
+ * sends it back to her with a comment. The history lists both, oldest
+ * first, with who, what, when and the comment, as soon as each is made. */
+static void
+test_history (Fixture       *f,
+              gconstpointer  data)
+{
+  g_auto(Ids) ids = { 0 };
+  g_auto(GStrv) history = NULL;
+  g_autoptr(GPtrArray) reviews = NULL;
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *comment = "Your dog at (130, 130) is a <i>shadow</i>.\nLook again.";
+  CalqueReviewWindow *review;
+  AdwMessageDialog *dialog;
+  GtkDropDown *who;
+  GtkTextView *text;
+  GtkExpander *expander;
+  gint64 merged_at, rejected_at;
+  g_autofree char *merged_line = NULL;
+  g_autofree char *rejected_line = NULL;
+
+  add_work (f, &ids);
+  review = open_review_window (f);
+  wait_showing (review, f->items[0]);
+  history = calque_review_window_dup_history (review);
+  g_assert_cmpuint (g_strv_length (history), ==, 0);
+  g_clear_pointer (&history, g_strfreev);
+  expander = GTK_EXPANDER (calque_gui_find_widget (GTK_WIDGET (review), GTK_TYPE_EXPANDER));
+  g_assert_nonnull (expander);
+  g_assert_cmpstr (gtk_expander_get_label (expander), ==, "History: no review yet");
+
+  /* The merge is in the history at once, before the queue moves on. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (review), "review.merge", NULL));
+  history = calque_review_window_dup_history (review);
+  g_assert_cmpuint (g_strv_length (history), ==, 1);
+  g_assert_true (g_str_has_suffix (history[0], " · rita merged the versions"));
+  g_clear_pointer (&history, g_strfreev);
+
+  /* chloe hands her version in again, later: a.png waits again. */
+  wait_showing (review, f->items[1]);
+  g_usleep (5000);
+  tasks = list_for_item (f, CALQUE_KIND_TASK, f->items[0]);
+  for (guint i = 0; i < tasks->len; i++)
+    if (g_strcmp0 (calque_record_get_string (tasks->pdata[i], "annotator"), "chloe") == 0)
+      {
+        calque_record_set_string (tasks->pdata[i], "state", "submitted");
+        calque_record_set_int (tasks->pdata[i], "updated", g_get_real_time () / 1000);
+        g_assert_true (calque_store_save (f->store, tasks->pdata[i], &error));
+        g_assert_no_error (error);
+      }
+  g_usleep (5000);
+  calque_review_window_refresh (review);
+  g_assert_true (calque_gui_wait_for (review_ready, review));
+  g_assert_true (calque_review_window_select_item (review, f->items[0]));
+  wait_showing (review, f->items[0]);
+  history = calque_review_window_dup_history (review);
+  g_assert_cmpuint (g_strv_length (history), ==, 1);
+  g_assert_cmpstr (gtk_expander_get_label (expander), ==, "History (1)");
+  g_clear_pointer (&history, g_strfreev);
+
+  /* Send it back to chloe. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (review), "review.reject", NULL));
+  dialog = find_reject_dialog ();
+  g_assert_nonnull (dialog);
+  who = GTK_DROP_DOWN (calque_gui_find_widget (GTK_WIDGET (dialog), GTK_TYPE_DROP_DOWN));
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (who)), ==, 1);
+  text = GTK_TEXT_VIEW (calque_gui_find_widget (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (text), comment, -1);
+  adw_message_dialog_response (dialog, "reject");
+  g_assert_cmpuint (f->n_decided, ==, 2);
+
+  /* The store's two reviews, their times as the history shows them. */
+  reviews = list_for_item (f, CALQUE_KIND_REVIEW, f->items[0]);
+  g_assert_cmpuint (reviews->len, ==, 2);
+  merged_at = rejected_at = 0;
+  for (guint i = 0; i < reviews->len; i++)
+    {
+      const char *decision = calque_record_get_string (reviews->pdata[i], "decision");
+      gint64 created = calque_record_get_int (reviews->pdata[i], "created", 0);
+
+      if (g_strcmp0 (decision, "merged") == 0)
+        merged_at = created;
+      else if (g_strcmp0 (decision, "rejected") == 0)
+        rejected_at = created;
+    }
+  g_assert_cmpint (merged_at, >, 0);
+  g_assert_cmpint (rejected_at, >, merged_at);
+  {
+    g_autoptr(GDateTime) merged = g_date_time_new_from_unix_local (merged_at / 1000);
+    g_autoptr(GDateTime) rejected = g_date_time_new_from_unix_local (rejected_at / 1000);
+    g_autofree char *merged_when = g_date_time_format (merged, "%Y-%m-%d %H:%M");
+    g_autofree char *rejected_when = g_date_time_format (rejected, "%Y-%m-%d %H:%M");
+
+    merged_line = g_strconcat (merged_when, " · rita merged the versions", NULL);
+    rejected_line = g_strconcat (rejected_when, " · rita sent it back to chloe · ", comment, NULL);
+  }
+
+  /* At once, oldest first: the merge, then the rejection with its comment. */
+  history = calque_review_window_dup_history (review);
+  g_assert_cmpuint (g_strv_length (history), ==, 2);
+  g_assert_cmpstr (history[0], ==, merged_line);
+  g_assert_cmpstr (history[1], ==, rejected_line);
+  g_assert_cmpstr (gtk_expander_get_label (expander), ==, "History (2)");
+  g_clear_pointer (&history, g_strfreev);
+
+  /* a.png waits no more (bruno's and alice's were accepted by the merge):
+   * the queue moves on to b.png, with its own, empty, history. */
+  wait_showing (review, f->items[1]);
+  history = calque_review_window_dup_history (review);
+  g_assert_cmpuint (g_strv_length (history), ==, 0);
+  g_clear_pointer (&history, g_strfreev);
+  g_assert_cmpstr (gtk_expander_get_label (expander), ==, "History: no review yet");
+}
+
+/* The history, shown: the comment as plain text, not markup. */
+static void
+test_history_shown (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_auto(Ids) ids = { 0 };
+  g_autoptr(CalqueRecord) project = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *comment = "The <b>second</b> cat is a fox.";
+  CalqueReviewWindow *review;
+  GtkExpander *expander;
+  GtkLabel *label;
+
+  add_work (f, &ids);
+  /* b.png: alice's version sent back from the command line's side of
+   * things, the window opened afterwards. */
+  project = calque_store_get (f->store, f->project, &error);
+  g_assert_true (calque_review_reject (f->store, project, f->items[1], "alice", "rita", comment, &error));
+  g_assert_no_error (error);
+  g_usleep (2000);
+  g_assert_true (calque_review_accept (f->store, project, f->items[1], "bruno", "rita", &error));
+  g_assert_no_error (error);
+  /* Back in the queue: alice hands it in again. */
+  {
+    g_autoptr(GPtrArray) tasks = list_for_item (f, CALQUE_KIND_TASK, f->items[1]);
+
+    g_usleep (2000);
+    for (guint i = 0; i < tasks->len; i++)
+      if (g_strcmp0 (calque_record_get_string (tasks->pdata[i], "annotator"), "alice") == 0)
+        {
+          calque_record_set_string (tasks->pdata[i], "state", "submitted");
+          calque_record_set_int (tasks->pdata[i], "updated", g_get_real_time () / 1000);
+          g_assert_true (calque_store_save (f->store, tasks->pdata[i], &error));
+        }
+  }
+
+  review = open_review_window (f);
+  g_assert_true (calque_review_window_select_item (review, f->items[1]));
+  wait_showing (review, f->items[1]);
+  expander = GTK_EXPANDER (calque_gui_find_widget (GTK_WIDGET (review), GTK_TYPE_EXPANDER));
+  g_assert_cmpstr (gtk_expander_get_label (expander), ==, "History (2)");
+  gtk_expander_set_expanded (expander, TRUE);
+  label = calque_gui_wait_for_label (GTK_WIDGET (review), comment);
+  g_assert_nonnull (label);
+  g_assert_false (gtk_label_get_use_markup (label));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (label)));
+  g_assert_nonnull (calque_gui_find_label (GTK_WIDGET (review), "rita sent it back to alice"));
+  g_assert_nonnull (calque_gui_find_label (GTK_WIDGET (review), "rita accepted bruno’s version"));
+  calque_gui_spin (300);
+  calque_gui_save_screenshot (GTK_WINDOW (review), "77-review-history");
+}
+
 static void
 test_no_display (void)
 {
@@ -595,6 +1085,11 @@ main (int    argc,
   g_test_add ("/gui/review-window/accept-reject", Fixture, NULL, fixture_set_up, test_accept_reject,
               fixture_tear_down);
   g_test_add ("/gui/review-window/open", Fixture, NULL, fixture_set_up, test_open, fixture_tear_down);
+  g_test_add ("/gui/review-window/text", Fixture, "text", fixture_set_up, test_text, fixture_tear_down);
+  g_test_add ("/gui/review-window/audio", Fixture, "audio", fixture_set_up, test_audio, fixture_tear_down);
+  g_test_add ("/gui/review-window/history", Fixture, NULL, fixture_set_up, test_history, fixture_tear_down);
+  g_test_add ("/gui/review-window/history-shown", Fixture, NULL, fixture_set_up, test_history_shown,
+              fixture_tear_down);
 
   status = g_test_run ();
   g_clear_object (&app);
