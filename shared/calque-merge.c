@@ -74,6 +74,22 @@ write_field (CalqueRecord *record,
   calque_record_set_seq (record, field, seq);
 }
 
+/* A write of the value @field has already: only its clock may move on. */
+static void
+take_later_clock (CalqueRecord *record,
+                  const char   *field,
+                  const char   *clock,
+                  gint64        seq)
+{
+  const char *current = calque_record_get_clock (record, field);
+
+  if (current == NULL || strcmp (clock, current) > 0)
+    {
+      calque_record_set_clock (record, field, clock);
+      calque_record_set_seq (record, field, seq);
+    }
+}
+
 gboolean
 calque_merge_change (CalqueRecord             *current,
                      const CalqueChange       *change,
@@ -127,7 +143,11 @@ calque_merge_change (CalqueRecord             *current,
     {
       if (change->delete_record && json_object_get_size (change->set) == 0)
         {
-          /* Deleting what is deleted already: nothing to do. */
+          /* Deleting what is deleted already changes no value, but the
+           * later of the two deletes' clocks is the field's, as for any
+           * field written twice with the same value: every side ends
+           * with the same clock whichever delete it saw first. */
+          take_later_clock (record, "deleted", clock, seq);
           out->record = g_steal_pointer (&record);
           out->applied = g_strv_builder_end (applied);
           return TRUE;
@@ -155,6 +175,8 @@ calque_merge_change (CalqueRecord             *current,
       calque_record_set_seq (record, "deleted", seq);
       g_strv_builder_add (applied, "deleted");
     }
+  else if (change->undelete)
+    take_later_clock (record, "deleted", clock, seq);   /* undeleting what is live: as above */
 
   json_object_iter_init_ordered (&iter, change->set);
   while (json_object_iter_next_ordered (&iter, &field, &value))

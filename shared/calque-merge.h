@@ -12,7 +12,9 @@
  *   kept. Equal values are no conflict.
  * - Deletes are tombstones and win over concurrent edits. An edit to a
  *   deleted record is refused (CALQUE_MERGE_ERROR_DELETED) and its values
- *   are kept as conflicts; undelete is an explicit change.
+ *   are kept as conflicts; undelete is an explicit change. Two deletes (or
+ *   undeletes) of the same record leave the later one's clock on "deleted",
+ *   like any field written twice with one value.
  * - A change never moves a record to another kind or project, and the
  *   merged record must be valid.
  * - A clock further ahead of now than allowed is refused, so that one

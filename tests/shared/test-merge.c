@@ -218,6 +218,45 @@ test_undelete (void)
   g_assert_cmpstr (calque_record_get_string (again, "name"), ==, "restored");
 }
 
+/* Two people delete the same record, each before seeing the other's
+ * delete: whichever order the deletes arrive in, every side ends with the
+ * later delete's clock (once seen as a flake of the e2e convergence test).
+ * The same for undeleting a record that is live. */
+static void
+test_concurrent_deletes_converge (void)
+{
+  g_autoptr(CalqueRecord) base = created_label ();
+  g_autoptr(CalqueChange) early = label_change (CLIENT_A, 2, NOW - 5000, NODE_A, 1);
+  g_autoptr(CalqueChange) late = label_change (CLIENT_B, 1, NOW - 4000, NODE_B, 1);
+  g_autoptr(CalqueChange) undelete_a = label_change (CLIENT_A, 3, NOW - 3000, NODE_A, 3);
+  g_autoptr(CalqueChange) undelete_b = label_change (CLIENT_B, 2, NOW - 2000, NODE_B, 3);
+  g_autoptr(CalqueRecord) a1 = NULL, a2 = NULL, b1 = NULL, b2 = NULL;
+  g_autoptr(CalqueRecord) a3 = NULL, a4 = NULL, b3 = NULL, b4 = NULL;
+  char late_clock[CALQUE_HLC_STRING_LENGTH + 1], undelete_clock[CALQUE_HLC_STRING_LENGTH + 1];
+
+  early->delete_record = TRUE;
+  late->delete_record = TRUE;
+  calque_hlc_to_string (&late->hlc, late_clock);
+  a1 = apply (base, early, 2, NULL);
+  a2 = apply (a1, late, 3, NULL);
+  b1 = apply (base, late, 2, NULL);
+  b2 = apply (b1, early, 3, NULL);
+  g_assert_true (calque_record_get_deleted (a2) && calque_record_get_deleted (b2));
+  g_assert_cmpstr (calque_record_get_clock (a2, "deleted"), ==, late_clock);
+  g_assert_cmpstr (calque_record_get_clock (b2, "deleted"), ==, late_clock);
+
+  undelete_a->undelete = TRUE;
+  undelete_b->undelete = TRUE;
+  calque_hlc_to_string (&undelete_b->hlc, undelete_clock);
+  a3 = apply (a2, undelete_a, 4, NULL);
+  a4 = apply (a3, undelete_b, 5, NULL);
+  b3 = apply (b2, undelete_b, 4, NULL);
+  b4 = apply (b3, undelete_a, 5, NULL);
+  g_assert_false (calque_record_get_deleted (a4) || calque_record_get_deleted (b4));
+  g_assert_cmpstr (calque_record_get_clock (a4, "deleted"), ==, undelete_clock);
+  g_assert_cmpstr (calque_record_get_clock (b4, "deleted"), ==, undelete_clock);
+}
+
 static void
 test_repeated_push (void)
 {
@@ -415,6 +454,7 @@ main (int argc, char **argv)
   g_test_add_func ("/merge/delete-against-edit", test_delete_against_edit);
   g_test_add_func ("/merge/edit-then-delete", test_edit_then_delete);
   g_test_add_func ("/merge/undelete", test_undelete);
+  g_test_add_func ("/merge/concurrent-deletes-converge", test_concurrent_deletes_converge);
   g_test_add_func ("/merge/repeated-push", test_repeated_push);
   g_test_add_func ("/merge/clock-skew", test_clock_skew);
   g_test_add_func ("/merge/out-of-order-delivery", test_out_of_order_delivery);
