@@ -29,6 +29,7 @@ struct _CalqueWindow
   GtkWidget            *dashboard_window; /* weak: the Progress Dashboard open */
   GtkWidget            *export_dialog;    /* weak: the Export dialog open */
   GtkWidget            *assign_dialog;    /* weak: the Assign dialog open */
+  GtkWidget            *import_dialog;    /* weak: the Import Annotations dialog open */
   GtkWidget            *review_window;    /* weak: the Review window open */
   struct _CalqueNotifier *notifier;       /* news for the person in the project shown */
 

@@ -8,6 +8,7 @@
 #include "calque-assign-dialog.h"
 #include "calque-dashboard-window.h"
 #include "calque-export-dialog.h"
+#include "calque-import-dialog.h"
 #include "calque-format.h"
 #include "calque-notifier.h"
 #include "calque-store-sync.h"
@@ -85,6 +86,8 @@ update_project_actions (CalqueWindow *self)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "show-reliability")),
                                shown);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "export")), shown);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "import-annotations")),
+                               shown);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "assign")), shown);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "review")), shown);
 }
@@ -716,6 +719,36 @@ assign_activated_cb (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+import_annotations_activated_cb (GSimpleAction *action,
+                                 GVariant      *parameter,
+                                 gpointer       user_data)
+{
+  CalqueWindow *self = user_data;
+  CalqueRecord *project = calque_window_get_project (self);
+  CalqueImportDialog *dialog;
+
+  if (self->workspace == NULL || project == NULL)
+    return;
+  /* One at a time; one that imports stays (closing it would stop it). */
+  if (self->import_dialog != NULL)
+    {
+      if (calque_import_dialog_get_importing (CALQUE_IMPORT_DIALOG (self->import_dialog)))
+        {
+          gtk_window_present (GTK_WINDOW (self->import_dialog));
+          return;
+        }
+      gtk_window_destroy (GTK_WINDOW (self->import_dialog));
+      g_clear_weak_pointer (&self->import_dialog);
+    }
+  dialog = calque_import_dialog_new (GTK_WINDOW (self), self->workspace, project);
+  /* New annotations, items and labels: as after assigning, the list shows
+   * them and the sync sends them. */
+  g_signal_connect_object (dialog, "imported", G_CALLBACK (assigned_cb), self, G_CONNECT_SWAPPED);
+  g_set_weak_pointer (&self->import_dialog, GTK_WIDGET (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static const GActionEntry win_actions[] = {
   { .name = "assign", .activate = assign_activated_cb },
   { .name = "open-workspace", .activate = open_workspace_activated_cb },
@@ -726,6 +759,7 @@ static const GActionEntry win_actions[] = {
   { .name = "show-dashboard", .activate = show_dashboard_activated_cb },
   { .name = "show-reliability", .activate = show_reliability_activated_cb },
   { .name = "export", .activate = export_activated_cb },
+  { .name = "import-annotations", .activate = import_annotations_activated_cb },
   { .name = "review", .activate = _calque_window_review_activated },
 };
 
@@ -767,6 +801,7 @@ calque_window_dispose (GObject *object)
   g_clear_weak_pointer (&self->dashboard_window);
   g_clear_weak_pointer (&self->export_dialog);
   g_clear_weak_pointer (&self->assign_dialog);
+  g_clear_weak_pointer (&self->import_dialog);
   g_clear_weak_pointer (&self->review_window);
   g_clear_pointer (&self->notifier, calque_notifier_free);
 
