@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "calque-export-dialog.h"
+#include "calque-job-pages.h"
 #include "calque-export-formats.h"
 #include "calque-format.h"
 #include "calque-store-stats.h"
@@ -1139,45 +1140,6 @@ add_output (CalqueExportDialog *self,
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
 }
 
-/* A status page with a child under its title: a selectable text (the
- * path or the error can be copied) and, optionally, a button. */
-static AdwStatusPage *
-status_page_new (const char  *icon,
-                 const char  *title,
-                 GtkLabel   **label,
-                 const char  *button_label,
-                 const char  *button_action,
-                 gboolean     suggested)
-{
-  AdwStatusPage *page = ADW_STATUS_PAGE (adw_status_page_new ());
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
-
-  adw_status_page_set_icon_name (page, icon);
-  adw_status_page_set_title (page, title);
-  if (label != NULL)
-    {
-      *label = GTK_LABEL (gtk_label_new (NULL));
-      gtk_label_set_wrap (*label, TRUE);
-      gtk_label_set_wrap_mode (*label, PANGO_WRAP_WORD_CHAR);
-      gtk_label_set_justify (*label, GTK_JUSTIFY_CENTER);
-      gtk_label_set_selectable (*label, TRUE);
-      gtk_widget_add_css_class (GTK_WIDGET (*label), "body");
-      gtk_box_append (GTK_BOX (box), GTK_WIDGET (*label));
-    }
-  if (button_label != NULL)
-    {
-      GtkWidget *button = gtk_button_new_with_mnemonic (button_label);
-
-      gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (button, "pill");
-      if (suggested)
-        gtk_widget_add_css_class (button, "suggested-action");
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), button_action);
-      gtk_box_append (GTK_BOX (box), button);
-    }
-  adw_status_page_set_child (page, box);
-  return page;
-}
 
 /* --- the window ------------------------------------------------------------------------- */
 
@@ -1307,73 +1269,34 @@ calque_export_dialog_class_init (CalqueExportDialogClass *klass)
 static void
 calque_export_dialog_init (CalqueExportDialog *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *progress_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  AdwStatusPage *done_page;
-  AdwStatusPage *error_page;
+  static const CalqueJobPagesSpec spec = {
+    .title = N_("Export"),
+    .action_label = N_("_Export"),
+    .action_name = "export.start",
+    .progress_name = N_("Export progress"),
+    .progress_icon = "document-save-symbolic",
+    .progress_title = N_("Exporting…"),
+    .done_title = N_("Export Complete"),
+    .done_button = N_("_Open Folder"),
+    .done_action = "export.open-folder",
+    .error_title = N_("Export Failed"),
+    .back_action = "export.back",
+  };
+  CalqueJobPages pages;
 
   self->formats = g_ptr_array_new ();
   self->label_checks = g_ptr_array_new ();
-
-  gtk_window_set_title (GTK_WINDOW (self), _("Export"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 560, 680);
-  /* Not modal: an export of a large project takes minutes, and the work
-   * in the main window goes on meanwhile. */
-  gtk_window_set_modal (GTK_WINDOW (self), FALSE);
-  gtk_window_set_destroy_with_parent (GTK_WINDOW (self), TRUE);
-
-  /* A dialog's header: Cancel (or Close) and the action, no window buttons. */
-  self->title = ADW_WINDOW_TITLE (adw_window_title_new (_("Export"), NULL));
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), GTK_WIDGET (self->title));
-  adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  self->close_button = gtk_button_new_with_mnemonic (_("_Cancel"));
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), self->close_button);
-  self->export_button = gtk_button_new_with_mnemonic (_("_Export"));
-  gtk_widget_add_css_class (self->export_button, "suggested-action");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->export_button), "export.start");
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), self->export_button);
-  gtk_box_append (GTK_BOX (box), header);
-
-  self->stack = GTK_STACK (gtk_stack_new ());
-  gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_CROSSFADE);
-  gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
-
-  /* The options page is filled in by calque_export_dialog_new(), which
-   * knows the project. */
-  gtk_stack_add_named (self->stack, adw_preferences_page_new (), "options");
-
-  self->progress_bar = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_progress_bar_set_pulse_step (self->progress_bar, 0.08);
-  gtk_widget_set_size_request (GTK_WIDGET (self->progress_bar), 320, -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Export progress"), -1);
-  self->progress_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (self->progress_label), "dim-label");
-  gtk_widget_add_css_class (GTK_WIDGET (self->progress_label), "calque-figure");
-  gtk_box_append (GTK_BOX (progress_box), GTK_WIDGET (self->progress_bar));
-  gtk_box_append (GTK_BOX (progress_box), GTK_WIDGET (self->progress_label));
-  gtk_widget_set_halign (progress_box, GTK_ALIGN_CENTER);
-  self->progress_page = ADW_STATUS_PAGE (adw_status_page_new ());
-  adw_status_page_set_icon_name (self->progress_page, "document-save-symbolic");
-  adw_status_page_set_title (self->progress_page, _("Exporting…"));
-  adw_status_page_set_child (self->progress_page, progress_box);
-  gtk_stack_add_named (self->stack, GTK_WIDGET (self->progress_page), "progress");
-
-  done_page = status_page_new ("object-select-symbolic", _("Export Complete"), &self->summary_label,
-                               _("_Open Folder"), "export.open-folder", TRUE);
-  gtk_stack_add_named (self->stack, GTK_WIDGET (done_page), "done");
-
-  error_page = status_page_new ("dialog-error-symbolic", _("Export Failed"), &self->error_label,
-                                _("_Back"), "export.back", FALSE);
-  gtk_stack_add_named (self->stack, GTK_WIDGET (error_page), "error");
-
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->stack));
-  self->toasts = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
-  adw_toast_overlay_set_child (self->toasts, box);
-  adw_window_set_content (ADW_WINDOW (self), GTK_WIDGET (self->toasts));
-
+  calque_job_pages_build (ADW_WINDOW (self), &spec, &pages);
+  self->title = pages.title;
+  self->close_button = pages.close_button;
+  self->export_button = pages.action_button;
+  self->stack = pages.stack;
+  self->progress_bar = pages.progress_bar;
+  self->progress_label = pages.progress_label;
+  self->progress_page = pages.progress_page;
+  self->summary_label = pages.summary_label;
+  self->error_label = pages.error_label;
+  self->toasts = pages.toasts;
   show_page (self, "options");
 }
 
