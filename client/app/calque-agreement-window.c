@@ -25,6 +25,7 @@
 
 #include "calque-agreement-report.h"
 #include "calque-agreement-window.h"
+#include "calque-project-job.h"
 
 /* Items listed, lowest agreement first; a project of 100k items would
  * make a list too long to build and to read. */
@@ -64,19 +65,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-typedef struct {
-  char                   *filename;
-  char                   *project_id;
-  CalqueAgreementOptions  options;
-} Computation;
-
-static void
-computation_free (Computation *computation)
-{
-  g_free (computation->filename);
-  g_free (computation->project_id);
-  g_free (computation);
-}
 
 /* --- reading the JSON ------------------------------------------------------------ */
 
@@ -572,40 +560,16 @@ show_error (CalqueAgreementWindow *self,
 
 /* --- computing -------------------------------------------------------------------------- */
 
-/* In a worker thread, with a store of its own (see the top of the file). */
-static void
-compute_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+/* In a worker thread (calque-project-job.h). */
+static gpointer
+compute_report (CalqueStore   *store,
+                CalqueRecord  *project,
+                gconstpointer  options,
+                GError       **error)
 {
-  Computation *computation = task_data;
-  g_autoptr(CalqueStore) store = NULL;
-  g_autoptr(CalqueRecord) project = NULL;
-  g_autoptr(CalqueAgreementReport) report = NULL;
-  GError *error = NULL;
+  g_autoptr(CalqueAgreementReport) report = calque_agreement_report_new (store, project, options, error);
 
-  store = calque_store_open (computation->filename, &error);
-  if (store == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  project = calque_store_get (store, computation->project_id, &error);
-  if (project == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (g_task_return_error_if_cancelled (task))
-    return;
-  report = calque_agreement_report_new (store, project, &computation->options, &error);
-  if (report == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_pointer (task, calque_agreement_report_to_json (report), (GDestroyNotify) json_node_unref);
+  return report != NULL ? calque_agreement_report_to_json (report) : NULL;
 }
 
 static void
@@ -617,7 +581,7 @@ computed_cb (GObject      *source_object,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
 
-  root = g_task_propagate_pointer (G_TASK (result), &error);
+  root = calque_project_job_finish (result, &error);
   /* A newer computation took its place, or the window closed. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -635,8 +599,7 @@ computed_cb (GObject      *source_object,
 static void
 compute (CalqueAgreementWindow *self)
 {
-  g_autoptr(GTask) task = NULL;
-  Computation *computation = g_new0 (Computation, 1);
+  CalqueAgreementOptions options = { 0 };
 
   g_clear_handle_id (&self->options_id, g_source_remove);
   if (self->cancellable != NULL)
@@ -644,10 +607,8 @@ compute (CalqueAgreementWindow *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
-  computation->filename = g_strdup (calque_store_get_filename (calque_workspace_get_store (self->workspace)));
-  computation->project_id = g_strdup (self->project_id);
-  computation->options.iou_threshold = gtk_spin_button_get_value (self->iou_spin);
-  computation->options.tolerance = gtk_spin_button_get_value (self->tolerance_spin);
+  options.iou_threshold = gtk_spin_button_get_value (self->iou_spin);
+  options.tolerance = gtk_spin_button_get_value (self->tolerance_spin);
 
   /* The first time, the whole window waits; later the report shown stays
    * until the new one is there. */
@@ -656,11 +617,8 @@ compute (CalqueAgreementWindow *self)
   gtk_widget_set_visible (self->spinner, self->shown);
   gtk_spinner_start (GTK_SPINNER (self->spinner));
 
-  task = g_task_new (self, self->cancellable, computed_cb, NULL);
-  g_task_set_source_tag (task, compute);
-  g_task_set_name (task, "calque-agreement");
-  g_task_set_task_data (task, computation, (GDestroyNotify) computation_free);
-  g_task_run_in_thread (task, compute_thread);
+  calque_project_job_run (self, self->workspace, self->project_id, compute_report, &options, sizeof options,
+                          (GDestroyNotify) json_node_unref, "calque-agreement", self->cancellable, computed_cb);
 }
 
 static gboolean

@@ -34,6 +34,7 @@
 #include <math.h>
 
 #include "calque-dashboard-window.h"
+#include "calque-project-job.h"
 #include "calque-progress-chart.h"
 #include "calque-progress.h"
 
@@ -99,24 +100,12 @@ struct _CalqueDashboardWindow
 
 G_DEFINE_FINAL_TYPE (CalqueDashboardWindow, calque_dashboard_window, ADW_TYPE_WINDOW)
 
-typedef struct {
-  char *filename;
-  char *project_id;
-} Computation;
-
 /* What a count brings back to the main thread. */
 typedef struct {
   CalqueProgress *progress;
   GHashTable     *colors;    /* label id → its colour, "#rrggbb" */
 } Figures;
 
-static void
-computation_free (Computation *computation)
-{
-  g_free (computation->filename);
-  g_free (computation->project_id);
-  g_free (computation);
-}
 
 static void
 figures_free (Figures *figures)
@@ -580,36 +569,26 @@ show_error (CalqueDashboardWindow *self,
 
 /* --- counting --------------------------------------------------------------------------- */
 
-/* In a worker thread, with a store of its own (see the top of the file). */
-static void
-compute_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+/* In a worker thread (calque-project-job.h). */
+static gpointer
+compute_figures (CalqueStore   *store,
+                 CalqueRecord  *project,
+                 gconstpointer  options,
+                 GError       **error)
 {
-  Computation *computation = task_data;
-  g_autoptr(CalqueStore) store = NULL;
+  const char *project_id = calque_record_get_id (project);
   g_autoptr(GPtrArray) labels = NULL;
   Figures *figures;
-  GError *error = NULL;
-
-  store = calque_store_open (computation->filename, &error);
-  if (store == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
 
   figures = g_new0 (Figures, 1);
   figures->colors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  labels = calque_store_list (store, CALQUE_KIND_LABEL, computation->project_id, &error);
+  labels = calque_store_list (store, CALQUE_KIND_LABEL, project_id, error);
   if (labels != NULL)
-    figures->progress = calque_progress_new (store, computation->project_id, -1, &error);
+    figures->progress = calque_progress_new (store, project_id, -1, error);
   if (figures->progress == NULL)
     {
       figures_free (figures);
-      g_task_return_error (task, error);
-      return;
+      return NULL;
     }
   for (guint i = 0; i < labels->len; i++)
     {
@@ -619,7 +598,7 @@ compute_thread (GTask        *task,
       if (color != NULL)
         g_hash_table_insert (figures->colors, g_strdup (calque_record_get_id (label)), g_strdup (color));
     }
-  g_task_return_pointer (task, figures, (GDestroyNotify) figures_free);
+  return figures;
 }
 
 static gboolean
@@ -658,7 +637,7 @@ computed_cb (GObject      *source_object,
   g_autoptr(GError) error = NULL;
   Figures *figures;
 
-  figures = g_task_propagate_pointer (G_TASK (result), &error);
+  figures = calque_project_job_finish (result, &error);
   /* A newer count took its place, or the window closed. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -682,9 +661,6 @@ computed_cb (GObject      *source_object,
 static void
 compute (CalqueDashboardWindow *self)
 {
-  g_autoptr(GTask) task = NULL;
-  Computation *computation = g_new0 (Computation, 1);
-
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
@@ -693,14 +669,8 @@ compute (CalqueDashboardWindow *self)
   self->started_us = g_get_monotonic_time ();
   self->dirty = FALSE;
 
-  computation->filename = g_strdup (calque_store_get_filename (calque_workspace_get_store (self->workspace)));
-  computation->project_id = g_strdup (self->project_id);
-
-  task = g_task_new (self, self->cancellable, computed_cb, NULL);
-  g_task_set_source_tag (task, compute);
-  g_task_set_name (task, "calque-dashboard");
-  g_task_set_task_data (task, computation, (GDestroyNotify) computation_free);
-  g_task_run_in_thread (task, compute_thread);
+  calque_project_job_run (self, self->workspace, self->project_id, compute_figures, NULL, 0,
+                          (GDestroyNotify) figures_free, "calque-dashboard", self->cancellable, computed_cb);
 }
 
 /* --- the window ------------------------------------------------------------------------- */

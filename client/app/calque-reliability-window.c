@@ -14,6 +14,7 @@
 
 #include "calque-reliability.h"
 #include "calque-reliability-window.h"
+#include "calque-project-job.h"
 
 struct _CalqueReliabilityWindow
 {
@@ -35,18 +36,6 @@ struct _CalqueReliabilityWindow
 
 G_DEFINE_FINAL_TYPE (CalqueReliabilityWindow, calque_reliability_window, ADW_TYPE_WINDOW)
 
-typedef struct {
-  char *filename;
-  char *project_id;
-} Computation;
-
-static void
-computation_free (Computation *computation)
-{
-  g_free (computation->filename);
-  g_free (computation->project_id);
-  g_free (computation);
-}
 
 static const struct {
   const char *heading;
@@ -180,37 +169,14 @@ show_figures (CalqueReliabilityWindow *self,
 
 /* --- computing ---------------------------------------------------------------------- */
 
-static void
-compute_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+/* In a worker thread (calque-project-job.h). */
+static gpointer
+compute_figures (CalqueStore   *store,
+                 CalqueRecord  *project,
+                 gconstpointer  options,
+                 GError       **error)
 {
-  Computation *computation = task_data;
-  g_autoptr(CalqueStore) store = NULL;
-  g_autoptr(CalqueRecord) project = NULL;
-  CalqueReliability *reliability;
-  GError *error = NULL;
-
-  store = calque_store_open (computation->filename, &error);
-  if (store == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  project = calque_store_get (store, computation->project_id, &error);
-  if (project == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (g_task_return_error_if_cancelled (task))
-    return;
-  reliability = calque_reliability_new (store, project, &error);
-  if (reliability == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, reliability, (GDestroyNotify) calque_reliability_free);
+  return calque_reliability_new (store, project, error);
 }
 
 static void
@@ -222,7 +188,7 @@ computed_cb (GObject      *source_object,
   g_autoptr(CalqueReliability) reliability = NULL;
   g_autoptr(GError) error = NULL;
 
-  reliability = g_task_propagate_pointer (G_TASK (result), &error);
+  reliability = calque_project_job_finish (result, &error);
   /* A newer computation took its place, or the window closed. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -243,27 +209,19 @@ computed_cb (GObject      *source_object,
 static void
 compute (CalqueReliabilityWindow *self)
 {
-  g_autoptr(GTask) task = NULL;
-  Computation *computation = g_new0 (Computation, 1);
-
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-
-  computation->filename = g_strdup (calque_store_get_filename (calque_workspace_get_store (self->workspace)));
-  computation->project_id = g_strdup (self->project_id);
 
   if (!self->shown)
     gtk_stack_set_visible_child_name (self->stack, "loading");
   gtk_widget_set_visible (self->spinner, self->shown);
   gtk_spinner_start (GTK_SPINNER (self->spinner));
 
-  task = g_task_new (self, self->cancellable, computed_cb, NULL);
-  g_task_set_source_tag (task, compute);
-  g_task_set_name (task, "calque-reliability");
-  g_task_set_task_data (task, computation, (GDestroyNotify) computation_free);
-  g_task_run_in_thread (task, compute_thread);
+  calque_project_job_run (self, self->workspace, self->project_id, compute_figures, NULL, 0,
+                          (GDestroyNotify) calque_reliability_free, "calque-reliability", self->cancellable,
+                          computed_cb);
 }
 
 static void
