@@ -13,6 +13,11 @@ void _calque_record_take_fields (CalqueRecord *self,
 char *_calque_record_dup_clocks_json (CalqueRecord *self);
 /* The per-field seqs as a JSON object text {"field": seq, …}, or "{}". */
 char *_calque_record_dup_seqs_json (CalqueRecord *self);
+/* Whether the record was made by calque_record_new(), has never been
+ * saved, and every field it has is one it changed (none was removed, it
+ * is not deleted): its first save is the whole record, under a new id no
+ * store can hold yet. */
+gboolean _calque_record_is_whole_and_new (CalqueRecord *self);
 /* The greatest clock, or NULL if there is none. */
 const char *_calque_record_get_max_clock (CalqueRecord *self);
 

@@ -21,6 +21,7 @@ struct _CalqueRecord {
   GHashTable *clocks;   /* field → clock string; NULL until one is set */
   GHashTable *seqs;     /* field → gint64 *, server seq of the last write; NULL until set */
   GHashTable *dirty;    /* set of field names changed since mark_clean */
+  gboolean fresh;       /* made by calque_record_new() and never saved */
 };
 
 G_DEFINE_FINAL_TYPE (CalqueRecord, calque_record, G_TYPE_OBJECT)
@@ -318,8 +319,13 @@ calque_record_new (CalqueKind  kind,
 {
   char id[CALQUE_UUID_STRING_LENGTH + 1];
 
+  CalqueRecord *self;
+
   calque_uuid7_generate (id);
-  return calque_record_new_with_id (kind, id, project_id);
+  self = calque_record_new_with_id (kind, id, project_id);
+  if (self != NULL)
+    self->fresh = TRUE;
+  return self;
 }
 
 JsonNode *
@@ -673,6 +679,7 @@ calque_record_mark_clean (CalqueRecord *self)
 {
   g_return_if_fail (CALQUE_IS_RECORD (self));
   g_hash_table_remove_all (self->dirty);
+  self->fresh = FALSE;
 }
 
 /* --- validation ---------------------------------------------------------- */
@@ -1343,6 +1350,22 @@ _calque_record_dup_clocks_json (CalqueRecord *self)
     }
   g_string_append_c (json, '}');
   return g_string_free (json, FALSE);
+}
+
+gboolean
+_calque_record_is_whole_and_new (CalqueRecord *self)
+{
+  GHashTableIter iter;
+  gpointer name;
+
+  if (!self->fresh || self->deleted
+      || g_hash_table_size (self->dirty) != json_object_get_size (self->fields))
+    return FALSE;
+  g_hash_table_iter_init (&iter, self->dirty);
+  while (g_hash_table_iter_next (&iter, &name, NULL))
+    if (!json_object_has_member (self->fields, name))
+      return FALSE;
+  return TRUE;
 }
 
 const char *

@@ -3,6 +3,7 @@
 
 #include "calque-store.h"
 #include "calque-store-private.h"
+#include "calque-store-sync.h"
 #include "calque-hlc.h"
 #include "calque-record-private.h"
 #include "calque-json.h"
@@ -571,16 +572,16 @@ bind_figures (sqlite3_stmt *stmt,
     sqlite3_bind_text (stmt, 13, calque_json_node_to_string (labels, NULL), -1, g_free);
 }
 
+/* Writes @record's row, its fields and clocks already as JSON text. */
 static gboolean
-write_record (CalqueStore   *self,
-              CalqueRecord  *record,
-              GError       **error)
+write_row (CalqueStore   *self,
+           CalqueRecord  *record,
+           const char    *fields,
+           const char    *clocks,
+           const char    *updated,
+           GError       **error)
 {
   sqlite3_stmt *stmt;
-  g_autoptr(JsonNode) fields_node = NULL;
-  g_autofree char *fields = NULL;
-  g_autofree char *clocks = NULL;
-  const char *updated;
   const char *blob;
 
   if (calque_record_get_kind (record) == CALQUE_KIND_ITEM)
@@ -588,10 +589,6 @@ write_record (CalqueStore   *self,
   if (!(stmt = get_stmt (self, STMT_PUT, error)))
     return FALSE;
 
-  fields_node = json_node_init_object (json_node_alloc (), calque_record_get_fields (record));
-  fields = calque_json_node_to_string (fields_node, NULL);
-  clocks = _calque_record_dup_clocks_json (record);
-  updated = _calque_record_get_max_clock (record);
   blob = calque_record_get_kind (record) == CALQUE_KIND_ITEM
          ? calque_record_get_string (record, "sha256") : NULL;
 
@@ -628,6 +625,112 @@ write_record (CalqueStore   *self,
   return TRUE;
 }
 
+static char *
+fields_to_json (CalqueRecord *record)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), calque_record_get_fields (record));
+
+  return calque_json_node_to_string (node, NULL);
+}
+
+static gboolean
+write_record (CalqueStore   *self,
+              CalqueRecord  *record,
+              GError       **error)
+{
+  g_autofree char *fields = fields_to_json (record);
+  g_autofree char *clocks = _calque_record_dup_clocks_json (record);
+
+  return write_row (self, record, fields, clocks, _calque_record_get_max_clock (record), error);
+}
+
+static gboolean
+add_to_outbox (CalqueStore   *self,
+               const char    *record_id,
+               const char    *fields,
+               gint64         base_seq,
+               const char    *change,
+               GError       **error)
+{
+  sqlite3_stmt *stmt = get_stmt (self, STMT_OUTBOX_ADD, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, record_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, fields, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, base_seq);
+  sqlite3_bind_text (stmt, 4, change, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      _calque_store_set_sqlite_error (error, self->db, _("writing the outbox"));
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/* The first save of a record made here (an import writes a million of
+ * them in a row): the same row, outbox entry and change as the general
+ * path below writes, with the fields turned into JSON once for the row and
+ * the change, and no shadow, since the server has nothing under a new id. */
+static gboolean
+save_new_record (CalqueStore   *self,
+                 CalqueRecord  *record,
+                 char         **names,
+                 GError       **error)
+{
+  g_autofree char *fields = fields_to_json (record);
+  GString *clocks = g_string_sized_new (64 + 48 * g_strv_length (names));
+  GString *names_json = g_string_sized_new (16 * g_strv_length (names));
+  GString *change = g_string_sized_new (strlen (fields) + 256);
+  char hlc[CALQUE_HLC_STRING_LENGTH + 1];
+  CalqueHlc now = calque_hlc_clock_now (self->clock);
+  gint64 base_seq = calque_store_get_cursor (self, calque_record_get_project (record));
+  gboolean nested = self->depth > 0;
+  gboolean ok;
+
+  calque_hlc_to_string (&now, hlc);
+  g_string_append_c (clocks, '{');
+  g_string_append_c (names_json, '[');
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      calque_record_set_clock (record, names[i], hlc);
+      /* Field names are the schema's plain ASCII, clocks hex: no escaping. */
+      g_string_append_printf (clocks, "%s\"%s\":\"%s\"", i ? "," : "", names[i], hlc);
+      g_string_append_printf (names_json, "%s\"%s\"", i ? "," : "", names[i]);
+    }
+  g_string_append_c (clocks, '}');
+  g_string_append_c (names_json, ']');
+
+  /* calque_change_to_json()'s members, "set" being every field. */
+  g_string_append (change, "{\"client\":");
+  calque_json_append_string (change, calque_store_get_client_id (self));
+  g_string_append (change, ",\"op\":1,\"id\":");
+  calque_json_append_string (change, calque_record_get_id (record));
+  g_string_append_printf (change, ",\"kind\":\"%s\",\"project\":",
+                          calque_kind_to_string (calque_record_get_kind (record)));
+  calque_json_append_string (change, calque_record_get_project (record));
+  g_string_append (change, ",\"set\":");
+  g_string_append (change, fields);
+  g_string_append_printf (change, ",\"clock\":\"%s\",\"base_seq\":%" G_GINT64_FORMAT
+                          ",\"delete\":false,\"undelete\":false,\"seq\":0}", hlc, base_seq);
+
+  ok = (nested || calque_store_begin (self, error))
+       && write_row (self, record, fields, clocks->str, hlc, error)
+       && add_to_outbox (self, calque_record_get_id (record), names_json->str, base_seq, change->str, error)
+       && (nested || calque_store_commit (self, error));
+  if (!ok && !nested && self->depth > 0)
+    calque_store_rollback (self);
+  if (ok)
+    calque_record_mark_clean (record);
+
+  g_string_free (clocks, TRUE);
+  g_string_free (names_json, TRUE);
+  g_string_free (change, TRUE);
+  return ok;
+}
+
 gboolean
 calque_store_save (CalqueStore   *self,
                    CalqueRecord  *record,
@@ -640,7 +743,6 @@ calque_store_save (CalqueStore   *self,
   GString *json;
   char hlc[CALQUE_HLC_STRING_LENGTH + 1];
   CalqueHlc now;
-  sqlite3_stmt *stmt;
   gboolean nested;
 
   g_return_val_if_fail (CALQUE_IS_STORE (self), FALSE);
@@ -652,6 +754,8 @@ calque_store_save (CalqueStore   *self,
   dirty = calque_record_dup_dirty_fields (record);
   if (dirty[0] == NULL)
     return TRUE;
+  if (_calque_record_is_whole_and_new (record))
+    return save_new_record (self, record, dirty, error);
 
   /* One save is one event: all the fields it changed share one clock. */
   now = calque_hlc_clock_now (self->clock);
@@ -686,19 +790,8 @@ calque_store_save (CalqueStore   *self,
   if (!write_record (self, record, error))
     goto fail;
 
-  if (!(stmt = get_stmt (self, STMT_OUTBOX_ADD, error)))
+  if (!add_to_outbox (self, calque_record_get_id (record), dirty_json, base_seq, change_json, error))
     goto fail;
-  sqlite3_bind_text (stmt, 1, calque_record_get_id (record), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, dirty_json, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, base_seq);
-  sqlite3_bind_text (stmt, 4, change_json, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      _calque_store_set_sqlite_error (error, self->db, _("writing the outbox"));
-      sqlite3_reset (stmt);
-      goto fail;
-    }
-  sqlite3_reset (stmt);
 
   if (!nested && !calque_store_commit (self, error))
     goto fail;
