@@ -4,15 +4,15 @@
  * annotations would take gigabytes as JsonNodes. This walks the top-level
  * object of a file read in blocks and hands each element of the chosen
  * top-level arrays ("images", "annotations"…) to a callback, parsed on its
- * own by json-glib. Other members are scanned and skipped. Memory is one
- * block and one element, whatever the size of the file.
+ * own (calque_json_parse()). Other members are scanned and skipped. Memory
+ * is one block and one element, whatever the size of the file.
  *
  * The scanner checks the document's frame: the top-level object (or
  * array), its members, the arrays read and their commas, strings (escapes,
  * no raw control characters, valid UTF-8 in the elements read), brackets
  * that match, and a nesting limit (hostile files of a million "[" must not
  * exhaust the stack of any parser down the line). Elements read are
- * checked in full by json-glib. Members skipped are checked for their
+ * checked in full by that parse. Members skipped are checked for their
  * strings and brackets only. Errors name the file and the byte offset:
  * "instances.json: byte 1234: the file ends inside a string (begun at byte 1200)".
  */
@@ -35,7 +35,7 @@ GQuark calque_json_stream_error_quark (void);
 /* Deep enough for any COCO, VOC-as-JSON or labelme file (they nest five or
  * six levels); shallow enough for any recursive parser. */
 #define CALQUE_JSON_STREAM_MAX_DEPTH 64
-/* An element is held whole while json-glib parses it: a polygon of the
+/* An element is held whole while it is parsed: a polygon of the
  * 100,000 points a shape may have is about 4 MB of text, so this is room
  * to spare, and a hostile file of one endless element is refused. */
 #define CALQUE_JSON_STREAM_MAX_ELEMENT (64 * 1024 * 1024)

@@ -353,8 +353,10 @@ test_hostile (Fixture       *f,
       "bad.json: byte 14: a control character (0x09) inside a string; it must be escaped" },
     { "NaN", "{\"images\": [{\"id\": 1, \"width\": NaN}]}",
       "bad.json: byte 12: element 1 of “images” has NaN or Infinity, which are not JSON numbers" },
-    { "bad element", "{\"images\": [{\"id\": 1, \"width\": 12.}, {\"id\" 2}]}",
-      NULL },
+    { "bad number", "{\"images\": [{\"id\": 1, \"width\": 12.}, {\"id\": 2}]}",
+      "bad.json: byte 12: element 1 of “images” is not valid JSON: a number is not written as JSON writes numbers, at byte 20" },
+    { "bad element", "{\"images\": [{\"id\": 1, \"width\": 12}, {\"id\" 2}]}",
+      "bad.json: byte 36: element 2 of “images” is not valid JSON: “:” is expected after a member name, at byte 7" },
     { "escaped NUL", "{\"images\": [{\"file_name\": \"a\\u0000.png\"}]}",
       "bad.json: byte 12: element 1 of “images” is not valid JSON: a string holds \\u0000 (a NUL character), at byte 17" },
     { "twice", "{\"images\": [], \"images\": []}",
@@ -371,22 +373,6 @@ test_hostile (Fixture       *f,
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      if (bad[i].message == NULL)
-        {
-          /* json-glib's own words (it takes "12." for a number, though):
-       * check what is ours around them. */
-          g_autofree char *path = write_file (f, "bad.json", bad[i].text, -1);
-          g_autoptr(CalqueJsonStream) stream = calque_json_stream_new (path, NULL, NULL);
-          g_autoptr(GError) error = NULL;
-          Seen seen;
-
-          seen_init (&seen);
-          g_assert_false (calque_json_stream_foreach (stream, members, NULL, element_cb, &seen, NULL, &error));
-          g_assert_true (g_str_has_prefix (error->message, "bad.json: byte 37: element 2 of “images” is not valid JSON: "));
-          g_assert_cmpuint (seen.texts->len, ==, 1);
-          seen_clear (&seen);
-          continue;
-        }
       assert_refused (f, &bad[i], members);
     }
 }
