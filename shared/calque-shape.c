@@ -589,25 +589,30 @@ check_finite (double       value,
   return TRUE;
 }
 
+/* Whether (@x, @y) is inside @bounds, or there are no bounds to check.
+ * Cheap and silent: it runs for every point of every shape saved, and the
+ * message is only made, and translated, for one that is out. */
 static gboolean
-check_in_image (double                   x,
-                double                   y,
-                const CalqueShapeBounds *bounds,
-                const char              *what,
-                GError                 **error)
+in_image (double                   x,
+          double                   y,
+          const CalqueShapeBounds *bounds)
 {
-  if (bounds == NULL || bounds->width <= 0 || bounds->height <= 0)
-    return TRUE;
+  return bounds == NULL || bounds->width <= 0 || bounds->height <= 0
+         || !(x < -BOUNDS_TOLERANCE || y < -BOUNDS_TOLERANCE
+              || x > bounds->width + BOUNDS_TOLERANCE || y > bounds->height + BOUNDS_TOLERANCE);
+}
 
-  if (x < -BOUNDS_TOLERANCE || y < -BOUNDS_TOLERANCE
-      || x > bounds->width + BOUNDS_TOLERANCE || y > bounds->height + BOUNDS_TOLERANCE)
-    {
-      g_set_error (error, CALQUE_SHAPE_ERROR, CALQUE_SHAPE_ERROR_BOUNDS,
-                   _("%s (%g, %g) is outside the %g×%g image"),
-                   what, x, y, bounds->width, bounds->height);
-      return FALSE;
-    }
-  return TRUE;
+static gboolean
+outside_image (double                   x,
+               double                   y,
+               const CalqueShapeBounds *bounds,
+               const char              *what,
+               GError                 **error)
+{
+  g_set_error (error, CALQUE_SHAPE_ERROR, CALQUE_SHAPE_ERROR_BOUNDS,
+               _("%s (%g, %g) is outside the %g×%g image"),
+               what, x, y, bounds->width, bounds->height);
+  return FALSE;
 }
 
 static gboolean
@@ -639,12 +644,11 @@ check_ring (GArray                  *coords,
                        _("%s: point %u is not finite"), what, i + 1);
           return FALSE;
         }
-      if (bounds)
+      if (!in_image (x, y, bounds))
         {
           g_autofree char *point = g_strdup_printf (_("%s: point %u"), what, i + 1);
 
-          if (!check_in_image (x, y, bounds, point, error))
-            return FALSE;
+          return outside_image (x, y, bounds, point, error);
         }
     }
 
@@ -691,8 +695,8 @@ validate_box (const CalqueShape       *self,
       double x = self->rotation == 0 ? cx + dx : cx + dx * c - dy * s;
       double y = self->rotation == 0 ? cy + dy : cy + dx * s + dy * c;
 
-      if (!check_in_image (x, y, bounds, _("box corner"), error))
-        return FALSE;
+      if (!in_image (x, y, bounds))
+        return outside_image (x, y, bounds, _("box corner"), error);
     }
   return TRUE;
 }
@@ -712,7 +716,7 @@ calque_shape_validate (const CalqueShape       *self,
     case CALQUE_SHAPE_POINT:
       return check_finite (self->x, "point x", error)
              && check_finite (self->y, "point y", error)
-             && check_in_image (self->x, self->y, bounds, _("point"), error);
+             && (in_image (self->x, self->y, bounds) || outside_image (self->x, self->y, bounds, _("point"), error));
 
     case CALQUE_SHAPE_POLYGON:
     case CALQUE_SHAPE_POLYLINE:

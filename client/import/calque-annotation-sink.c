@@ -662,6 +662,7 @@ calque_annotation_sink_add (CalqueAnnotationSink            *self,
     }
   calque_record_set_int (annotation, "created", self->now_ms);
 
+  _calque_store_set_bounds_item (self->store, item);
   if (!calque_store_save (self->store, annotation, &local_error))
     {
       g_set_error (error, CALQUE_IMPORT_ERROR, CALQUE_IMPORT_ERROR_UNSUPPORTED,

@@ -29,6 +29,10 @@ sqlite3  *_calque_store_get_db     (CalqueStore  *self);
 /* Forgets the item kept for checking annotations: for writes that go
  * around the store's own (a row deleted directly). */
 void      _calque_store_forget_bounds_item (CalqueStore *self);
+/* Gives the item the next annotations saved are checked against, for a
+ * caller that holds it already as stored (an import, item after item). */
+void      _calque_store_set_bounds_item (CalqueStore  *self,
+                                         CalqueRecord *item);
 char     *_calque_store_meta_get   (CalqueStore  *self,
                                     const char   *key);
 /* @value NULL removes the key. */

@@ -689,8 +689,19 @@ save_new_record (CalqueStore   *self,
     {
       calque_record_set_clock (record, names[i], hlc);
       /* Field names are the schema's plain ASCII, clocks hex: no escaping. */
-      g_string_append_printf (clocks, "%s\"%s\":\"%s\"", i ? "," : "", names[i], hlc);
-      g_string_append_printf (names_json, "%s\"%s\"", i ? "," : "", names[i]);
+      if (i > 0)
+        {
+          g_string_append_c (clocks, ',');
+          g_string_append_c (names_json, ',');
+        }
+      g_string_append_c (clocks, '"');
+      g_string_append (clocks, names[i]);
+      g_string_append (clocks, "\":\"");
+      g_string_append (clocks, hlc);
+      g_string_append_c (clocks, '"');
+      g_string_append_c (names_json, '"');
+      g_string_append (names_json, names[i]);
+      g_string_append_c (names_json, '"');
     }
   g_string_append_c (clocks, '}');
   g_string_append_c (names_json, ']');
@@ -877,6 +888,13 @@ void
 _calque_store_forget_bounds_item (CalqueStore *self)
 {
   g_clear_object (&self->bounds_item);
+}
+
+void
+_calque_store_set_bounds_item (CalqueStore  *self,
+                               CalqueRecord *item)
+{
+  g_set_object (&self->bounds_item, item);
 }
 
 sqlite3 *

@@ -21,6 +21,13 @@
  * (/usr/bin/python3), json.load of the exported file, and json.dump of
  * what it loaded (its peak includes the load), each with its peak
  * (ru_maxrss). Goal: faster than the baseline, under 1 GiB each.
+ * The floor, from the same run: the rows the import wrote (records and
+ * outbox entries) read into memory, then written by SQLite alone into a
+ * copy of the workspace as it was before the import, with the store's
+ * pragmas, prepared INSERTs and one transaction, timed up to the commit
+ * as the import is. No import that keeps what Calque keeps (every field
+ * with its clock, indexed, and queued for the server) writes faster; what
+ * the import takes beyond it is reading, checking and building the rows.
  *
  * Prints figures, not pass/fail: machines are noisy.
  *
@@ -313,6 +320,110 @@ open_project (CalqueWorkspace **out_workspace)
   return project;
 }
 
+/* ---- the floor: the import's writes, by SQLite alone ---- */
+
+/* The rows an import wrote (its project's annotations and their outbox
+ * entries), held in memory. */
+typedef struct {
+  GStringChunk *text;
+  GPtrArray *records;   /* 13 columns each: const char * or NULL (as text) */
+  GPtrArray *outbox;    /* record_id, fields, base_seq, change */
+} Rows;
+
+static void
+read_rows (const char *db_path,
+           const char *project,
+           Rows       *rows)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  rows->text = g_string_chunk_new (64 * 1024 * 1024);
+  rows->records = g_ptr_array_new ();
+  rows->outbox = g_ptr_array_new ();
+  check (NULL, sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK, "opening");
+  check (db, sqlite3_prepare_v2 (db, "SELECT id, kind, project, deleted, fields, clocks, updated, blob,"
+                                 " item, person, state, created, labels FROM records"
+                                 " WHERE project = ?1 AND kind = 'annotation' ORDER BY id", -1, &stmt, NULL),
+         SQLITE_OK, "reading the rows");
+  sqlite3_bind_text (stmt, 1, project, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    for (int c = 0; c < 13; c++)
+      g_ptr_array_add (rows->records, sqlite3_column_type (stmt, c) == SQLITE_NULL ? NULL
+                       : g_string_chunk_insert (rows->text, (const char *) sqlite3_column_text (stmt, c)));
+  sqlite3_finalize (stmt);
+  check (db, sqlite3_prepare_v2 (db, "SELECT record_id, fields, base_seq, change FROM outbox"
+                                 " WHERE record_id IN (SELECT id FROM records WHERE project = ?1 AND kind = 'annotation')"
+                                 " ORDER BY op_no", -1, &stmt, NULL),
+         SQLITE_OK, "reading the outbox");
+  sqlite3_bind_text (stmt, 1, project, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    for (int c = 0; c < 4; c++)
+      g_ptr_array_add (rows->outbox, g_string_chunk_insert (rows->text, (const char *) sqlite3_column_text (stmt, c)));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+/* Writes @rows into the workspace file @copy (as it was before the
+ * import) the plainest way: the store's pragmas, one transaction, two
+ * prepared INSERTs. Prints "RESULT" as the other phases do. */
+static int
+run_floor (const char *copy)
+{
+  g_autofree char *source = g_build_filename (opt_workspace, "workspace.sqlite", NULL);
+  Rows rows;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *put = NULL, *queue = NULL;
+  guint64 n;
+  double t0;
+
+  read_rows (source, opt_project, &rows);
+  n = rows.records->len / 13;
+  if (n == 0 || rows.outbox->len / 4 != n)
+    g_error ("%" G_GUINT64_FORMAT " records and %u outbox entries", n, rows.outbox->len / 4);
+
+  t0 = now_s ();
+  check (NULL, sqlite3_open (copy, &db), SQLITE_OK, "opening the copy");
+  check (db, sqlite3_exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; BEGIN IMMEDIATE",
+                           NULL, NULL, NULL), SQLITE_OK, "begin");
+  check (db, sqlite3_prepare_v2 (db, "INSERT INTO records (id, kind, project, deleted, fields, clocks, updated,"
+                                 " blob, item, person, state, created, labels)"
+                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                 -1, &put, NULL), SQLITE_OK, "preparing");
+  check (db, sqlite3_prepare_v2 (db, "INSERT INTO outbox (record_id, fields, base_seq, change) VALUES (?1, ?2, ?3, ?4)",
+                                 -1, &queue, NULL), SQLITE_OK, "preparing");
+  for (guint64 i = 0; i < n; i++)
+    {
+      const char **record = (const char **) rows.records->pdata + 13 * i;
+      const char **entry = (const char **) rows.outbox->pdata + 4 * i;
+
+      for (int c = 0; c < 13; c++)
+        {
+          if (record[c] == NULL)
+            sqlite3_bind_null (put, c + 1);
+          else if (c == 3 || c == 11)
+            sqlite3_bind_int64 (put, c + 1, g_ascii_strtoll (record[c], NULL, 10));
+          else
+            sqlite3_bind_text (put, c + 1, record[c], -1, SQLITE_STATIC);
+        }
+      check (db, sqlite3_step (put), SQLITE_DONE, "inserting a record");
+      sqlite3_reset (put);
+      sqlite3_bind_text (queue, 1, entry[0], -1, SQLITE_STATIC);
+      sqlite3_bind_text (queue, 2, entry[1], -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (queue, 3, g_ascii_strtoll (entry[2], NULL, 10));
+      sqlite3_bind_text (queue, 4, entry[3], -1, SQLITE_STATIC);
+      check (db, sqlite3_step (queue), SQLITE_DONE, "inserting an outbox entry");
+      sqlite3_reset (queue);
+    }
+  sqlite3_finalize (put);
+  sqlite3_finalize (queue);
+  check (db, sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), SQLITE_OK, "commit");
+  /* Timed up to here, as the import is: up to its commit. */
+  g_print ("RESULT %.3f %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "\n", now_s () - t0, peak_kib (), n);
+  check (db, sqlite3_close (db), SQLITE_OK, "closing");
+  return 0;
+}
+
 /* Prints "RESULT seconds peak-KiB count" for the parent. */
 static int
 run_phase (void)
@@ -320,9 +431,12 @@ run_phase (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(CalqueWorkspace) workspace = NULL;
   g_autoptr(CalqueRecord) project = NULL;
-  double t0 = now_s ();
+  double t0;
   guint64 count = 0;
 
+  if (g_str_equal (opt_phase, "floor"))
+    return run_floor (opt_file);
+  t0 = now_s ();
   project = open_project (&workspace);
   if (g_str_equal (opt_phase, "export"))
     {
@@ -435,6 +549,24 @@ same_annotations (const char *a,
   return la == lb && memcmp (pa, pb, la) == 0;
 }
 
+/* Copies the workspace file as it is (the phases before it leave no
+ * write-ahead log behind). */
+static void
+copy_file (const char *from,
+           const char *to)
+{
+  g_autoptr(GFile) source = g_file_new_for_path (from);
+  g_autoptr(GFile) target = g_file_new_for_path (to);
+  g_autofree char *wal = g_strconcat (from, "-wal", NULL);
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  if (g_stat (wal, &st) == 0 && st.st_size > 0)
+    g_error ("%s is not checkpointed", from);
+  if (!g_file_copy (source, target, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error))
+    g_error ("%s", error->message);
+}
+
 static void
 report (const char    *what,
         const Figures *figures)
@@ -451,7 +583,7 @@ main (int    argc,
   g_autofree char *dir = NULL, *self_path = NULL;
   g_autofree char *source = NULL, *target = NULL;
   g_autofree char *exported = NULL, *reexported = NULL, *dumped = NULL;
-  Figures export, import, again, load, dump;
+  Figures export, import, again, floor, load, dump;
   GStatBuf st;
   double t0;
 
@@ -470,6 +602,8 @@ main (int    argc,
   g_mkdir_with_parents (dir, 0755);
   {
     g_autofree char *workspace = g_build_filename (dir, "workspace", NULL);
+    g_autofree char *db_path = g_build_filename (workspace, "workspace.sqlite", NULL);
+    g_autofree char *floor_copy = g_build_filename (dir, "floor.sqlite", NULL);
 
     t0 = now_s ();
     build_workspace (workspace, &source, &target);
@@ -482,10 +616,15 @@ main (int    argc,
 
     export = run_phase_child (self_path, "export", workspace, source, exported);
     g_assert_cmpint (g_stat (exported, &st), ==, 0);
+    copy_file (db_path, floor_copy);
     import = run_phase_child (self_path, "import", workspace, target, exported);
     if (import.count != export.count)
       g_error ("exported %" G_GUINT64_FORMAT " annotations, imported %" G_GUINT64_FORMAT, export.count, import.count);
     again = run_phase_child (self_path, "export", workspace, target, reexported);
+    floor = run_phase_child (self_path, "floor", workspace, target, floor_copy);
+    if (floor.count != import.count)
+      g_error ("the floor wrote %" G_GUINT64_FORMAT " rows, not %" G_GUINT64_FORMAT, floor.count, import.count);
+    g_unlink (floor_copy);
   }
   load = run_child ((const char * const[]) { "/usr/bin/python3", "-c", python_load, exported, NULL });
   dump = run_child ((const char * const[]) { "/usr/bin/python3", "-c", python_dump, exported, dumped, NULL });
@@ -499,6 +638,9 @@ main (int    argc,
   report ("Calque export (calque-cli export --format coco)", &export);
   report ("Calque import into a fresh project (one transaction)", &import);
   report ("Calque export of that project (the check above)", &again);
+  g_print ("floor, from the same run: the records and outbox entries the import wrote, into the\n"
+           "workspace as it was before it, by SQLite alone (prepared INSERTs, one transaction):\n");
+  report ("the same rows, by SQLite alone", &floor);
   g_print ("baseline, Debian's Python %s on the same file:\n", "json");
   report ("json.load", &load);
   report ("json.dump of what it loaded (peak with the load)", &dump);
