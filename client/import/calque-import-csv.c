@@ -16,6 +16,7 @@
 
 #include "calque-import-readers.h"
 #include "calque-csv.h"
+#include "calque-json.h"
 #include "calque-tabular.h"
 #include "calque-text-offsets.h"
 
@@ -196,15 +197,12 @@ parse_json_cell (CsvImport  *self,
                  Column      column,
                  GError    **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
+  JsonNode *root = calque_json_parse (cell (self, column), -1, &local_error);
 
-  if (!json_parser_load_from_data (parser, cell (self, column), -1, &local_error))
-    {
-      fail (self, error, _("“%s” is not JSON: %s"), column_names[column], local_error->message);
-      return NULL;
-    }
-  return json_parser_steal_root (parser);
+  if (root == NULL)
+    fail (self, error, _("“%s” is not JSON: %s"), column_names[column], local_error->message);
+  return root;
 }
 
 static CalqueShape *

@@ -14,6 +14,7 @@
 
 #include "calque-import-readers.h"
 #include "calque-import-texts.h"
+#include "calque-json.h"
 #include "calque-text-offsets.h"
 
 #include <glib/gi18n-lib.h>
@@ -275,7 +276,6 @@ _calque_import_read_jsonl (CalqueAnnotationSink  *sink,
   g_autoptr(GFileInputStream) in = NULL;
   g_autoptr(GDataInputStream) data = NULL;
   g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autofree char *file = g_path_get_basename (path);
   GCancellable *cancellable = calque_annotation_sink_get_cancellable (sink);
   JsonlImport self = { sink, file };
@@ -297,7 +297,7 @@ _calque_import_read_jsonl (CalqueAnnotationSink  *sink,
     {
       g_autoptr(GError) local_error = NULL;
       g_autofree char *line = g_data_input_stream_read_line_utf8 (data, NULL, cancellable, &local_error);
-      JsonNode *root;
+      g_autoptr(JsonNode) root = NULL;
 
       self.line++;
       g_free (self.element);
@@ -310,9 +310,9 @@ _calque_import_read_jsonl (CalqueAnnotationSink  *sink,
         }
       if (*g_strstrip (line) == '\0')
         continue;
-      if (!json_parser_load_from_data (parser, line, -1, &local_error))
+      if ((root = calque_json_parse (line, -1, &local_error)) == NULL)
         ok = fail (&self, error, _("not JSON: %s"), local_error->message);
-      else if (!JSON_NODE_HOLDS_OBJECT (root = json_parser_get_root (parser)))
+      else if (!JSON_NODE_HOLDS_OBJECT (root))
         ok = fail (&self, error, _("not a JSON object"));
       else
         ok = read_object (&self, json_node_get_object (root), error);
