@@ -8,6 +8,8 @@
  * error without a message. The random seed is fixed so a failure repeats;
  * set CALQUE_FUZZ_SEED to explore others.
  */
+#include "calque-json.h"
+#include "calque-json-writer.h"
 #include "calque-record-json.h"
 #include "calque-text-source.h"
 
@@ -145,6 +147,55 @@ test_record_decoder (void)
   g_assert_cmpuint (refused, >, 1000);
 }
 
+/* calque_json_parse() takes in hostile bytes (file elements, stored
+ * rows): what it reads writes out as valid UTF-8 JSON that reads back the
+ * same, and json-glib reads the same value from the same bytes. */
+static void
+test_json_parse (void)
+{
+  guint read = 0, refused = 0;
+
+  for (int i = 0; i < 40000; i++)
+    {
+      const char *seed = record_seeds[i % G_N_ELEMENTS (record_seeds)];
+      const char *other = record_seeds[g_rand_int_range (rng, 0, G_N_ELEMENTS (record_seeds))];
+      g_autoptr(GByteArray) input = mutate (seed, other);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) root = calque_json_parse ((const char *) input->data, input->len, &error);
+
+      if (root != NULL)
+        {
+          g_autofree char *text = calque_json_node_to_string (root, NULL);
+          g_autoptr(JsonNode) again = calque_json_parse (text, -1, &error);
+          g_autofree char *text_again = NULL;
+          g_autoptr(JsonParser) parser = json_parser_new ();
+
+          g_assert_no_error (error);
+          g_assert_true (g_utf8_validate (text, -1, NULL));
+          text_again = calque_json_node_to_string (again, NULL);
+          g_assert_cmpstr (text_again, ==, text);
+          if (memchr (input->data, '\0', input->len) == NULL)
+            {
+              g_autofree char *theirs = NULL;
+
+              g_assert_true (calque_json_load_one (parser, (const char *) input->data, input->len, NULL));
+              theirs = calque_json_node_to_string (json_parser_get_root (parser), NULL);
+              g_assert_cmpstr (theirs, ==, text);
+            }
+          read++;
+        }
+      else
+        {
+          g_assert_nonnull (error);
+          g_assert_true (error->message && *error->message);
+          refused++;
+        }
+    }
+  g_test_message ("JSON: %u read, %u refused", read, refused);
+  g_assert_cmpuint (read, >, 100);
+  g_assert_cmpuint (refused, >, 1000);
+}
+
 typedef struct {
   guint texts;
 } Count;
@@ -210,5 +261,6 @@ main (int argc, char **argv)
   rng = g_rand_new_with_seed (seed ? (guint32) g_ascii_strtoull (seed, NULL, 10) : 20261125);
   g_test_add_func ("/fuzz/record-decoder", test_record_decoder);
   g_test_add_func ("/fuzz/text-sources", test_text_sources);
+  g_test_add_func ("/fuzz/json-parse", test_json_parse);
   return g_test_run ();
 }
