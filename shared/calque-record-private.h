@@ -18,6 +18,9 @@ char *_calque_record_dup_seqs_json (CalqueRecord *self);
  * is not deleted): its first save is the whole record, under a new id no
  * store can hold yet. */
 gboolean _calque_record_is_whole_and_new (CalqueRecord *self);
+/* The clock every field has, when the record has one for each of its
+ * fields, the same, and no other (a record saved once); NULL otherwise. */
+const char *_calque_record_get_only_clock (CalqueRecord *self);
 /* The greatest clock, or NULL if there is none. */
 const char *_calque_record_get_max_clock (CalqueRecord *self);
 

@@ -1369,6 +1369,26 @@ _calque_record_is_whole_and_new (CalqueRecord *self)
 }
 
 const char *
+_calque_record_get_only_clock (CalqueRecord *self)
+{
+  GHashTableIter iter;
+  gpointer name, clock;
+  const char *only = NULL;
+
+  if (self->clocks == NULL || g_hash_table_size (self->clocks) == 0
+      || g_hash_table_size (self->clocks) != json_object_get_size (self->fields))
+    return NULL;
+  g_hash_table_iter_init (&iter, self->clocks);
+  while (g_hash_table_iter_next (&iter, &name, &clock))
+    {
+      if (!json_object_has_member (self->fields, name) || (only != NULL && strcmp (only, clock) != 0))
+        return NULL;
+      only = clock;
+    }
+  return only;
+}
+
+const char *
 _calque_record_get_max_clock (CalqueRecord *self)
 {
   GHashTableIter iter;

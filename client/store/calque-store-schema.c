@@ -149,6 +149,13 @@ static const char schema_v5[] =
   "CREATE INDEX records_annotation_figures ON records"
   "  (project, kind, deleted, person, item, created, labels) WHERE kind = 'annotation';";
 
+/* v6: no table changes; the clocks column may hold one JSON string, the
+ * clock of every field of the record, instead of the object (a record
+ * saved once, most of them: calque-store.c, stored_clocks()). The version
+ * moves so that an older Calque refuses such a workspace rather than
+ * calling its records damaged. */
+static const char schema_v6[] = "";
+
 static const char * const steps[] = {
   NULL,       /* version 0: an empty file */
   schema_v1,
@@ -156,6 +163,7 @@ static const char * const steps[] = {
   schema_v3,
   schema_v4,
   schema_v5,
+  schema_v6,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == CALQUE_STORE_SCHEMA_VERSION + 1);

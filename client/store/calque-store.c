@@ -234,20 +234,30 @@ record_from_row (CalqueStore   *self,
 
   if (with_clocks && clocks_len > 2)
     {
-      if ((root = calque_json_parse (clocks, clocks_len, NULL)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+      if ((root = calque_json_parse (clocks, clocks_len, NULL)) == NULL
+          || !(JSON_NODE_HOLDS_OBJECT (root) || json_node_get_value_type (root) == G_TYPE_STRING))
         {
           g_set_error (error, CALQUE_STORE_ERROR, CALQUE_STORE_ERROR_CORRUPT,
                        _("%s: the clocks of stored record “%s” are damaged"), self->filename, id);
           return NULL;
         }
-      {
-        JsonObject *obj = json_node_get_object (root);
-        g_autoptr(GList) names = json_object_get_members (obj);
+      if (JSON_NODE_HOLDS_OBJECT (root))
+        {
+          JsonObject *obj = json_node_get_object (root);
+          g_autoptr(GList) names = json_object_get_members (obj);
 
-        for (GList *l = names; l; l = l->next)
-          calque_record_set_clock (record, l->data,
-                                   json_object_get_string_member_with_default (obj, l->data, NULL));
-      }
+          for (GList *l = names; l; l = l->next)
+            calque_record_set_clock (record, l->data,
+                                     json_object_get_string_member_with_default (obj, l->data, NULL));
+        }
+      else
+        {
+          /* One clock for every field (stored_clocks()). */
+          g_autoptr(GList) names = json_object_get_members (calque_record_get_fields (record));
+
+          for (GList *l = names; l; l = l->next)
+            calque_record_set_clock (record, l->data, json_node_get_string (root));
+        }
     }
 
   return g_steal_pointer (&record);
@@ -630,13 +640,26 @@ fields_to_json (CalqueRecord *record)
   return calque_json_node_to_string (node, NULL);
 }
 
+/* The clocks column (schema v6): when every field has the same clock, as
+ * a record saved once has, that one clock as a JSON string, 35 bytes where
+ * the object repeats it for each field (270 bytes of an annotation's
+ * 1,900 with its indexes and outbox entry); else the object
+ * {"field": "clock", …}. record_from_row() reads both. */
+static char *
+stored_clocks (CalqueRecord *record)
+{
+  const char *only = _calque_record_get_only_clock (record);
+
+  return only != NULL ? g_strconcat ("\"", only, "\"", NULL) : _calque_record_dup_clocks_json (record);
+}
+
 static gboolean
 write_record (CalqueStore   *self,
               CalqueRecord  *record,
               GError       **error)
 {
   g_autofree char *fields = fields_to_json (record);
-  g_autofree char *clocks = _calque_record_dup_clocks_json (record);
+  g_autofree char *clocks = stored_clocks (record);
 
   return write_row (self, record, fields, clocks, _calque_record_get_max_clock (record), error);
 }
@@ -678,37 +701,33 @@ save_new_record (CalqueStore   *self,
                  GError       **error)
 {
   g_autofree char *fields = fields_to_json (record);
-  GString *clocks = g_string_sized_new (64 + 48 * g_strv_length (names));
   GString *names_json = g_string_sized_new (16 * g_strv_length (names));
   GString *change = g_string_sized_new (strlen (fields) + 256);
   char hlc[CALQUE_HLC_STRING_LENGTH + 1];
+  char clocks[CALQUE_HLC_STRING_LENGTH + 3];
   CalqueHlc now = calque_hlc_clock_now (self->clock);
   gint64 base_seq = calque_store_get_cursor (self, calque_record_get_project (record));
   gboolean nested = self->depth > 0;
   gboolean ok;
 
   calque_hlc_to_string (&now, hlc);
-  g_string_append_c (clocks, '{');
+  /* Every field gets this save's clock: the clocks column is that clock
+   * alone (stored_clocks()). */
+  clocks[0] = '"';
+  memcpy (clocks + 1, hlc, CALQUE_HLC_STRING_LENGTH);
+  clocks[CALQUE_HLC_STRING_LENGTH + 1] = '"';
+  clocks[CALQUE_HLC_STRING_LENGTH + 2] = '\0';
   g_string_append_c (names_json, '[');
   for (guint i = 0; names[i] != NULL; i++)
     {
       calque_record_set_clock (record, names[i], hlc);
-      /* Field names are the schema's plain ASCII, clocks hex: no escaping. */
+      /* Field names are the schema's plain ASCII: no escaping. */
       if (i > 0)
-        {
-          g_string_append_c (clocks, ',');
-          g_string_append_c (names_json, ',');
-        }
-      g_string_append_c (clocks, '"');
-      g_string_append (clocks, names[i]);
-      g_string_append (clocks, "\":\"");
-      g_string_append (clocks, hlc);
-      g_string_append_c (clocks, '"');
+        g_string_append_c (names_json, ',');
       g_string_append_c (names_json, '"');
       g_string_append (names_json, names[i]);
       g_string_append_c (names_json, '"');
     }
-  g_string_append_c (clocks, '}');
   g_string_append_c (names_json, ']');
 
   /* calque_change_to_json()'s members, "set" being every field. */
@@ -725,7 +744,7 @@ save_new_record (CalqueStore   *self,
                           ",\"delete\":false,\"undelete\":false,\"seq\":0}", hlc, base_seq);
 
   ok = (nested || calque_store_begin (self, error))
-       && write_row (self, record, fields, clocks->str, hlc, error)
+       && write_row (self, record, fields, clocks, hlc, error)
        && add_to_outbox (self, calque_record_get_id (record), names_json->str, base_seq, change->str, error)
        && (nested || calque_store_commit (self, error));
   if (!ok && !nested && self->depth > 0)
@@ -733,7 +752,6 @@ save_new_record (CalqueStore   *self,
   if (ok)
     calque_record_mark_clean (record);
 
-  g_string_free (clocks, TRUE);
   g_string_free (names_json, TRUE);
   g_string_free (change, TRUE);
   return ok;

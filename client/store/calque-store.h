@@ -24,7 +24,7 @@ typedef enum {
 GQuark calque_store_error_quark (void);
 
 /* The schema version this program writes. */
-#define CALQUE_STORE_SCHEMA_VERSION 5
+#define CALQUE_STORE_SCHEMA_VERSION 6
 
 #define CALQUE_TYPE_STORE (calque_store_get_type ())
 G_DECLARE_FINAL_TYPE (CalqueStore, calque_store, CALQUE, STORE, GObject)

@@ -4,6 +4,7 @@
 
 #include "calque-test-util.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 typedef struct {
@@ -208,6 +209,65 @@ test_apply_pulled (Fixture       *f,
   g_assert_cmpint (((CalqueChange *) g_ptr_array_index (outbox, outbox->len - 1))->base_seq, ==, 7);
 }
 
+/* The clocks column of record @id, as stored. */
+static char *
+stored_clocks (Fixture    *f,
+               const char *id)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *clocks = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT clocks FROM records WHERE id = ?1", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    clocks = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return clocks;
+}
+
+/* A record saved once keeps one clock for all its fields, as a string;
+ * once its fields have different clocks, the object. Both read back as a
+ * clock per field, and survive a reopen. */
+static void
+test_stored_clocks (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(CalqueRecord) label = new_label (f, "sparrow");
+  g_autoptr(CalqueRecord) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL, *second = NULL;
+  g_autofree char *name_clock = NULL, *color_clock = NULL;
+
+  g_assert_true (calque_store_save (f->store, label, &error));
+  first = stored_clocks (f, calque_record_get_id (label));
+  g_assert_cmpint (strlen (first), ==, CALQUE_HLC_STRING_LENGTH + 2);
+  g_assert_true (first[0] == '"' && strstr (first, calque_record_get_clock (label, "name")) == first + 1);
+
+  reopen (f);
+  back = calque_store_get (f->store, calque_record_get_id (label), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (calque_record_get_clock (back, "name"), ==, calque_record_get_clock (label, "name"));
+  g_assert_cmpstr (calque_record_get_clock (back, "color"), ==, calque_record_get_clock (label, "name"));
+
+  /* An edit of one field: two clocks, kept as the object. */
+  calque_record_set_string (back, "name", "finch");
+  g_assert_true (calque_store_save (f->store, back, &error));
+  name_clock = g_strdup (calque_record_get_clock (back, "name"));
+  color_clock = g_strdup (calque_record_get_clock (back, "color"));
+  g_assert_cmpstr (name_clock, !=, color_clock);
+  second = stored_clocks (f, calque_record_get_id (label));
+  g_assert_cmpint (second[0], ==, '{');
+  g_clear_object (&back);
+  reopen (f);
+  back = calque_store_get (f->store, calque_record_get_id (label), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (calque_record_get_clock (back, "name"), ==, name_clock);
+  g_assert_cmpstr (calque_record_get_clock (back, "color"), ==, color_clock);
+}
+
 /* The last change of @project_id's outbox. */
 static CalqueChange *
 last_change (Fixture *f)
@@ -328,6 +388,7 @@ main (int argc, char **argv)
   g_test_add ("/store-sync/apply-pulled", Fixture, NULL, fixture_set_up, test_apply_pulled, fixture_tear_down);
   g_test_add ("/store-sync/first-save-same-as-any", Fixture, NULL, fixture_set_up,
               test_first_save_same_as_any, fixture_tear_down);
+  g_test_add ("/store-sync/stored-clocks", Fixture, NULL, fixture_set_up, test_stored_clocks, fixture_tear_down);
   g_test_add ("/store-sync/settings", Fixture, NULL, fixture_set_up, test_settings, fixture_tear_down);
   return g_test_run ();
 }
