@@ -495,71 +495,58 @@ coords_to_json (GArray *coords)
   return node;
 }
 
+/* Built member by member rather than with a JsonBuilder, a GObject with
+ * its own stack: every annotation saved goes through here. */
 JsonNode *
 calque_shape_to_json (const CalqueShape *self)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  JsonObject *o = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, calque_shape_kind_to_string (self->kind));
+  json_node_take_object (node, o);
+  json_object_set_string_member (o, "type", calque_shape_kind_to_string (self->kind));
 
   switch (self->kind)
     {
     case CALQUE_SHAPE_BOX:
-      json_builder_set_member_name (b, "x");
-      json_builder_add_double_value (b, self->x);
-      json_builder_set_member_name (b, "y");
-      json_builder_add_double_value (b, self->y);
-      json_builder_set_member_name (b, "w");
-      json_builder_add_double_value (b, self->w);
-      json_builder_set_member_name (b, "h");
-      json_builder_add_double_value (b, self->h);
+      json_object_set_double_member (o, "x", self->x);
+      json_object_set_double_member (o, "y", self->y);
+      json_object_set_double_member (o, "w", self->w);
+      json_object_set_double_member (o, "h", self->h);
       if (self->rotation != 0)
-        {
-          json_builder_set_member_name (b, "rotation");
-          json_builder_add_double_value (b, self->rotation);
-        }
+        json_object_set_double_member (o, "rotation", self->rotation);
       break;
 
     case CALQUE_SHAPE_POINT:
-      json_builder_set_member_name (b, "x");
-      json_builder_add_double_value (b, self->x);
-      json_builder_set_member_name (b, "y");
-      json_builder_add_double_value (b, self->y);
+      json_object_set_double_member (o, "x", self->x);
+      json_object_set_double_member (o, "y", self->y);
       break;
 
     case CALQUE_SHAPE_POLYGON:
     case CALQUE_SHAPE_POLYLINE:
-      json_builder_set_member_name (b, "points");
-      json_builder_add_value (b, coords_to_json (self->points));
+      json_object_set_member (o, "points", coords_to_json (self->points));
       if (self->holes && self->holes->len > 0)
         {
-          json_builder_set_member_name (b, "holes");
-          json_builder_begin_array (b);
+          JsonArray *holes = json_array_sized_new (self->holes->len);
+          JsonNode *holes_node = json_node_new (JSON_NODE_ARRAY);
+
           for (guint i = 0; i < self->holes->len; i++)
-            json_builder_add_value (b, coords_to_json (g_ptr_array_index (self->holes, i)));
-          json_builder_end_array (b);
+            json_array_add_element (holes, coords_to_json (g_ptr_array_index (self->holes, i)));
+          json_node_take_array (holes_node, holes);
+          json_object_set_member (o, "holes", holes_node);
         }
       break;
 
     case CALQUE_SHAPE_SPAN:
-      json_builder_set_member_name (b, "start");
-      json_builder_add_int_value (b, self->span_start);
-      json_builder_set_member_name (b, "end");
-      json_builder_add_int_value (b, self->span_end);
+      json_object_set_int_member (o, "start", self->span_start);
+      json_object_set_int_member (o, "end", self->span_end);
       break;
 
     case CALQUE_SHAPE_SEGMENT:
-      json_builder_set_member_name (b, "start");
-      json_builder_add_double_value (b, self->seg_start);
-      json_builder_set_member_name (b, "end");
-      json_builder_add_double_value (b, self->seg_end);
+      json_object_set_double_member (o, "start", self->seg_start);
+      json_object_set_double_member (o, "end", self->seg_end);
       if (self->channel >= 0)
-        {
-          json_builder_set_member_name (b, "channel");
-          json_builder_add_int_value (b, self->channel);
-        }
+        json_object_set_int_member (o, "channel", self->channel);
       break;
 
     case CALQUE_SHAPE_CLASSIFICATION:
@@ -569,8 +556,7 @@ calque_shape_to_json (const CalqueShape *self)
       g_assert_not_reached ();
     }
 
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
+  return node;
 }
 
 /* --- validation ---------------------------------------------------------- */

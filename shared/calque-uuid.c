@@ -5,6 +5,7 @@
 
 #include <sys/random.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Within one millisecond, successive ids from this process keep increasing:
  * the 12-bit rand_a field becomes a counter seeded randomly (RFC 9562,
@@ -13,6 +14,14 @@
 static GMutex last_lock;
 static gint64 last_ms = -1;
 static guint16 last_counter;
+
+/* Random bytes are drawn from the kernel a few hundred at a time, not one
+ * system call per id: an import makes a million ids. The pool belongs to
+ * the process that filled it; a forked child draws its own, or parent and
+ * child would hand out the same ids. Guarded by last_lock. */
+static guint8 pool[512];
+static gsize pool_left;
+static pid_t pool_pid;
 
 static void
 fill_random (void  *buf,
@@ -55,6 +64,25 @@ format_uuid (const guint8  bytes[16],
   out[o] = '\0';
 }
 
+/* Called with last_lock held. */
+static void
+take_random (guint8 *out,
+             gsize   len)
+{
+  pid_t pid = getpid ();
+
+  if (pool_left < len || pool_pid != pid)
+    {
+      fill_random (pool, sizeof pool);
+      pool_left = sizeof pool;
+      pool_pid = pid;
+    }
+  memcpy (out, pool + sizeof pool - pool_left, len);
+  /* Used bytes are wiped: they are part of ids, never to be reused. */
+  memset (pool + sizeof pool - pool_left, 0, len);
+  pool_left -= len;
+}
+
 void
 calque_uuid7_generate_at (gint64 ms,
                           char   out[37])
@@ -62,9 +90,8 @@ calque_uuid7_generate_at (gint64 ms,
   guint8 bytes[16];
   guint16 counter;
 
-  fill_random (bytes, sizeof bytes);
-
   g_mutex_lock (&last_lock);
+  take_random (bytes, sizeof bytes);
   if (ms <= last_ms)
     {
       /* Same millisecond (or the clock stepped back): keep order by

@@ -2,6 +2,8 @@
 #include "calque-uuid.h"
 
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static void
 test_format (void)
@@ -77,6 +79,35 @@ test_invalid (void)
   g_assert_cmpint (calque_uuid7_get_time ("0192d4e8-7c4b-4a31-9f02-5c1e8a7b3d90"), ==, -1); /* v4 */
 }
 
+/* Random bytes are drawn in advance: a forked child must not draw the
+ * same ones as its parent, or both would make the same ids. */
+static void
+test_fork_draws_its_own (void)
+{
+  char before[37], parent[37], child[37] = { 0 };
+  int fds[2];
+  pid_t pid;
+  int status;
+
+  calque_uuid7_generate (before);   /* the pool is filled */
+  g_assert_cmpint (pipe (fds), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      calque_uuid7_generate_at (1764028800000, child);
+      _exit (write (fds[1], child, 36) == 36 ? 0 : 1);
+    }
+  calque_uuid7_generate_at (1764028800000, parent);
+  g_assert_cmpint (read (fds[0], child, 36), ==, 36);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  close (fds[0]);
+  close (fds[1]);
+  /* rand_b, the last 62 bits, differs. */
+  g_assert_cmpstr (child + 19, !=, parent + 19);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -87,5 +118,6 @@ main (int argc, char **argv)
   g_test_add_func ("/uuid/clock-going-back", test_clock_going_back);
   g_test_add_func ("/uuid/unique", test_unique);
   g_test_add_func ("/uuid/invalid", test_invalid);
+  g_test_add_func ("/uuid/fork-draws-its-own", test_fork_draws_its_own);
   return g_test_run ();
 }
