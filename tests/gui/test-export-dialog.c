@@ -31,9 +31,10 @@
 
 #define IMAGE_SIZE 64
 /* Items in the project whose export is cancelled: enough for the native
- * writer to take a good part of a second, so that Cancel comes while it
- * writes. */
-#define MANY_ITEMS 50000
+ * writer to take a couple of seconds (2.4 s here in 2026-11), so that
+ * Cancel, which comes after the progress page's screenshot, still finds
+ * it writing; 50,000 stopped being enough once exports got faster. */
+#define MANY_ITEMS 150000
 
 /* A label name that would be bold if it were taken for markup. */
 #define CAT "cat <b>tabby</b>"
