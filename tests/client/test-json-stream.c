@@ -503,6 +503,87 @@ test_callback_stops (Fixture       *f,
   seen_clear (&seen);
 }
 
+typedef struct {
+  GThread *caller;
+  guint64 last;
+  guint calls;
+} Progress;
+
+static void
+progress_cb (guint64  done,
+             guint64  total,
+             gpointer user_data)
+{
+  Progress *progress = user_data;
+
+  g_assert_true (g_thread_self () == progress->caller);
+  g_assert_cmpuint (done, >=, progress->last);
+  g_assert_cmpuint (done, <=, total);
+  progress->last = done;
+  progress->calls++;
+}
+
+static GThread *caller_thread;
+
+static gboolean
+in_caller_cb (JsonNode                     *element,
+              const CalqueJsonElementPlace *place,
+              gpointer                      user_data,
+              GError                      **error)
+{
+  /* Elements are handed over in the caller's thread. */
+  g_assert_true (g_thread_self () == caller_thread);
+  return element_cb (element, place, user_data, error);
+}
+
+/* A big file: elements come in the caller's thread, in order, with
+ * progress up to the file's size; a caller that stops early stops the
+ * reading, and gets its own error. */
+static void
+test_big_file (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new ("{\"annotations\": [");
+  g_autofree char *path = NULL;
+  g_autoptr(CalqueJsonStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  const char * const members[] = { "annotations", NULL };
+  Progress progress = { g_thread_self (), 0, 0 };
+  Seen seen;
+
+  caller_thread = g_thread_self ();
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_printf (text, "%s{\"id\": %u, \"bbox\": [%u.5, 2, 30, 40]}", i ? "," : "", i, i % 1000);
+  g_string_append (text, "]}");
+  path = write_file (f, "many.json", text->str, text->len);
+  stream = calque_json_stream_new (path, NULL, &error);
+  calque_json_stream_set_progress (stream, progress_cb, &progress);
+
+  seen_init (&seen);
+  g_assert_true (calque_json_stream_foreach (stream, members, NULL, in_caller_cb, &seen, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen.texts->len, ==, 200000);
+  for (guint i = 0; i < seen.texts->len; i += 997)
+    {
+      g_autofree char *expected = g_strdup_printf ("{\"id\":%u,\"bbox\":[%u.5,2,30,40]}", i, i % 1000);
+
+      g_assert_cmpuint (index_at (&seen, i), ==, i);
+      g_assert_cmpstr (g_ptr_array_index (seen.texts, i), ==, expected);
+    }
+  g_assert_cmpuint (progress.last, ==, text->len);
+  g_assert_cmpuint (progress.calls, >, 1);
+  seen_clear (&seen);
+
+  progress.last = 0;
+  seen_init (&seen);
+  seen.stop_at = 5;
+  g_assert_false (calque_json_stream_foreach (stream, members, NULL, in_caller_cb, &seen, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_cmpstr (error->message, ==, "element 5 refused");
+  g_assert_cmpuint (seen.texts->len, ==, 5);
+  seen_clear (&seen);
+}
+
 static void
 test_missing_file (Fixture       *f,
                    gconstpointer  data)
@@ -534,6 +615,7 @@ main (int   argc,
   ADD ("/json-stream/too-deep", test_too_deep);
   ADD ("/json-stream/too-large", test_too_large);
   ADD ("/json-stream/callback-stops", test_callback_stops);
+  ADD ("/json-stream/big-file", test_big_file);
   ADD ("/json-stream/missing-file", test_missing_file);
 #undef ADD
 
