@@ -3,9 +3,9 @@
 
 #include "calque-uuid.h"
 
+#include <pthread.h>
 #include <sys/random.h>
 #include <string.h>
-#include <unistd.h>
 
 /* Within one millisecond, successive ids from this process keep increasing:
  * the 12-bit rand_a field becomes a counter seeded randomly (RFC 9562,
@@ -17,11 +17,17 @@ static guint16 last_counter;
 
 /* Random bytes are drawn from the kernel a few hundred at a time, not one
  * system call per id: an import makes a million ids. The pool belongs to
- * the process that filled it; a forked child draws its own, or parent and
- * child would hand out the same ids. Guarded by last_lock. */
+ * the process that filled it: a forked child empties it (forgotten_in_child)
+ * and draws its own, or parent and child would hand out the same ids.
+ * Guarded by last_lock. */
 static guint8 pool[512];
 static gsize pool_left;
-static pid_t pool_pid;
+
+static void
+forgotten_in_child (void)
+{
+  pool_left = 0;
+}
 
 static void
 fill_random (void  *buf,
@@ -69,13 +75,17 @@ static void
 take_random (guint8 *out,
              gsize   len)
 {
-  pid_t pid = getpid ();
+  static gsize registered = 0;
 
-  if (pool_left < len || pool_pid != pid)
+  if (g_once_init_enter (&registered))
+    {
+      pthread_atfork (NULL, NULL, forgotten_in_child);
+      g_once_init_leave (&registered, 1);
+    }
+  if (pool_left < len)
     {
       fill_random (pool, sizeof pool);
       pool_left = sizeof pool;
-      pool_pid = pid;
     }
   memcpy (out, pool + sizeof pool - pool_left, len);
   /* Used bytes are wiped: they are part of ids, never to be reused. */
