@@ -64,6 +64,9 @@ calque_change_set_field (CalqueChange *self,
   json_object_set_member (self->set, field, value);
 }
 
+/* The store writes the same members by hand for a record's first save
+ * (client/store/calque-store.c, save_new_record()): a member added here
+ * goes there too. */
 JsonNode *
 calque_change_to_json (const CalqueChange *self)
 {

@@ -697,40 +697,26 @@ add_to_outbox (CalqueStore   *self,
 static gboolean
 save_new_record (CalqueStore   *self,
                  CalqueRecord  *record,
-                 char         **names,
+                 const char    *names_json,
+                 const char    *hlc,
                  GError       **error)
 {
   g_autofree char *fields = fields_to_json (record);
-  GString *names_json = g_string_sized_new (16 * g_strv_length (names));
   GString *change = g_string_sized_new (strlen (fields) + 256);
-  char hlc[CALQUE_HLC_STRING_LENGTH + 1];
   char clocks[CALQUE_HLC_STRING_LENGTH + 3];
-  CalqueHlc now = calque_hlc_clock_now (self->clock);
   gint64 base_seq = calque_store_get_cursor (self, calque_record_get_project (record));
   gboolean nested = self->depth > 0;
   gboolean ok;
 
-  calque_hlc_to_string (&now, hlc);
-  /* Every field gets this save's clock: the clocks column is that clock
+  /* Every field has this save's clock: the clocks column is that clock
    * alone (stored_clocks()). */
   clocks[0] = '"';
   memcpy (clocks + 1, hlc, CALQUE_HLC_STRING_LENGTH);
   clocks[CALQUE_HLC_STRING_LENGTH + 1] = '"';
   clocks[CALQUE_HLC_STRING_LENGTH + 2] = '\0';
-  g_string_append_c (names_json, '[');
-  for (guint i = 0; names[i] != NULL; i++)
-    {
-      calque_record_set_clock (record, names[i], hlc);
-      /* Field names are the schema's plain ASCII: no escaping. */
-      if (i > 0)
-        g_string_append_c (names_json, ',');
-      g_string_append_c (names_json, '"');
-      g_string_append (names_json, names[i]);
-      g_string_append_c (names_json, '"');
-    }
-  g_string_append_c (names_json, ']');
 
-  /* calque_change_to_json()'s members, "set" being every field. */
+  /* calque_change_to_json()'s members, "set" being every field; a test
+   * (/store-sync/first-save-same-as-any) holds the two to the same change. */
   g_string_append (change, "{\"client\":");
   calque_json_append_string (change, calque_store_get_client_id (self));
   g_string_append (change, ",\"op\":1,\"id\":");
@@ -745,14 +731,13 @@ save_new_record (CalqueStore   *self,
 
   ok = (nested || calque_store_begin (self, error))
        && write_row (self, record, fields, clocks, hlc, error)
-       && add_to_outbox (self, calque_record_get_id (record), names_json->str, base_seq, change->str, error)
+       && add_to_outbox (self, calque_record_get_id (record), names_json, base_seq, change->str, error)
        && (nested || calque_store_commit (self, error));
   if (!ok && !nested && self->depth > 0)
     calque_store_rollback (self);
   if (ok)
     calque_record_mark_clean (record);
 
-  g_string_free (names_json, TRUE);
   g_string_free (change, TRUE);
   return ok;
 }
@@ -780,8 +765,6 @@ calque_store_save (CalqueStore   *self,
   dirty = calque_record_dup_dirty_fields (record);
   if (dirty[0] == NULL)
     return TRUE;
-  if (_calque_record_is_whole_and_new (record))
-    return save_new_record (self, record, dirty, error);
 
   /* One save is one event: all the fields it changed share one clock. */
   now = calque_hlc_clock_now (self->clock);
@@ -801,6 +784,9 @@ calque_store_save (CalqueStore   *self,
     }
   g_string_append_c (json, ']');
   dirty_json = g_string_free (json, FALSE);
+  if (_calque_record_is_whole_and_new (record))
+    return save_new_record (self, record, dirty_json, hlc, error);
+
   change_json = _calque_store_outbox_change (self, record, dirty, hlc, &base_seq);
 
   /* Inside a caller's transaction (an import), the caller's rollback
