@@ -454,8 +454,8 @@ calque_review_merge (CalqueStore                  *store,
       if (shape->kind == CALQUE_SHAPE_CLASSIFICATION && label == NULL)
         continue;
       annotation = consensus_annotation (project, v.item, reviewer, shape, label, when);
-      if (!calque_annotation_validate_for_item (annotation, v.item, &local_error)
-          || !calque_store_save (store, annotation, &local_error))
+      /* The store checks the shape against the item, as for any save. */
+      if (!calque_store_save (store, annotation, &local_error))
         {
           g_set_error (error, CALQUE_REVIEW_ERROR, CALQUE_REVIEW_ERROR_INVALID,
                        _("item “%s”: consensus shape %u: %s"), item_name (v.item), c + 1, local_error->message);
