@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "calque-reliability.h"
 #include "calque-review.h"
@@ -369,6 +370,8 @@ test_cli (Fixture       *f,
   /* Someone with no task: an error that names them, and a failure. */
   bad = run_cli (f, (char *[]) { "reliability", "--annotator", "zoé", NULL }, &status, &bad_err);
   g_assert_false (g_spawn_check_wait_status (status, NULL));
+  /* A failure it reports, not a crash. */
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 1);
   g_assert_nonnull (strstr (bad_err, "zoé"));
   g_assert_cmpstr (bad, ==, "");
 }

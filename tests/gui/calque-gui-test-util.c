@@ -107,6 +107,30 @@ calque_gui_window_drawn (gpointer data)
   return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) >= WINDOW_WIDTH / 2;
 }
 
+GtkWidget *
+calque_gui_find_button (GtkWidget  *root,
+                        const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = calque_gui_find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+gboolean
+calque_gui_widget_shown (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0 && gtk_widget_get_height (widget) > 0;
+}
+
 void
 calque_gui_present (GtkWindow *window)
 {

@@ -41,8 +41,13 @@ GtkLabel *calque_gui_wait_for_label  (GtkWidget          *root,
 /* The first widget of @type under @root (itself included), depth first, or NULL. */
 GtkWidget *calque_gui_find_widget    (GtkWidget          *root,
                                       GType               type);
+/* The first button under @root whose label is @label ("_Export"), or NULL. */
+GtkWidget *calque_gui_find_button    (GtkWidget          *root,
+                                      const char         *label);
 /* Whether @data, a window, is on screen at about the tests' size. */
 gboolean  calque_gui_window_drawn    (gpointer            data);
+/* Whether @data, a widget, is mapped and has a size: a dialog on screen. */
+gboolean  calque_gui_widget_shown     (gpointer            data);
 /* Shows @window at the tests' size and waits until it is drawn. */
 void      calque_gui_present         (GtkWindow          *window);
 /* $CALQUE_BUILD_DIR/tests/gui/screenshots, made if need be. */

@@ -397,7 +397,8 @@ test_comment_on_annotation (Fixture       *f,
     g_assert_nonnull (pango_attr_iterator_get (iter, PANGO_ATTR_WEIGHT));
     pango_attr_iterator_destroy (iter);
   }
-  g_assert_null (calque_gui_find_label (GTK_WIDGET (panel (f)), "this fruit is mislabelled & x"));
+  /* What the text would show if it were taken for markup. */
+  g_assert_null (calque_gui_find_label (GTK_WIDGET (panel (f)), "@bruno this fruit is mislabelled & x"));
 
   /* The box has its bubble, and its row in the side panel a count. */
   marks = calque_item_comments_dup_marks (calque_comments_panel_get_comments (panel (f)));

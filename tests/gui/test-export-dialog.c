@@ -294,22 +294,6 @@ set_media (CalqueExportDialog *dialog,
 
 /* The button whose label is @label (with its mnemonic) under @root, or NULL. */
 static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
 find_named (GtkWidget  *root,
             const char *name)
 {
@@ -357,7 +341,7 @@ page_text (CalqueExportDialog *dialog,
 static gboolean
 export_enabled (CalqueExportDialog *dialog)
 {
-  GtkWidget *button = find_button (GTK_WIDGET (dialog), "_Export");
+  GtkWidget *button = calque_gui_find_button (GTK_WIDGET (dialog), "_Export");
 
   g_assert_nonnull (button);
   return gtk_widget_get_visible (button) && gtk_widget_get_sensitive (button);
@@ -555,7 +539,7 @@ test_json (Fixture       *f,
   g_assert_cmpstr (run_export (dialog), ==, "done");
   expected = g_strdup_printf ("Exported 3 items and 5 annotations to %s.", path);
   g_assert_cmpstr (page_text (dialog, "done"), ==, expected);
-  g_assert_true (gtk_widget_get_sensitive (find_button (GTK_WIDGET (dialog), "_Open Folder")));
+  g_assert_true (gtk_widget_get_sensitive (calque_gui_find_button (GTK_WIDGET (dialog), "_Open Folder")));
   calque_gui_save_screenshot (GTK_WINDOW (dialog), "export-dialog-done");
 
   /* A file that parses, with the project's records. */
@@ -675,8 +659,8 @@ test_other_formats (Fixture       *f,
       n_tested++;
     }
 
-  if (n_tested == 0)
-    g_test_skip ("the table has no format but the native one for images yet");
+  /* The table has VOC, YOLO and COCO for images: none tried is a regression. */
+  g_assert_cmpuint (n_tested, >, 0);
 }
 
 /* A project large enough that its export takes a while. */
@@ -742,7 +726,7 @@ test_cancel (Fixture       *f,
   g_assert_true (calque_export_dialog_get_exporting (dialog));
 
   /* The header's Cancel stops the export, not the dialog. */
-  cancel = find_button (GTK_WIDGET (dialog), "_Cancel");
+  cancel = calque_gui_find_button (GTK_WIDGET (dialog), "_Cancel");
   g_assert_nonnull (cancel);
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (cancel)), ==, "export.cancel");
   started = g_get_monotonic_time ();

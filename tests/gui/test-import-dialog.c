@@ -206,10 +206,20 @@ page_text (CalqueImportDialog *dialog,
   return gtk_label_get_text (label);
 }
 
+/* Whether the header's Import button is offered. */
+static gboolean
+import_enabled (CalqueImportDialog *dialog)
+{
+  GtkWidget *button = calque_gui_find_button (GTK_WIDGET (dialog), "_Import");
+
+  g_assert_nonnull (button);
+  return gtk_widget_get_visible (button) && gtk_widget_get_sensitive (button);
+}
+
 static const char *
 run_import (CalqueImportDialog *dialog)
 {
-  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (dialog)));
+  g_assert_true (import_enabled (dialog));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "import.start", NULL));
   g_assert_true (calque_import_dialog_get_importing (dialog));
   g_assert_cmpstr (visible_page (dialog), ==, "progress");
@@ -248,7 +258,8 @@ test_coco (Fixture       *f,
   /* Only formats for images are offered: no CoNLL for an image project. */
   g_assert_false (calque_import_dialog_set_format (dialog, "conll"));
   g_assert_true (calque_import_dialog_set_format (dialog, "coco"));
-  /* Nothing to import yet: the action says no. */
+  /* Nothing to import yet: the button and the action say no. */
+  g_assert_false (import_enabled (dialog));
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (dialog), "import.start", NULL)
                   && calque_import_dialog_get_importing (dialog));
   calque_import_dialog_set_source (dialog, path);

@@ -624,7 +624,7 @@ test_assign_dialog (Fixture       *fixture,
   calque_gui_spin (200);
   dialog = find_assign_dialog ();
   g_assert_nonnull (dialog);
-  calque_gui_wait_for (calque_gui_window_drawn, dialog);
+  g_assert_true (calque_gui_wait_for (calque_gui_widget_shown, dialog));
 
   offered = calque_assign_dialog_dup_annotators (dialog);
   joined = g_strjoinv (",", offered);

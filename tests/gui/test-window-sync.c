@@ -279,22 +279,6 @@ find_toplevel (GType type)
   return found;
 }
 
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 no_sign_in_dialog (gpointer data)
 {
@@ -536,7 +520,7 @@ test_refused (Fixture       *f,
   calque_gui_save_screenshot (GTK_WINDOW (dialog), "26-sync-problems");
 
   /* Dismissed, it is gone from the list and from the workspace. */
-  dismiss_all = find_button (GTK_WIDGET (dialog), "_Dismiss All");
+  dismiss_all = calque_gui_find_button (GTK_WIDGET (dialog), "_Dismiss All");
   g_assert_nonnull (dismiss_all);
   g_signal_emit_by_name (dismiss_all, "clicked");
   g_assert_cmpuint (calque_sync_problems_dialog_get_n_refused (dialog), ==, 0);
