@@ -96,6 +96,7 @@ cli_cmd_export (CliContext  *cli,
   g_autofree char *format_help = g_strdup_printf (_("The format: %s"), names);
   gboolean no_media = FALSE;
   gboolean sync = FALSE;
+  gboolean synced = FALSE;   /* the project was brought by its id already */
   const CalqueExportFormat *format;
   g_autoptr(CalqueWorkspace) workspace = NULL;
   g_autoptr(CalqueRecord) project = NULL;
@@ -162,9 +163,10 @@ cli_cmd_export (CliContext  *cli,
       workspace = cli_open_workspace (cli, &error);
       if (workspace == NULL)
         return cli_fail (CLI_EXIT_FAILURE, "%s", error->message);
-      if (!cli_sync_project_for_export (workspace, project_name, FALSE, &error))
+      if (!cli_sync_project_for_export (workspace, project_name, &error))
         return cli_fail (CLI_EXIT_FAILURE, _("export: syncing with the server: %s"), error->message);
       g_clear_object (&workspace);
+      synced = TRUE;
     }
   status = cli_open_project (cli, project_name, &workspace, &project);
   if (status != CLI_EXIT_OK)
@@ -174,7 +176,8 @@ cli_cmd_export (CliContext  *cli,
     return cli_fail (CLI_EXIT_USAGE, _("export: the %s format is not for %s projects"), format->name,
                      calque_record_get_string (project, "type"));
 
-  if (sync && !cli_sync_project_for_export (workspace, calque_record_get_id (project), options.with_media, &error))
+  if ((sync && !synced && !cli_sync_project_for_export (workspace, calque_record_get_id (project), &error))
+      || (sync && options.with_media && !cli_download_project_media (workspace, calque_record_get_id (project), &error)))
     return cli_fail (CLI_EXIT_FAILURE, _("export: syncing with the server: %s"), error->message);
 
   source = calque_export_source_new (workspace, project, &filter, &error);

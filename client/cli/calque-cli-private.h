@@ -64,11 +64,13 @@ int  cli_open_project       (CliContext       *cli,
 int  cli_find_project_failed (const char *project_name,
                               GError     *error);
 /* One sync round of @project_id with the server the workspace is signed
- * in to, then (@with_media) the media of every item not yet here: what
- * `export --sync` runs first, to export the server's state. */
+ * in to: what `export --sync` runs first, to export the server's state. */
 gboolean cli_sync_project_for_export (CalqueWorkspace *workspace,
                                       const char      *project_id,
-                                      gboolean         with_media,
+                                      GError         **error);
+/* The media of every item of @project_id not yet here, from that server. */
+gboolean cli_download_project_media  (CalqueWorkspace *workspace,
+                                      const char      *project_id,
                                       GError         **error);
 /* Human-readable size: "87 KB". */
 char *cli_format_size       (guint64      bytes);

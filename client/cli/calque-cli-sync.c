@@ -209,40 +209,74 @@ server_projects (const char  *server,
   return ids;
 }
 
-gboolean
-cli_sync_project_for_export (CalqueWorkspace  *workspace,
-                             const char       *project_id,
-                             gboolean          with_media,
-                             GError          **error)
+/* One sync round of @project_id: the client, for its counts, or NULL
+ * with @error. */
+static CalqueSyncClient *
+sync_round (CalqueWorkspace  *workspace,
+            const char       *server,
+            const char       *token,
+            const char       *project_id,
+            GError          **error)
 {
-  CalqueStore *store = calque_workspace_get_store (workspace);
-  CalqueBlobCache *blobs = calque_workspace_get_blobs (workspace);
-  g_autofree char *server = calque_store_get_setting (store, "server");
-  g_autofree char *token = calque_store_get_setting (store, "token");
-  g_autoptr(CalqueSyncClient) client = NULL;
-  g_autoptr(GPtrArray) missing = NULL;
-  Round round = { 0 };
+  g_autoptr(CalqueSyncClient) client = calque_sync_client_new (calque_workspace_get_store (workspace),
+                                                               server, token, project_id);
+  Round round = { .loop = g_main_loop_new (NULL, FALSE) };
 
-  if (server == NULL || token == NULL)
-    {
-      g_set_error (error, CALQUE_SYNC_CLIENT_ERROR, CALQUE_SYNC_CLIENT_ERROR_SIGNED_OUT,
-                   _("not signed in; run “calque-cli login SERVER USER” first"));
-      return FALSE;
-    }
-  client = calque_sync_client_new (store, server, token, project_id);
-  calque_sync_client_set_blob_cache (client, blobs);
-  round.loop = g_main_loop_new (NULL, FALSE);
+  calque_sync_client_set_blob_cache (client, calque_workspace_get_blobs (workspace));
   calque_sync_client_sync_once (client, NULL, round_done_cb, &round);
   g_main_loop_run (round.loop);
   g_main_loop_unref (round.loop);
   if (!round.ok)
     {
       g_propagate_error (error, round.error);
-      return FALSE;
+      return NULL;
     }
-  if (!with_media)
-    return TRUE;
+  return g_steal_pointer (&client);
+}
 
+static gboolean
+signed_in (CalqueStore  *store,
+           char        **out_server,
+           char        **out_token,
+           GError      **error)
+{
+  *out_server = calque_store_get_setting (store, "server");
+  *out_token = calque_store_get_setting (store, "token");
+  if (*out_server != NULL && *out_token != NULL)
+    return TRUE;
+  g_set_error (error, CALQUE_SYNC_CLIENT_ERROR, CALQUE_SYNC_CLIENT_ERROR_SIGNED_OUT,
+               _("not signed in; run “calque-cli login SERVER USER” first"));
+  return FALSE;
+}
+
+gboolean
+cli_sync_project_for_export (CalqueWorkspace  *workspace,
+                             const char       *project_id,
+                             GError          **error)
+{
+  g_autofree char *server = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(CalqueSyncClient) client = NULL;
+
+  if (!signed_in (calque_workspace_get_store (workspace), &server, &token, error))
+    return FALSE;
+  client = sync_round (workspace, server, token, project_id, error);
+  return client != NULL;
+}
+
+gboolean
+cli_download_project_media (CalqueWorkspace  *workspace,
+                            const char       *project_id,
+                            GError          **error)
+{
+  CalqueStore *store = calque_workspace_get_store (workspace);
+  CalqueBlobCache *blobs = calque_workspace_get_blobs (workspace);
+  g_autofree char *server = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(GPtrArray) missing = NULL;
+
+  if (!signed_in (store, &server, &token, error))
+    return FALSE;
   /* An export of a dataset carries its images: every item's, not only
    * those of one's tasks. */
   missing = calque_blob_missing_for (store, blobs, project_id, NULL, error);
@@ -251,7 +285,7 @@ cli_sync_project_for_export (CalqueWorkspace  *workspace,
   for (guint i = 0; i < missing->len; i++)
     if (!calque_blob_download (server, token, blobs, g_ptr_array_index (missing, i), NULL, error))
       return FALSE;
-  return TRUE;
+  return missing->len == 0 || calque_blob_cache_sync (blobs, error);
 }
 
 int
@@ -285,11 +319,9 @@ cli_cmd_sync (CliContext  *cli,
   if (workspace == NULL)
     return cli_fail (CLI_EXIT_FAILURE, "%s", error->message);
   store = calque_workspace_get_store (workspace);
-  server = calque_store_get_setting (store, "server");
-  token = calque_store_get_setting (store, "token");
+  if (!signed_in (store, &server, &token, &error))
+    return cli_fail (CLI_EXIT_FAILURE, "sync: %s", error->message);
   user = calque_store_get_setting (store, "user");
-  if (server == NULL || token == NULL)
-    return cli_fail (CLI_EXIT_FAILURE, _("sync: not signed in; run “calque-cli login SERVER USER” first"));
 
   if (only != NULL)
     {
@@ -302,25 +334,16 @@ cli_cmd_sync (CliContext  *cli,
   for (guint i = 0; i < projects->len; i++)
     {
       const char *project_id = g_ptr_array_index (projects, i);
-      g_autoptr(CalqueSyncClient) client = calque_sync_client_new (store, server, token, project_id);
-      Round round = { .loop = g_main_loop_new (NULL, FALSE) };
+      g_autoptr(GError) round_error = NULL;
+      g_autoptr(CalqueSyncClient) client = sync_round (workspace, server, token, project_id, &round_error);
 
-      calque_sync_client_set_blob_cache (client, calque_workspace_get_blobs (workspace));
-      calque_sync_client_sync_once (client, NULL, round_done_cb, &round);
-      g_main_loop_run (round.loop);
-      g_main_loop_unref (round.loop);
-
-      if (!round.ok)
+      if (client == NULL)
         {
-          cli_fail (CLI_EXIT_FAILURE, "sync: %s", round.error->message);
+          cli_fail (CLI_EXIT_FAILURE, "sync: %s", round_error->message);
           failed = TRUE;
-          if (g_error_matches (round.error, CALQUE_SYNC_CLIENT_ERROR, CALQUE_SYNC_CLIENT_ERROR_SIGNED_OUT)
-              || g_error_matches (round.error, CALQUE_SYNC_CLIENT_ERROR, CALQUE_SYNC_CLIENT_ERROR_NETWORK))
-            {
-              g_clear_error (&round.error);
-              break;
-            }
-          g_clear_error (&round.error);
+          if (g_error_matches (round_error, CALQUE_SYNC_CLIENT_ERROR, CALQUE_SYNC_CLIENT_ERROR_SIGNED_OUT)
+              || g_error_matches (round_error, CALQUE_SYNC_CLIENT_ERROR, CALQUE_SYNC_CLIENT_ERROR_NETWORK))
+            break;
           continue;
         }
       /* Not translated: scripts may read it. */
