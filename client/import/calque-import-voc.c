@@ -283,6 +283,10 @@ unescape_file_name (const char *name)
   return g_string_free (out, FALSE);
 }
 
+/* calque_annotation_sink_get_item_at() refuses these names too (and reads
+ * a backslash as a folder where this refuses it), but words its messages
+ * "FILE: <filename>: “NAME” …"; VOC's have always read
+ * "FILE: <filename> “NAME” …", and say so before the size is looked at. */
 static gboolean
 check_relative (const char  *file,
                 const char  *name,
