@@ -30,7 +30,6 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
-#include <string.h>
 
 /* The polygon of a circle: 64 vertices stay within 0.12 % of the radius of
  * the circle (r · (1 − cos (π / 64))), under a pixel up to a radius of 800. */
@@ -472,38 +471,6 @@ read_file (LabelmeImport  *self,
   return TRUE;
 }
 
-static gint
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
-/* The *.json files of @dir, in name order; hidden ones are left out. */
-static GPtrArray *
-list_folder (const char  *dir,
-             GError     **error)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, error);
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
-  const char *entry;
-
-  if (handle == NULL)
-    return NULL;
-  while ((entry = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *full = NULL;
-
-      if (entry[0] == '.' || !g_str_has_suffix (entry, ".json"))
-        continue;
-      full = g_build_filename (dir, entry, NULL);
-      if (g_file_test (full, G_FILE_TEST_IS_REGULAR))
-        g_ptr_array_add (files, g_steal_pointer (&full));
-    }
-  g_ptr_array_sort (files, compare_names);
-  return g_steal_pointer (&files);
-}
-
 gboolean
 _calque_import_read_labelme (CalqueAnnotationSink  *sink,
                              const char            *path,
@@ -515,8 +482,8 @@ _calque_import_read_labelme (CalqueAnnotationSink  *sink,
 
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
-      files = list_folder (path, error);
-      if (files == NULL)
+      files = g_ptr_array_new_with_free_func (g_free);
+      if (!_calque_import_list_files (path, ".json", files, error))
         return FALSE;
       if (files->len == 0)
         {

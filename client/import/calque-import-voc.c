@@ -519,32 +519,6 @@ compare_strings (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
-/* The .xml files directly in @dir, sorted, added to @files as paths. */
-static gboolean
-list_xml_files (const char  *dir,
-                GPtrArray   *files,
-                GError     **error)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, error);
-  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  if (handle == NULL)
-    return FALSE;
-  while ((name = g_dir_read_name (handle)) != NULL)
-    if (g_str_has_suffix (name, ".xml") && name[0] != '.')
-      {
-        g_autofree char *path = g_build_filename (dir, name, NULL);
-
-        if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-          g_ptr_array_add (found, g_steal_pointer (&path));
-      }
-  g_ptr_array_sort (found, compare_strings);
-  for (guint i = 0; i < found->len; i++)
-    g_ptr_array_add (files, g_strdup (found->pdata[i]));
-  return TRUE;
-}
-
 /* The sub-folders of @dir that hold an Annotations folder, sorted:
  * VOCdevkit/VOC2007, VOCdevkit/VOC2012… */
 static gboolean
@@ -590,7 +564,7 @@ find_voc_files (const char  *path,
     g_ptr_array_add (dirs, g_strdup (path));
 
   for (guint i = 0; i < dirs->len; i++)
-    if (!list_xml_files (dirs->pdata[i], files, error))
+    if (!_calque_import_list_files (dirs->pdata[i], ".xml", files, error))
       return FALSE;
   if (files->len == 0)
     {
