@@ -22,6 +22,7 @@
 #define G_LOG_DOMAIN "calque-export"
 
 #include "calque-export-writers.h"
+#include "calque-export-bbox.h"
 #include "calque-export-output.h"
 #include "calque-json-writer.h"
 
@@ -105,61 +106,13 @@ ring_area2 (const double *xy,
   return sum;
 }
 
+/* COCO's bbox is left, top, width, height; calque-export-bbox.c gives the
+ * right and bottom edges. */
 static void
-ring_bbox (const double *xy,
-           guint         n,
-           double        bbox[4])
+bbox_to_coco (double bbox[4])
 {
-  double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
-
-  for (guint i = 0; i < n; i++)
-    {
-      x0 = MIN (x0, xy[2 * i]);
-      x1 = MAX (x1, xy[2 * i]);
-      y0 = MIN (y0, xy[2 * i + 1]);
-      y1 = MAX (y1, xy[2 * i + 1]);
-    }
-  bbox[0] = x0;
-  bbox[1] = y0;
-  bbox[2] = x1 - x0;
-  bbox[3] = y1 - y0;
-}
-
-/* The corners of a box, clockwise on screen from the top-left one (before
- * turning), turned around the centre as calque_shape_validate() and the
- * canvas turn it. An unturned box gives its corners exactly (x + w, not
- * cx + w / 2), which is what the import recognises as a box. */
-static void
-box_corners (const CalqueShape *box,
-             double             corners[8])
-{
-  static const int signs[4][2] = { { -1, -1 }, { 1, -1 }, { 1, 1 }, { -1, 1 } };
-  double rad, c, s, cx, cy;
-
-  if (box->rotation == 0)
-    {
-      double xs[2] = { box->x, box->x + box->w }, ys[2] = { box->y, box->y + box->h };
-
-      for (int k = 0; k < 4; k++)
-        {
-          corners[2 * k] = xs[signs[k][0] > 0];
-          corners[2 * k + 1] = ys[signs[k][1] > 0];
-        }
-      return;
-    }
-  rad = box->rotation * G_PI / 180.0;
-  c = cos (rad);
-  s = sin (rad);
-  cx = box->x + box->w / 2;
-  cy = box->y + box->h / 2;
-  for (int k = 0; k < 4; k++)
-    {
-      double dx = signs[k][0] * box->w / 2;
-      double dy = signs[k][1] * box->h / 2;
-
-      corners[2 * k] = cx + dx * c - dy * s;
-      corners[2 * k + 1] = cy + dx * s + dy * c;
-    }
+  bbox[2] -= bbox[0];
+  bbox[3] -= bbox[1];
 }
 
 static gboolean
@@ -233,9 +186,11 @@ append_annotation (CocoWriter   *self,
   switch (shape->kind)
     {
     case CALQUE_SHAPE_BOX:
-      box_corners (shape, corners);
+      _calque_export_box_corners (shape, corners);
       ring = corners;
       n_ring = 4;
+      /* An upright box keeps its width exactly: (x + w) − x could differ
+       * from w in the last bit. */
       if (shape->rotation == 0)
         {
           bbox[0] = shape->x;
@@ -244,14 +199,24 @@ append_annotation (CocoWriter   *self,
           bbox[3] = shape->h;
         }
       else
-        ring_bbox (corners, 4, bbox);
+        {
+          _calque_export_shape_bbox (shape, bbox);
+          bbox_to_coco (bbox);
+        }
       area = shape->w * shape->h;
       break;
 
     case CALQUE_SHAPE_POLYGON:
       ring = (const double *) shape->points->data;
       n_ring = shape->points->len / 2;
-      ring_bbox (ring, n_ring, bbox);
+      /* The store keeps no polygon of fewer than three points; an empty
+       * one could not be written anyway. */
+      if (!_calque_export_shape_bbox (shape, bbox))
+        {
+          self->skipped[SKIP_OTHER]++;
+          return TRUE;
+        }
+      bbox_to_coco (bbox);
       area = fabs (ring_area2 (ring, n_ring)) / 2;
       for (guint i = 0; shape->holes != NULL && i < shape->holes->len; i++)
         {

@@ -26,14 +26,19 @@
 #define G_LOG_DOMAIN "calque-import"
 
 #include "calque-import-readers.h"
+#include "calque-json.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
-#include <string.h>
 
 /* The polygon of a circle: 64 vertices stay within 0.12 % of the radius of
  * the circle (r · (1 − cos (π / 64))), under a pixel up to a radius of 800. */
 #define CIRCLE_VERTICES 64
+
+/* labelme may embed the image itself in "imageData" (base64, a third
+ * larger than the image): room for a large photo, not for a runaway file. */
+#define MAX_FILE_SIZE (256 * 1024 * 1024)
+#define CHUNK_SIZE    (64 * 1024)
 
 typedef struct {
   CalqueAnnotationSink *sink;
@@ -306,23 +311,76 @@ member_int (JsonObject *object,
          ? json_node_get_int (node) : 0;
 }
 
+/* The bytes of @path, read in chunks so that a file that is too large (or
+ * a FIFO, or /dev/zero) is refused once MAX_FILE_SIZE bytes are in, not
+ * after. */
+static GBytes *
+read_contents (LabelmeImport  *self,
+               const char     *path,
+               GError        **error)
+{
+  GCancellable *cancellable = calque_annotation_sink_get_cancellable (self->sink);
+  g_autoptr(GFile) gfile = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autoptr(GError) local_error = NULL;
+  gssize n;
+
+  stream = g_file_read (gfile, cancellable, &local_error);
+  if (stream == NULL)
+    {
+      fail (self, error, "%s", local_error->message);
+      return NULL;
+    }
+  do
+    {
+      g_byte_array_set_size (bytes, bytes->len + CHUNK_SIZE);
+      n = g_input_stream_read (G_INPUT_STREAM (stream), bytes->data + bytes->len - CHUNK_SIZE, CHUNK_SIZE,
+                               cancellable, &local_error);
+      g_byte_array_set_size (bytes, bytes->len - CHUNK_SIZE + MAX (n, 0));
+      if (bytes->len > MAX_FILE_SIZE)
+        {
+          fail (self, error, _("larger than %d MiB; a labelme file describes one image"),
+                MAX_FILE_SIZE / (1024 * 1024));
+          return NULL;
+        }
+    }
+  while (n > 0);
+  if (n < 0)
+    {
+      fail (self, error, "%s", local_error->message);
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
+}
+
 static gboolean
 read_file (LabelmeImport  *self,
            const char     *path,
            GError        **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GBytes) contents = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *name = NULL;
-  JsonNode *root, *node;
+  JsonNode *node;
   JsonObject *object;
   JsonArray *shapes;
   CalqueRecord *item;
+  gsize length;
+  const char *data;
 
   g_clear_pointer (&self->element, g_free);
-  if (!json_parser_load_from_mapped_file (parser, path, &local_error))
+  contents = read_contents (self, path, error);
+  if (contents == NULL)
+    return FALSE;
+  /* The same parser as every other JSON from outside: a file nested
+   * thousands deep or holding \u0000 is refused rather than crashing
+   * json-glib or cutting a string short. */
+  data = g_bytes_get_data (contents, &length);
+  root = calque_json_parse (data, length, &local_error);
+  if (root == NULL)
     return fail (self, error, _("not JSON: %s"), local_error->message);
-  root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return fail (self, error, _("not a labelme file: not a JSON object"));
   object = json_node_get_object (root);
@@ -413,38 +471,6 @@ read_file (LabelmeImport  *self,
   return TRUE;
 }
 
-static gint
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
-/* The *.json files of @dir, in name order; hidden ones are left out. */
-static GPtrArray *
-list_folder (const char  *dir,
-             GError     **error)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, error);
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
-  const char *entry;
-
-  if (handle == NULL)
-    return NULL;
-  while ((entry = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *full = NULL;
-
-      if (entry[0] == '.' || !g_str_has_suffix (entry, ".json"))
-        continue;
-      full = g_build_filename (dir, entry, NULL);
-      if (g_file_test (full, G_FILE_TEST_IS_REGULAR))
-        g_ptr_array_add (files, g_steal_pointer (&full));
-    }
-  g_ptr_array_sort (files, compare_names);
-  return g_steal_pointer (&files);
-}
-
 gboolean
 _calque_import_read_labelme (CalqueAnnotationSink  *sink,
                              const char            *path,
@@ -456,8 +482,8 @@ _calque_import_read_labelme (CalqueAnnotationSink  *sink,
 
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
-      files = list_folder (path, error);
-      if (files == NULL)
+      files = g_ptr_array_new_with_free_func (g_free);
+      if (!_calque_import_list_files (path, ".json", files, error))
         return FALSE;
       if (files->len == 0)
         {

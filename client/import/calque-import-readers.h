@@ -16,4 +16,12 @@ gboolean _calque_import_read_yolo_seg (CalqueAnnotationSink *, const char *, GEr
 gboolean _calque_import_read_coco         (CalqueAnnotationSink *, const char *, GError **);
 gboolean _calque_import_read_coco_results (CalqueAnnotationSink *, const char *, GError **);
 
+/* Appends to @files the regular files directly in @dir whose names end
+ * in @suffix (".json"), in name order; hidden ones are left out
+ * (calque-import-folder.c). */
+gboolean _calque_import_list_files (const char  *dir,
+                                    const char  *suffix,
+                                    GPtrArray   *files,
+                                    GError     **error);
+
 G_END_DECLS

@@ -283,6 +283,10 @@ unescape_file_name (const char *name)
   return g_string_free (out, FALSE);
 }
 
+/* calque_annotation_sink_get_item_at() refuses these names too (and reads
+ * a backslash as a folder where this refuses it), but words its messages
+ * "FILE: <filename>: “NAME” …"; VOC's have always read
+ * "FILE: <filename> “NAME” …", and say so before the size is looked at. */
 static gboolean
 check_relative (const char  *file,
                 const char  *name,
@@ -515,32 +519,6 @@ compare_strings (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
-/* The .xml files directly in @dir, sorted, added to @files as paths. */
-static gboolean
-list_xml_files (const char  *dir,
-                GPtrArray   *files,
-                GError     **error)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, error);
-  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  if (handle == NULL)
-    return FALSE;
-  while ((name = g_dir_read_name (handle)) != NULL)
-    if (g_str_has_suffix (name, ".xml") && name[0] != '.')
-      {
-        g_autofree char *path = g_build_filename (dir, name, NULL);
-
-        if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-          g_ptr_array_add (found, g_steal_pointer (&path));
-      }
-  g_ptr_array_sort (found, compare_strings);
-  for (guint i = 0; i < found->len; i++)
-    g_ptr_array_add (files, g_strdup (found->pdata[i]));
-  return TRUE;
-}
-
 /* The sub-folders of @dir that hold an Annotations folder, sorted:
  * VOCdevkit/VOC2007, VOCdevkit/VOC2012… */
 static gboolean
@@ -586,7 +564,7 @@ find_voc_files (const char  *path,
     g_ptr_array_add (dirs, g_strdup (path));
 
   for (guint i = 0; i < dirs->len; i++)
-    if (!list_xml_files (dirs->pdata[i], files, error))
+    if (!_calque_import_list_files (dirs->pdata[i], ".xml", files, error))
       return FALSE;
   if (files->len == 0)
     {

@@ -396,6 +396,47 @@ test_bad_files (Fixture       *f,
   g_assert_cmpint (calque_store_count (f->store, CALQUE_KIND_LABEL, NULL, NULL), ==, labels);
 }
 
+/* JSON that json-glib alone would crash on or misread: the file is
+ * refused by name, and nothing of it is imported. */
+static void
+test_hostile_json (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *prefix = "{\"imagePath\": \"0001.jpg\", \"shapes\": ["
+                       "{\"label\": \"cat\", \"points\": [[1, 1], [5, 5]], \"shape_type\": \"rectangle\"}], "
+                       "\"deep\": ";
+  g_autoptr(GString) deep = g_string_new (prefix);
+  g_autofree char *deep_path = g_build_filename (f->dir, "deep.json", NULL);
+  g_autofree char *nul_path = g_build_filename (f->dir, "nul.json", NULL);
+  g_autofree char *deep_err = NULL, *nul_err = NULL;
+  gint64 annotations, labels;
+
+  annotations = calque_store_count (f->store, CALQUE_KIND_ANNOTATION, NULL, NULL);
+  labels = calque_store_count (f->store, CALQUE_KIND_LABEL, NULL, NULL);
+
+  /* 300,000 levels: far past the stack json-glib's recursion needs. */
+  for (guint i = 0; i < 300000; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < 300000; i++)
+    g_string_append_c (deep, ']');
+  g_string_append_c (deep, '}');
+  g_assert_true (g_file_set_contents (deep_path, deep->str, (gssize) deep->len, NULL));
+  g_assert_cmpint (import (f, deep_path, &deep_err), ==, 1);
+  if (strstr (deep_err, "deep.json: not JSON: nested more than") == NULL)
+    g_error ("deep.json: expected the depth to be refused in:\n%s", deep_err);
+
+  g_assert_true (g_file_set_contents (nul_path,
+                                      "{\"imagePath\": \"0001.jpg\", \"shapes\": ["
+                                      "{\"label\": \"c\\u0000at\", \"points\": [[1, 1], [5, 5]], "
+                                      "\"shape_type\": \"rectangle\"}]}", -1, NULL));
+  g_assert_cmpint (import (f, nul_path, &nul_err), ==, 1);
+  if (strstr (nul_err, "nul.json: not JSON: a string holds \\u0000") == NULL)
+    g_error ("nul.json: expected \\u0000 to be refused in:\n%s", nul_err);
+
+  g_assert_cmpint (calque_store_count (f->store, CALQUE_KIND_ANNOTATION, NULL, NULL), ==, annotations);
+  g_assert_cmpint (calque_store_count (f->store, CALQUE_KIND_LABEL, NULL, NULL), ==, labels);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -411,5 +452,6 @@ main (int    argc,
   g_test_add ("/labelme/primitives", Fixture, NULL, fixture_set_up, test_primitives, fixture_tear_down);
   g_test_add ("/labelme/folder", Fixture, NULL, fixture_set_up, test_folder, fixture_tear_down);
   g_test_add ("/labelme/bad-files", Fixture, NULL, fixture_set_up, test_bad_files, fixture_tear_down);
+  g_test_add ("/labelme/hostile-json", Fixture, NULL, fixture_set_up, test_hostile_json, fixture_tear_down);
   return g_test_run ();
 }
