@@ -68,13 +68,13 @@ calque_store_foreach_fact (CalqueStore          *self,
         .created = sqlite3_column_type (stmt, 4) == SQLITE_INTEGER ? sqlite3_column_int64 (stmt, 4) : -1,
       };
 
-      /* Each column fetched costs a copy: the id only when it is the
-       * one time there is. */
+      /* Each column fetched costs a copy: an annotation's id only when it
+       * is the one time there is (tasks are few beside annotations). */
       if (kind == CALQUE_KIND_TASK)
         fact.state = (const char *) sqlite3_column_text (stmt, 3);
       else
         fact.labels = (const char *) sqlite3_column_text (stmt, 3);
-      if (fact.created < 0)
+      if (kind == CALQUE_KIND_TASK || fact.created < 0)
         fact.id = (const char *) sqlite3_column_text (stmt, 0);
 
       func (&fact, user_data);

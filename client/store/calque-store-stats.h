@@ -15,7 +15,8 @@ G_BEGIN_DECLS
 /* One task or annotation. The strings are the store's, valid during the
  * call only; a field the record does not have is NULL (-1 for created). */
 typedef struct {
-  const char *id;        /* only when created is -1: the id's time is the one there is */
+  const char *id;        /* a task's always; an annotation's only when created is -1
+                          * (the id's time is then the one there is) */
   const char *item;
   const char *person;    /* a task's annotator, an annotation's author */
   const char *state;     /* a task's state; NULL for annotations */

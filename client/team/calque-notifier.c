@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "calque-comment-mentions.h"
+#include "calque-store-stats.h"
 
 struct _CalqueNotifier {
   CalqueStore *store;
@@ -26,13 +27,22 @@ calque_note_free (CalqueNote *note)
   g_free (note);
 }
 
+static void
+keep_own_task (const CalqueStoreFact *fact,
+               gpointer               user_data)
+{
+  CalqueNotifier *self = user_data;
+
+  if (g_strcmp0 (fact->person, self->user) == 0)
+    g_hash_table_insert (self->task_states, g_strdup (fact->id), g_strdup (fact->state ? fact->state : ""));
+}
+
 CalqueNotifier *
 calque_notifier_new (CalqueStore *store,
                      const char  *project_id,
                      const char  *user)
 {
   CalqueNotifier *self = g_new0 (CalqueNotifier, 1);
-  g_autoptr(GPtrArray) tasks = NULL;
 
   g_return_val_if_fail (CALQUE_IS_STORE (store), NULL);
 
@@ -42,16 +52,11 @@ calque_notifier_new (CalqueStore *store,
   self->task_states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->mentions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  /* The person's tasks as they are: ids and states. */
-  tasks = calque_store_list (store, CALQUE_KIND_TASK, project_id, NULL);
-  for (guint i = 0; tasks != NULL && i < tasks->len; i++)
-    if (g_strcmp0 (calque_record_get_string (tasks->pdata[i], "annotator"), user) == 0)
-      {
-        const char *state = calque_record_get_string (tasks->pdata[i], "state");
-
-        g_hash_table_insert (self->task_states, g_strdup (calque_record_get_id (tasks->pdata[i])),
-                             g_strdup (state ? state : ""));
-      }
+  /* The person's tasks as they are, ids and states, from the index of
+   * the progress figures: a project is opened on the UI thread, and its
+   * tasks need not be decoded for this. */
+  if (!calque_store_foreach_fact (store, CALQUE_KIND_TASK, project_id, keep_own_task, self, NULL))
+    g_debug ("cannot read the tasks of project %s", project_id);
   /* The comments that mention the person already: an edit of one later
    * is not news either. */
   {
