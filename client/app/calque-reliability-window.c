@@ -199,7 +199,10 @@ computed_cb (GObject      *source_object,
 
   if (reliability == NULL)
     {
-      adw_status_page_set_description (self->error_page, error->message);
+      /* A status page's description is markup; the message may quote names. */
+      g_autofree char *description = g_markup_escape_text (error->message, -1);
+
+      adw_status_page_set_description (self->error_page, description);
       gtk_stack_set_visible_child_name (self->stack, "error");
       return;
     }
