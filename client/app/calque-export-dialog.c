@@ -44,10 +44,7 @@
 #define PULSE_INTERVAL_MS 100
 
 /* The task states of calque-export-source.h, in the order of their life. */
-static const char * const task_states[] = {
-  "new", "in_progress", "submitted", "accepted", "rejected", "none",
-};
-#define N_TASK_STATES G_N_ELEMENTS (task_states)
+#define N_TASK_STATES CALQUE_EXPORT_N_TASK_STATES
 
 /* The rows of the version combo row. */
 enum {
@@ -165,26 +162,6 @@ progress_report_free (ProgressReport *report)
 
 /* --- the options ----------------------------------------------------------------------- */
 
-static gint
-compare_labels (gconstpointer a,
-                gconstpointer b)
-{
-  CalqueRecord *la = *(CalqueRecord * const *) a;
-  CalqueRecord *lb = *(CalqueRecord * const *) b;
-  gint64 pa = calque_record_get_int (la, "position", G_MAXINT64);
-  gint64 pb = calque_record_get_int (lb, "position", G_MAXINT64);
-  int by_name;
-
-  /* The order of the export source, so that the list reads like the
-   * categories of the file. */
-  if (pa != pb)
-    return pa < pb ? -1 : 1;
-  by_name = g_strcmp0 (calque_record_get_string (la, "name"), calque_record_get_string (lb, "name"));
-  if (by_name != 0)
-    return by_name;
-  return strcmp (calque_record_get_id (la), calque_record_get_id (lb));
-}
-
 static const char *
 state_title (const char *state)
 {
@@ -228,7 +205,7 @@ checked_states (CalqueExportDialog *self)
     return NULL;
   for (guint i = 0; i < N_TASK_STATES; i++)
     if (gtk_check_button_get_active (self->state_checks[i]))
-      g_strv_builder_add (builder, task_states[i]);
+      g_strv_builder_add (builder, calque_export_task_states[i]);
   return g_strv_builder_end (builder);
 }
 
@@ -1066,7 +1043,7 @@ add_filters (CalqueExportDialog *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->states_row), _("Items by Task State"));
   for (guint i = 0; i < N_TASK_STATES; i++)
     {
-      GtkWidget *row = check_row_new (state_title (task_states[i]), NULL, &self->state_checks[i]);
+      GtkWidget *row = check_row_new (state_title (calque_export_task_states[i]), NULL, &self->state_checks[i]);
 
       gtk_check_button_set_active (self->state_checks[i], TRUE);
       g_signal_connect_object (self->state_checks[i], "toggled", G_CALLBACK (filters_changed_cb), self,
@@ -1083,7 +1060,9 @@ add_filters (CalqueExportDialog *self,
     g_warning ("Cannot list the labels of the project: %s", error->message);
   else
     {
-      g_ptr_array_sort (labels, compare_labels);
+      /* The order of the export source, so that the list reads like the
+       * categories of the file. */
+      g_ptr_array_sort (labels, calque_export_compare_labels);
       for (guint i = 0; i < labels->len; i++)
         {
           const char *name = calque_record_get_string (labels->pdata[i], "name");
