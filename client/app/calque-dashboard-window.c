@@ -33,15 +33,14 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "calque-chart-math.h"
 #include "calque-dashboard-window.h"
 #include "calque-project-job.h"
 #include "calque-progress-chart.h"
 #include "calque-progress.h"
 
-#define HOUR_MS (3600 * G_GINT64_CONSTANT (1000))
 /* Room for a boxed list's shadow inside the window that scrolls it. */
 #define SHADOW_ROOM 6
-#define DAY_MS  (24 * HOUR_MS)
 
 typedef enum {
   HEADLINE_ITEMS,
@@ -118,13 +117,6 @@ figures_free (Figures *figures)
 static void compute (CalqueDashboardWindow *self);
 
 /* --- words and numbers --------------------------------------------------------------- */
-
-/* "12,345" with the locale's grouping, as the Export dialog counts. */
-static char *
-format_count (gint64 value)
-{
-  return g_strdup_printf ("%'" G_GINT64_FORMAT, value);
-}
 
 /* The share of @part in @whole, in whole percents cut rather than rounded:
  * 100% only when all of them, and "<1%" rather than 0% for a few. */
@@ -385,7 +377,7 @@ set_headline (CalqueDashboardWindow *self,
               gint64                 value,
               const char            *detail)
 {
-  g_autofree char *text = format_count (value);
+  g_autofree char *text = calque_progress_chart_format_count (value);
 
   set_text (self->headline_value[headline], text);
   set_text (self->headline_detail[headline], detail);
@@ -402,7 +394,7 @@ show_headlines (CalqueDashboardWindow *self,
   gint64 rejected = calque_progress_get_items_in_state (progress, CALQUE_TASK_STATE_REJECTED);
   gint64 done = calque_progress_get_items_done (progress);
   gint64 recent = 0;
-  g_autofree char *without = format_count (calque_progress_get_items_without_task (progress));
+  g_autofree char *without = calque_progress_chart_format_count (calque_progress_get_items_without_task (progress));
   g_autofree char *without_text = NULL;
   g_autofree char *recent_count = NULL;
   g_autofree char *recent_text = NULL;
@@ -415,7 +407,7 @@ show_headlines (CalqueDashboardWindow *self,
   annotators = calque_progress_get_annotators (progress, &n_annotators);
   for (guint i = 0; i < n_annotators; i++)
     recent += annotators[i].recent;
-  recent_count = format_count (recent);
+  recent_count = calque_progress_chart_format_count (recent);
 
   /* Translators: under the number of items; %s is a number */
   without_text = g_strdup_printf (_("%s without a task"), without);
@@ -440,13 +432,13 @@ show_chart (CalqueDashboardWindow *self,
   g_autofree char *title = NULL;
 
   counts = calque_progress_get_series (progress, &start_ms, &bucket_ms, &n_buckets);
-  if (n_buckets == 0 || bucket_ms == HOUR_MS)
+  if (n_buckets == 0 || bucket_ms == CALQUE_CHART_HOUR_MS)
     title = g_strdup (_("Annotations per Hour"));
-  else if (bucket_ms == DAY_MS)
+  else if (bucket_ms == CALQUE_CHART_DAY_MS)
     title = g_strdup (_("Annotations per Day"));
   else
     {
-      guint days = (guint) (bucket_ms / DAY_MS);
+      guint days = (guint) (bucket_ms / CALQUE_CHART_DAY_MS);
 
       title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Annotations per %u Day", "Annotations per %u Days",
                                             days), days);
@@ -479,12 +471,12 @@ show_annotators (CalqueDashboardWindow *self,
       guint k = 0;
 
       for (guint s = 0; s < CALQUE_N_TASK_STATES; s++)
-        figures[k++] = format_count (a->tasks[s]);
-      figures[k++] = format_count (a->items_done);
-      figures[k++] = format_count (a->annotations);
+        figures[k++] = calque_progress_chart_format_count (a->tasks[s]);
+      figures[k++] = calque_progress_chart_format_count (a->items_done);
+      figures[k++] = calque_progress_chart_format_count (a->annotations);
       /* Nothing made yet: no pace, which is not a pace of 0. */
       figures[k++] = isnan (a->per_hour) ? g_strdup ("–") : g_strdup_printf ("%.1f", a->per_hour);
-      figures[k++] = format_count (a->recent);
+      figures[k++] = calque_progress_chart_format_count (a->recent);
       table_set_row (&self->annotators, i, a->name, NULL, NULL, (const char * const *) figures);
       for (guint j = 0; j < k; j++)
         g_free (figures[j]);
@@ -505,8 +497,8 @@ show_labels (CalqueDashboardWindow *self,
   for (guint i = 0; i < n; i++)
     {
       const CalqueProgressLabel *l = &labels[i];
-      g_autofree char *annotations = format_count (l->annotations);
-      g_autofree char *items = format_count (l->items);
+      g_autofree char *annotations = calque_progress_chart_format_count (l->annotations);
+      g_autofree char *items = calque_progress_chart_format_count (l->items);
       const char *figures[] = { annotations, items };
 
       /* A label the project no longer has is known by its id only. */
@@ -948,14 +940,6 @@ calque_dashboard_window_new (GtkWindow       *parent,
 
   compute (self);
   return self;
-}
-
-CalqueWorkspace *
-calque_dashboard_window_get_workspace (CalqueDashboardWindow *self)
-{
-  g_return_val_if_fail (CALQUE_IS_DASHBOARD_WINDOW (self), NULL);
-
-  return self->workspace;
 }
 
 const char *

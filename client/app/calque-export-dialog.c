@@ -1351,14 +1351,6 @@ calque_export_dialog_set_format (CalqueExportDialog *self,
   return FALSE;
 }
 
-const char *
-calque_export_dialog_get_destination (CalqueExportDialog *self)
-{
-  g_return_val_if_fail (CALQUE_IS_EXPORT_DIALOG (self), NULL);
-
-  return self->destination;
-}
-
 void
 calque_export_dialog_set_destination (CalqueExportDialog *self,
                                       const char         *path)

@@ -355,14 +355,6 @@ calque_reliability_window_new (GtkWindow       *parent,
   return self;
 }
 
-const char *
-calque_reliability_window_get_project_id (CalqueReliabilityWindow *self)
-{
-  g_return_val_if_fail (CALQUE_IS_RELIABILITY_WINDOW (self), NULL);
-
-  return self->project_id;
-}
-
 void
 calque_reliability_window_refresh (CalqueReliabilityWindow *self)
 {
