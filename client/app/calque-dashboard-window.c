@@ -99,21 +99,6 @@ struct _CalqueDashboardWindow
 
 G_DEFINE_FINAL_TYPE (CalqueDashboardWindow, calque_dashboard_window, ADW_TYPE_WINDOW)
 
-/* What a count brings back to the main thread. */
-typedef struct {
-  CalqueProgress *progress;
-  GHashTable     *colors;    /* label id → its colour, "#rrggbb" */
-} Figures;
-
-
-static void
-figures_free (Figures *figures)
-{
-  g_clear_pointer (&figures->progress, calque_progress_free);
-  g_clear_pointer (&figures->colors, g_hash_table_unref);
-  g_free (figures);
-}
-
 static void compute (CalqueDashboardWindow *self);
 
 /* --- words and numbers --------------------------------------------------------------- */
@@ -487,8 +472,7 @@ show_annotators (CalqueDashboardWindow *self,
 
 static void
 show_labels (CalqueDashboardWindow *self,
-             CalqueProgress        *progress,
-             GHashTable            *colors)
+             CalqueProgress        *progress)
 {
   const CalqueProgressLabel *labels;
   guint n;
@@ -504,7 +488,7 @@ show_labels (CalqueDashboardWindow *self,
       /* A label the project no longer has is known by its id only. */
       table_set_row (&self->labels, i, l->name != NULL ? l->name : l->id,
                      l->name != NULL ? NULL : _("No longer in the project"),
-                     g_hash_table_lookup (colors, l->id), figures);
+                     l->color, figures);
     }
   table_truncate (&self->labels, n);
   gtk_widget_set_visible (self->labels.section, n > 0);
@@ -529,12 +513,12 @@ show_footer (CalqueDashboardWindow *self,
 
 static void
 show_figures (CalqueDashboardWindow *self,
-              Figures               *figures)
+              CalqueProgress        *progress)
 {
-  show_headlines (self, figures->progress);
-  show_chart (self, figures->progress);
-  show_annotators (self, figures->progress);
-  show_labels (self, figures->progress, figures->colors);
+  show_headlines (self, progress);
+  show_chart (self, progress);
+  show_annotators (self, progress);
+  show_labels (self, progress);
   show_footer (self, NULL);
   self->n_shown++;
   gtk_stack_set_visible_child_name (self->stack, "dashboard");
@@ -568,29 +552,7 @@ compute_figures (CalqueStore   *store,
                  gconstpointer  options,
                  GError       **error)
 {
-  const char *project_id = calque_record_get_id (project);
-  g_autoptr(GPtrArray) labels = NULL;
-  Figures *figures;
-
-  figures = g_new0 (Figures, 1);
-  figures->colors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  labels = calque_store_list (store, CALQUE_KIND_LABEL, project_id, error);
-  if (labels != NULL)
-    figures->progress = calque_progress_new (store, project_id, -1, error);
-  if (figures->progress == NULL)
-    {
-      figures_free (figures);
-      return NULL;
-    }
-  for (guint i = 0; i < labels->len; i++)
-    {
-      CalqueRecord *label = g_ptr_array_index (labels, i);
-      const char *color = calque_record_get_string (label, "color");
-
-      if (color != NULL)
-        g_hash_table_insert (figures->colors, g_strdup (calque_record_get_id (label)), g_strdup (color));
-    }
-  return figures;
+  return calque_progress_new (store, calque_record_get_id (project), -1, error);
 }
 
 static gboolean
@@ -627,23 +589,23 @@ computed_cb (GObject      *source_object,
 {
   CalqueDashboardWindow *self = CALQUE_DASHBOARD_WINDOW (source_object);
   g_autoptr(GError) error = NULL;
-  Figures *figures;
+  g_autoptr(CalqueProgress) progress = NULL;
 
-  figures = calque_project_job_finish (result, &error);
+  progress = calque_project_job_finish (result, &error);
   /* A newer count took its place, or the window closed. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   g_clear_object (&self->cancellable);
   self->took_us = g_get_monotonic_time () - self->started_us;
-  if (figures == NULL)
+  if (progress == NULL)
     show_error (self, error);
   else
     {
       gint64 counted_us = g_get_monotonic_time ();
 
-      show_figures (self, figures);
-      figures_free (figures);
+      show_figures (self, progress);
+      g_clear_pointer (&progress, calque_progress_free);
       g_debug ("Counted in %.0f ms, shown in %.1f ms", self->took_us / 1000.0,
                (g_get_monotonic_time () - counted_us) / 1000.0);
     }
@@ -662,7 +624,7 @@ compute (CalqueDashboardWindow *self)
   self->dirty = FALSE;
 
   calque_project_job_run (self, self->workspace, self->project_id, compute_figures, NULL, 0,
-                          (GDestroyNotify) figures_free, "calque-dashboard", self->cancellable, computed_cb);
+                          (GDestroyNotify) calque_progress_free, "calque-dashboard", self->cancellable, computed_cb);
 }
 
 /* --- the window ------------------------------------------------------------------------- */
