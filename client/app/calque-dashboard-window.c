@@ -33,15 +33,14 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "calque-chart-math.h"
 #include "calque-dashboard-window.h"
 #include "calque-project-job.h"
 #include "calque-progress-chart.h"
 #include "calque-progress.h"
 
-#define HOUR_MS (3600 * G_GINT64_CONSTANT (1000))
 /* Room for a boxed list's shadow inside the window that scrolls it. */
 #define SHADOW_ROOM 6
-#define DAY_MS  (24 * HOUR_MS)
 
 typedef enum {
   HEADLINE_ITEMS,
@@ -100,31 +99,9 @@ struct _CalqueDashboardWindow
 
 G_DEFINE_FINAL_TYPE (CalqueDashboardWindow, calque_dashboard_window, ADW_TYPE_WINDOW)
 
-/* What a count brings back to the main thread. */
-typedef struct {
-  CalqueProgress *progress;
-  GHashTable     *colors;    /* label id → its colour, "#rrggbb" */
-} Figures;
-
-
-static void
-figures_free (Figures *figures)
-{
-  g_clear_pointer (&figures->progress, calque_progress_free);
-  g_clear_pointer (&figures->colors, g_hash_table_unref);
-  g_free (figures);
-}
-
 static void compute (CalqueDashboardWindow *self);
 
 /* --- words and numbers --------------------------------------------------------------- */
-
-/* "12,345" with the locale's grouping, as the Export dialog counts. */
-static char *
-format_count (gint64 value)
-{
-  return g_strdup_printf ("%'" G_GINT64_FORMAT, value);
-}
 
 /* The share of @part in @whole, in whole percents cut rather than rounded:
  * 100% only when all of them, and "<1%" rather than 0% for a few. */
@@ -385,7 +362,7 @@ set_headline (CalqueDashboardWindow *self,
               gint64                 value,
               const char            *detail)
 {
-  g_autofree char *text = format_count (value);
+  g_autofree char *text = calque_progress_chart_format_count (value);
 
   set_text (self->headline_value[headline], text);
   set_text (self->headline_detail[headline], detail);
@@ -402,7 +379,7 @@ show_headlines (CalqueDashboardWindow *self,
   gint64 rejected = calque_progress_get_items_in_state (progress, CALQUE_TASK_STATE_REJECTED);
   gint64 done = calque_progress_get_items_done (progress);
   gint64 recent = 0;
-  g_autofree char *without = format_count (calque_progress_get_items_without_task (progress));
+  g_autofree char *without = calque_progress_chart_format_count (calque_progress_get_items_without_task (progress));
   g_autofree char *without_text = NULL;
   g_autofree char *recent_count = NULL;
   g_autofree char *recent_text = NULL;
@@ -415,7 +392,7 @@ show_headlines (CalqueDashboardWindow *self,
   annotators = calque_progress_get_annotators (progress, &n_annotators);
   for (guint i = 0; i < n_annotators; i++)
     recent += annotators[i].recent;
-  recent_count = format_count (recent);
+  recent_count = calque_progress_chart_format_count (recent);
 
   /* Translators: under the number of items; %s is a number */
   without_text = g_strdup_printf (_("%s without a task"), without);
@@ -440,13 +417,13 @@ show_chart (CalqueDashboardWindow *self,
   g_autofree char *title = NULL;
 
   counts = calque_progress_get_series (progress, &start_ms, &bucket_ms, &n_buckets);
-  if (n_buckets == 0 || bucket_ms == HOUR_MS)
+  if (n_buckets == 0 || bucket_ms == CALQUE_CHART_HOUR_MS)
     title = g_strdup (_("Annotations per Hour"));
-  else if (bucket_ms == DAY_MS)
+  else if (bucket_ms == CALQUE_CHART_DAY_MS)
     title = g_strdup (_("Annotations per Day"));
   else
     {
-      guint days = (guint) (bucket_ms / DAY_MS);
+      guint days = (guint) (bucket_ms / CALQUE_CHART_DAY_MS);
 
       title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Annotations per %u Day", "Annotations per %u Days",
                                             days), days);
@@ -479,12 +456,12 @@ show_annotators (CalqueDashboardWindow *self,
       guint k = 0;
 
       for (guint s = 0; s < CALQUE_N_TASK_STATES; s++)
-        figures[k++] = format_count (a->tasks[s]);
-      figures[k++] = format_count (a->items_done);
-      figures[k++] = format_count (a->annotations);
+        figures[k++] = calque_progress_chart_format_count (a->tasks[s]);
+      figures[k++] = calque_progress_chart_format_count (a->items_done);
+      figures[k++] = calque_progress_chart_format_count (a->annotations);
       /* Nothing made yet: no pace, which is not a pace of 0. */
       figures[k++] = isnan (a->per_hour) ? g_strdup ("–") : g_strdup_printf ("%.1f", a->per_hour);
-      figures[k++] = format_count (a->recent);
+      figures[k++] = calque_progress_chart_format_count (a->recent);
       table_set_row (&self->annotators, i, a->name, NULL, NULL, (const char * const *) figures);
       for (guint j = 0; j < k; j++)
         g_free (figures[j]);
@@ -495,8 +472,7 @@ show_annotators (CalqueDashboardWindow *self,
 
 static void
 show_labels (CalqueDashboardWindow *self,
-             CalqueProgress        *progress,
-             GHashTable            *colors)
+             CalqueProgress        *progress)
 {
   const CalqueProgressLabel *labels;
   guint n;
@@ -505,14 +481,14 @@ show_labels (CalqueDashboardWindow *self,
   for (guint i = 0; i < n; i++)
     {
       const CalqueProgressLabel *l = &labels[i];
-      g_autofree char *annotations = format_count (l->annotations);
-      g_autofree char *items = format_count (l->items);
+      g_autofree char *annotations = calque_progress_chart_format_count (l->annotations);
+      g_autofree char *items = calque_progress_chart_format_count (l->items);
       const char *figures[] = { annotations, items };
 
       /* A label the project no longer has is known by its id only. */
       table_set_row (&self->labels, i, l->name != NULL ? l->name : l->id,
                      l->name != NULL ? NULL : _("No longer in the project"),
-                     g_hash_table_lookup (colors, l->id), figures);
+                     l->color, figures);
     }
   table_truncate (&self->labels, n);
   gtk_widget_set_visible (self->labels.section, n > 0);
@@ -537,12 +513,12 @@ show_footer (CalqueDashboardWindow *self,
 
 static void
 show_figures (CalqueDashboardWindow *self,
-              Figures               *figures)
+              CalqueProgress        *progress)
 {
-  show_headlines (self, figures->progress);
-  show_chart (self, figures->progress);
-  show_annotators (self, figures->progress);
-  show_labels (self, figures->progress, figures->colors);
+  show_headlines (self, progress);
+  show_chart (self, progress);
+  show_annotators (self, progress);
+  show_labels (self, progress);
   show_footer (self, NULL);
   self->n_shown++;
   gtk_stack_set_visible_child_name (self->stack, "dashboard");
@@ -576,29 +552,7 @@ compute_figures (CalqueStore   *store,
                  gconstpointer  options,
                  GError       **error)
 {
-  const char *project_id = calque_record_get_id (project);
-  g_autoptr(GPtrArray) labels = NULL;
-  Figures *figures;
-
-  figures = g_new0 (Figures, 1);
-  figures->colors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  labels = calque_store_list (store, CALQUE_KIND_LABEL, project_id, error);
-  if (labels != NULL)
-    figures->progress = calque_progress_new (store, project_id, -1, error);
-  if (figures->progress == NULL)
-    {
-      figures_free (figures);
-      return NULL;
-    }
-  for (guint i = 0; i < labels->len; i++)
-    {
-      CalqueRecord *label = g_ptr_array_index (labels, i);
-      const char *color = calque_record_get_string (label, "color");
-
-      if (color != NULL)
-        g_hash_table_insert (figures->colors, g_strdup (calque_record_get_id (label)), g_strdup (color));
-    }
-  return figures;
+  return calque_progress_new (store, calque_record_get_id (project), -1, error);
 }
 
 static gboolean
@@ -635,23 +589,23 @@ computed_cb (GObject      *source_object,
 {
   CalqueDashboardWindow *self = CALQUE_DASHBOARD_WINDOW (source_object);
   g_autoptr(GError) error = NULL;
-  Figures *figures;
+  g_autoptr(CalqueProgress) progress = NULL;
 
-  figures = calque_project_job_finish (result, &error);
+  progress = calque_project_job_finish (result, &error);
   /* A newer count took its place, or the window closed. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   g_clear_object (&self->cancellable);
   self->took_us = g_get_monotonic_time () - self->started_us;
-  if (figures == NULL)
+  if (progress == NULL)
     show_error (self, error);
   else
     {
       gint64 counted_us = g_get_monotonic_time ();
 
-      show_figures (self, figures);
-      figures_free (figures);
+      show_figures (self, progress);
+      g_clear_pointer (&progress, calque_progress_free);
       g_debug ("Counted in %.0f ms, shown in %.1f ms", self->took_us / 1000.0,
                (g_get_monotonic_time () - counted_us) / 1000.0);
     }
@@ -670,7 +624,7 @@ compute (CalqueDashboardWindow *self)
   self->dirty = FALSE;
 
   calque_project_job_run (self, self->workspace, self->project_id, compute_figures, NULL, 0,
-                          (GDestroyNotify) figures_free, "calque-dashboard", self->cancellable, computed_cb);
+                          (GDestroyNotify) calque_progress_free, "calque-dashboard", self->cancellable, computed_cb);
 }
 
 /* --- the window ------------------------------------------------------------------------- */
@@ -948,14 +902,6 @@ calque_dashboard_window_new (GtkWindow       *parent,
 
   compute (self);
   return self;
-}
-
-CalqueWorkspace *
-calque_dashboard_window_get_workspace (CalqueDashboardWindow *self)
-{
-  g_return_val_if_fail (CALQUE_IS_DASHBOARD_WINDOW (self), NULL);
-
-  return self->workspace;
 }
 
 const char *

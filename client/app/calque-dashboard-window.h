@@ -25,7 +25,6 @@ G_DECLARE_FINAL_TYPE (CalqueDashboardWindow, calque_dashboard_window, CALQUE, DA
 CalqueDashboardWindow *calque_dashboard_window_new            (GtkWindow             *parent,
                                                                CalqueWorkspace       *workspace,
                                                                CalqueRecord          *project);
-CalqueWorkspace       *calque_dashboard_window_get_workspace  (CalqueDashboardWindow *self);
 const char            *calque_dashboard_window_get_project_id (CalqueDashboardWindow *self);
 /* The workspace changed (a pull from the server, an edit here): the
  * figures are counted again, CALQUE_DASHBOARD_INTERVAL_MS after the last

@@ -31,6 +31,7 @@
 
 #include "calque-export-dialog.h"
 #include "calque-job-pages.h"
+#include "calque-project-job.h"
 #include "calque-export-formats.h"
 #include "calque-format.h"
 #include "calque-store-stats.h"
@@ -44,10 +45,7 @@
 #define PULSE_INTERVAL_MS 100
 
 /* The task states of calque-export-source.h, in the order of their life. */
-static const char * const task_states[] = {
-  "new", "in_progress", "submitted", "accepted", "rejected", "none",
-};
-#define N_TASK_STATES G_N_ELEMENTS (task_states)
+#define N_TASK_STATES CALQUE_EXPORT_N_TASK_STATES
 
 /* The rows of the version combo row. */
 enum {
@@ -165,26 +163,6 @@ progress_report_free (ProgressReport *report)
 
 /* --- the options ----------------------------------------------------------------------- */
 
-static gint
-compare_labels (gconstpointer a,
-                gconstpointer b)
-{
-  CalqueRecord *la = *(CalqueRecord * const *) a;
-  CalqueRecord *lb = *(CalqueRecord * const *) b;
-  gint64 pa = calque_record_get_int (la, "position", G_MAXINT64);
-  gint64 pb = calque_record_get_int (lb, "position", G_MAXINT64);
-  int by_name;
-
-  /* The order of the export source, so that the list reads like the
-   * categories of the file. */
-  if (pa != pb)
-    return pa < pb ? -1 : 1;
-  by_name = g_strcmp0 (calque_record_get_string (la, "name"), calque_record_get_string (lb, "name"));
-  if (by_name != 0)
-    return by_name;
-  return strcmp (calque_record_get_id (la), calque_record_get_id (lb));
-}
-
 static const char *
 state_title (const char *state)
 {
@@ -228,7 +206,7 @@ checked_states (CalqueExportDialog *self)
     return NULL;
   for (guint i = 0; i < N_TASK_STATES; i++)
     if (gtk_check_button_get_active (self->state_checks[i]))
-      g_strv_builder_add (builder, task_states[i]);
+      g_strv_builder_add (builder, calque_export_task_states[i]);
   return g_strv_builder_end (builder);
 }
 
@@ -398,30 +376,23 @@ compare_names (gconstpointer a,
   return cmp != 0 ? cmp : strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
-/* In a worker thread, with a store of its own: everyone who has a task or
- * an annotation in the project, by name. */
-static void
-read_annotators_thread (GTask        *task,
-                        gpointer      source_object,
-                        gpointer      task_data,
-                        GCancellable *cancellable)
+/* In a worker thread (calque-project-job.h): everyone who has a task or an
+ * annotation in the project, by name, as a NULL-terminated GStrv. */
+static gpointer
+read_annotators_job (CalqueStore   *store,
+                     CalqueRecord  *project,
+                     gconstpointer  options,
+                     GError       **error)
 {
-  const char * const *names = task_data;
-  g_autoptr(CalqueStore) store = NULL;
   g_autoptr(GHashTable) people = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+  const char *project_id = calque_record_get_id (project);
   GHashTableIter iter;
   gpointer name;
-  GError *error = NULL;
 
-  store = calque_store_open (names[0], &error);
-  if (store == NULL
-      || !calque_store_foreach_fact (store, CALQUE_KIND_TASK, names[1], collect_person_cb, people, &error)
-      || !calque_store_foreach_fact (store, CALQUE_KIND_ANNOTATION, names[1], collect_person_cb, people, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  if (!calque_store_foreach_fact (store, CALQUE_KIND_TASK, project_id, collect_person_cb, people, error)
+      || !calque_store_foreach_fact (store, CALQUE_KIND_ANNOTATION, project_id, collect_person_cb, people, error))
+    return NULL;
 
   g_hash_table_iter_init (&iter, people);
   while (g_hash_table_iter_next (&iter, &name, NULL))
@@ -431,7 +402,7 @@ read_annotators_thread (GTask        *task,
     }
   g_ptr_array_sort (sorted, compare_names);
   g_ptr_array_add (sorted, NULL);
-  g_task_return_pointer (task, g_ptr_array_free (g_steal_pointer (&sorted), FALSE), (GDestroyNotify) g_strfreev);
+  return g_ptr_array_free (g_steal_pointer (&sorted), FALSE);
 }
 
 static void
@@ -443,7 +414,7 @@ annotators_read_cb (GObject      *source_object,
   g_auto(GStrv) names = NULL;
   g_autoptr(GError) error = NULL;
 
-  names = g_task_propagate_pointer (G_TASK (result), &error);
+  names = calque_project_job_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->disposed)
     return;
   g_clear_object (&self->annotators_cancellable);
@@ -464,18 +435,10 @@ annotators_read_cb (GObject      *source_object,
 static void
 read_annotators (CalqueExportDialog *self)
 {
-  g_autoptr(GTask) task = NULL;
-  char **names = g_new0 (char *, 3);
-
-  names[0] = g_strdup (calque_store_get_filename (calque_workspace_get_store (self->workspace)));
-  names[1] = g_strdup (calque_record_get_id (self->project));
-
   self->annotators_cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->annotators_cancellable, annotators_read_cb, NULL);
-  g_task_set_source_tag (task, read_annotators);
-  g_task_set_name (task, "calque-export-annotators");
-  g_task_set_task_data (task, names, (GDestroyNotify) g_strfreev);
-  g_task_run_in_thread (task, read_annotators_thread);
+  calque_project_job_run (self, self->workspace, calque_record_get_id (self->project),
+                          read_annotators_job, NULL, 0, (GDestroyNotify) g_strfreev,
+                          "calque-export-annotators", self->annotators_cancellable, annotators_read_cb);
 }
 
 /* --- exporting ------------------------------------------------------------------------- */
@@ -1066,7 +1029,7 @@ add_filters (CalqueExportDialog *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->states_row), _("Items by Task State"));
   for (guint i = 0; i < N_TASK_STATES; i++)
     {
-      GtkWidget *row = check_row_new (state_title (task_states[i]), NULL, &self->state_checks[i]);
+      GtkWidget *row = check_row_new (state_title (calque_export_task_states[i]), NULL, &self->state_checks[i]);
 
       gtk_check_button_set_active (self->state_checks[i], TRUE);
       g_signal_connect_object (self->state_checks[i], "toggled", G_CALLBACK (filters_changed_cb), self,
@@ -1083,7 +1046,9 @@ add_filters (CalqueExportDialog *self,
     g_warning ("Cannot list the labels of the project: %s", error->message);
   else
     {
-      g_ptr_array_sort (labels, compare_labels);
+      /* The order of the export source, so that the list reads like the
+       * categories of the file. */
+      g_ptr_array_sort (labels, calque_export_compare_labels);
       for (guint i = 0; i < labels->len; i++)
         {
           const char *name = calque_record_get_string (labels->pdata[i], "name");
@@ -1384,14 +1349,6 @@ calque_export_dialog_set_format (CalqueExportDialog *self,
         }
     }
   return FALSE;
-}
-
-const char *
-calque_export_dialog_get_destination (CalqueExportDialog *self)
-{
-  g_return_val_if_fail (CALQUE_IS_EXPORT_DIALOG (self), NULL);
-
-  return self->destination;
 }
 
 void

@@ -32,7 +32,6 @@ gboolean            calque_export_dialog_set_format      (CalqueExportDialog *se
 /* Where to write: what the file chooser returns (a file, or a folder for
  * formats of several files). Set directly by tests, since a native chooser
  * cannot be driven. */
-const char         *calque_export_dialog_get_destination (CalqueExportDialog *self);
 void                calque_export_dialog_set_destination (CalqueExportDialog *self,
                                                           const char         *path);
 /* Whether an export, or the reading of the project's annotators, is

@@ -935,14 +935,6 @@ calque_import_dialog_set_format (CalqueImportDialog *self,
   return FALSE;
 }
 
-const char *
-calque_import_dialog_get_source (CalqueImportDialog *self)
-{
-  g_return_val_if_fail (CALQUE_IS_IMPORT_DIALOG (self), NULL);
-
-  return self->source;
-}
-
 void
 calque_import_dialog_set_source (CalqueImportDialog *self,
                                  const char         *path)

@@ -33,7 +33,6 @@ gboolean            calque_import_dialog_set_format     (CalqueImportDialog *sel
 /* What to read, and for "coco-results" the instances file it refers to:
  * what the file choosers return. Set directly by tests, since a native
  * chooser cannot be driven. */
-const char         *calque_import_dialog_get_source     (CalqueImportDialog *self);
 void                calque_import_dialog_set_source     (CalqueImportDialog *self,
                                                          const char         *path);
 void                calque_import_dialog_set_reference  (CalqueImportDialog *self,

@@ -83,11 +83,6 @@ measure_text (CalqueProgressChart *self,
     *height = h;
 }
 
-static char *
-format_value (gint64 value)
-{
-  return g_strdup_printf ("%'" G_GINT64_FORMAT, value);
-}
 
 static void
 compute_layout (CalqueProgressChart *self,
@@ -105,7 +100,7 @@ compute_layout (CalqueProgressChart *self,
 
   calque_chart_value_axis (self->max_count, MAX (height - MARGIN_TOP - bottom, 1), VALUE_TICK_SPACING, &out->axis);
   /* The top value has the most digits. */
-  top_text = format_value (out->axis.top);
+  top_text = calque_progress_chart_format_count (out->axis.top);
   measure_text (self, top_text, &label_width, NULL);
   left = label_width + LABEL_GAP + 2;
 
@@ -225,7 +220,7 @@ draw_chart (CalqueProgressChart *self,
     {
       gint64 value = i * layout.axis.step;
       double y = calque_chart_value_y (&layout.plot, &layout.axis, value);
-      g_autofree char *text = format_value (value);
+      g_autofree char *text = calque_progress_chart_format_count (value);
 
       set_source (cr, &fg, i == 0 ? 0.35 : 0.1);
       cairo_rectangle (cr, layout.plot.x, i == 0 ? y : y - hairline, layout.plot.width, hairline);
@@ -555,4 +550,10 @@ calque_progress_chart_dup_bucket_text (CalqueProgressChart *self,
                                         (gulong) MIN (n, G_MAXLONG)),
                            (long long) n);
   return g_strdup_printf ("%s\n%s", when, count);
+}
+
+char *
+calque_progress_chart_format_count (gint64 value)
+{
+  return g_strdup_printf ("%'" G_GINT64_FORMAT, value);
 }

@@ -38,5 +38,8 @@ int           calque_progress_chart_get_bucket_at  (CalqueProgressChart *self,
 /* The tooltip of bucket @index: its time, then its count. */
 char         *calque_progress_chart_dup_bucket_text (CalqueProgressChart *self,
                                                      guint                index);
+/* "12,345": a count with the locale's grouping, as the axis and the
+ * tooltip write it; the Dashboard writes its figures alike. */
+char         *calque_progress_chart_format_count   (gint64               value);
 
 G_END_DECLS

@@ -1,7 +1,8 @@
 /* calque-project-job.h — figures of a project, computed off the main thread
  *
  * The Agreement, Reliability and Dashboard windows read a whole project to
- * compute their figures. That runs in a worker thread, on a store of its
+ * compute their figures, the Export dialog to list its annotators. That
+ * runs in a worker thread, on a store of its
  * own opened on the workspace's file: a CalqueStore is one SQLite
  * connection, never shared between threads, and in WAL mode the worker
  * reads one consistent snapshot while the app and the sync go on writing.

@@ -199,7 +199,10 @@ computed_cb (GObject      *source_object,
 
   if (reliability == NULL)
     {
-      adw_status_page_set_description (self->error_page, error->message);
+      /* A status page's description is markup; the message may quote names. */
+      g_autofree char *description = g_markup_escape_text (error->message, -1);
+
+      adw_status_page_set_description (self->error_page, description);
       gtk_stack_set_visible_child_name (self->stack, "error");
       return;
     }
@@ -350,14 +353,6 @@ calque_reliability_window_new (GtkWindow       *parent,
   adw_window_title_set_subtitle (self->title, name != NULL ? name : "");
   compute (self);
   return self;
-}
-
-const char *
-calque_reliability_window_get_project_id (CalqueReliabilityWindow *self)
-{
-  g_return_val_if_fail (CALQUE_IS_RELIABILITY_WINDOW (self), NULL);
-
-  return self->project_id;
 }
 
 void

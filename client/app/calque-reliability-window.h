@@ -34,7 +34,6 @@ typedef enum {
 CalqueReliabilityWindow *calque_reliability_window_new            (GtkWindow               *parent,
                                                                    CalqueWorkspace         *workspace,
                                                                    CalqueRecord            *project);
-const char              *calque_reliability_window_get_project_id (CalqueReliabilityWindow *self);
 void                     calque_reliability_window_refresh        (CalqueReliabilityWindow *self);
 /* For tests: whether figures are being computed, how many annotators are
  * shown, and the text of a cell (@row from 0, headings left out). */

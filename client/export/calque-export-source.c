@@ -26,13 +26,13 @@ struct _CalqueExportSource {
   gpointer progress_data;
 };
 
-static const char * const task_states[] = {
+const char * const calque_export_task_states[CALQUE_EXPORT_N_TASK_STATES + 1] = {
   "new", "in_progress", "submitted", "accepted", "rejected", "none", NULL,
 };
 
-static gint
-compare_labels (gconstpointer a,
-                gconstpointer b)
+gint
+calque_export_compare_labels (gconstpointer a,
+                              gconstpointer b)
 {
   CalqueRecord *la = *(CalqueRecord * const *) a;
   CalqueRecord *lb = *(CalqueRecord * const *) b;
@@ -59,7 +59,7 @@ read_labels (CalqueExportSource        *self,
 
   if (all == NULL)
     return FALSE;
-  g_ptr_array_sort (all, compare_labels);
+  g_ptr_array_sort (all, calque_export_compare_labels);
 
   if (filter != NULL && filter->labels != NULL)
     {
@@ -118,7 +118,7 @@ calque_export_source_new (CalqueWorkspace          *workspace,
           self->states = g_hash_table_new (g_str_hash, g_str_equal);
           for (guint n = 0; filter->states[n] != NULL; n++)
             {
-              if (!g_strv_contains (task_states, filter->states[n]))
+              if (!g_strv_contains (calque_export_task_states, filter->states[n]))
                 {
                   g_set_error (error, CALQUE_EXPORT_SOURCE_ERROR, CALQUE_EXPORT_SOURCE_ERROR_FILTER,
                                _("“%s” is not a task state (new, in_progress, submitted, accepted, rejected, none)"),

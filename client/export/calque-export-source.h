@@ -57,6 +57,16 @@ typedef enum {
 
 GQuark calque_export_source_error_quark (void);
 
+/* The task states a filter may name, in the order of their life, "none"
+ * last; NULL-terminated. */
+#define CALQUE_EXPORT_N_TASK_STATES 6
+extern const char * const calque_export_task_states[CALQUE_EXPORT_N_TASK_STATES + 1];
+
+/* The order of the exported labels (CalqueRecord **, for
+ * g_ptr_array_sort()): position, then name, then id. */
+gint calque_export_compare_labels (gconstpointer a,
+                                   gconstpointer b);
+
 typedef struct _CalqueExportSource CalqueExportSource;
 
 /* Called after each item of a calque_export_source_foreach(). */

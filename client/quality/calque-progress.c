@@ -147,6 +147,7 @@ label_free (Label *label)
 {
   g_free (label->figures.id);
   g_free (label->figures.name);
+  g_free (label->figures.color);
   g_clear_pointer (&label->items, g_hash_table_unref);
   g_free (label);
 }
@@ -179,12 +180,14 @@ get_annotator (CalqueProgress *self,
 static Label *
 add_label (CalqueProgress *self,
            const char     *id,
-           const char     *name)
+           const char     *name,
+           const char     *color)
 {
   Label *label = g_new0 (Label, 1);
 
   label->figures.id = g_strdup (id);
   label->figures.name = g_strdup (name);
+  label->figures.color = g_strdup (color);
   label->index = self->n_labels++;
   if (label->index >= LABEL_BITS)
     label->items = g_hash_table_new (NULL, NULL);
@@ -266,7 +269,7 @@ count_label (CalqueProgress *self,
   Label *label = g_hash_table_lookup (self->labels, id);
 
   if (label == NULL)
-    label = add_label (self, id, NULL);
+    label = add_label (self, id, NULL, NULL);
   label->figures.annotations++;
   if (label->index < LABEL_BITS)
     {
@@ -481,6 +484,7 @@ finish_labels (CalqueProgress *self)
       self->label_figures[i] = label->figures;
       self->label_figures[i].id = g_strdup (label->figures.id);
       self->label_figures[i].name = g_strdup (label->figures.name);
+      self->label_figures[i].color = g_strdup (label->figures.color);
     }
 }
 
@@ -561,7 +565,8 @@ calque_progress_new (CalqueStore  *store,
     {
       CalqueRecord *label = g_ptr_array_index (labels, i);
 
-      add_label (self, calque_record_get_id (label), calque_record_get_string (label, "name"));
+      add_label (self, calque_record_get_id (label), calque_record_get_string (label, "name"),
+                 calque_record_get_string (label, "color"));
     }
 
   if (!calque_store_foreach_item_id (store, project_id, item_cb, self, error)
@@ -602,6 +607,7 @@ calque_progress_free (CalqueProgress *self)
     {
       g_free (self->label_figures[i].id);
       g_free (self->label_figures[i].name);
+      g_free (self->label_figures[i].color);
     }
   g_free (self->label_figures);
   g_free (self->series);

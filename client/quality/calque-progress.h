@@ -78,6 +78,7 @@ typedef struct {
 typedef struct {
   char   *id;
   char   *name;            /* NULL for a label the project does not have */
+  char   *color;           /* "#rrggbb"; NULL without one */
   gint64  annotations;
   gint64  items;
 } CalqueProgressLabel;

@@ -391,6 +391,8 @@ test_direct_count (Fixture       *f,
   labels = calque_progress_get_labels (progress, &n_labels);
   g_assert_cmpuint (n_labels, ==, 2);
   g_assert_cmpstr (labels[0].name, ==, "cat");
+  /* The colour comes with the counts, for the Dashboard to paint. */
+  g_assert_cmpstr (labels[0].color, ==, "#e01b24");
   g_assert_cmpint (labels[0].annotations, ==, n_labelled_cat);
 }
 
