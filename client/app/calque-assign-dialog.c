@@ -22,7 +22,10 @@ struct _CalqueAssignDialog
 
   CalqueWorkspace    *workspace;
   CalqueRecord       *project;
-  GListModel         *shown;
+  /* The ids of the items the list showed when the dialog opened: the
+   * dialog is not modal, and the window's list follows the filter and
+   * the project chosen, so it cannot be read again at click time. */
+  GStrv               shown;
   CalqueRecord       *selected;      /* nullable */
 
   AdwToastOverlay    *toasts;
@@ -66,24 +69,15 @@ checked_people (CalqueAssignDialog *self)
 static GStrv
 chosen_items (CalqueAssignDialog *self)
 {
-  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
-  guint n;
-
   if (self->selected_check != NULL && gtk_check_button_get_active (self->selected_check))
     {
-      g_strv_builder_add (ids, calque_record_get_id (self->selected));
-      return g_strv_builder_end (ids);
+      const char *ids[] = { calque_record_get_id (self->selected), NULL };
+
+      return g_strdupv ((char **) ids);
     }
   if (!gtk_check_button_get_active (self->shown_check))
     return NULL;
-  n = g_list_model_get_n_items (self->shown);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(CalqueRecord) item = g_list_model_get_item (self->shown, i);
-
-      g_strv_builder_add (ids, calque_record_get_id (item));
-    }
-  return g_strv_builder_end (ids);
+  return g_strdupv (self->shown);
 }
 
 static void
@@ -335,7 +329,7 @@ calque_assign_dialog_dispose (GObject *object)
 
   g_clear_object (&self->workspace);
   g_clear_object (&self->project);
-  g_clear_object (&self->shown);
+  g_clear_pointer (&self->shown, g_strfreev);
   g_clear_object (&self->selected);
   g_clear_pointer (&self->people, g_ptr_array_unref);
 
@@ -389,12 +383,21 @@ calque_assign_dialog_new (GtkWindow       *parent,
   GtkWidget *add_button = gtk_button_new_from_icon_name ("list-add-symbolic");
   GtkWidget *unassign_button = gtk_button_new_with_mnemonic (_("_Unassign Tasks Not Started"));
   GtkWidget *title = adw_window_title_new (_("Assign Items"), calque_record_get_string (project, "name"));
+  g_autoptr(GStrvBuilder) shown_ids = g_strv_builder_new ();
   g_autofree char *shown_title = NULL;
+  guint n_shown;
 
   g_return_val_if_fail (CALQUE_IS_WORKSPACE (workspace), NULL);
   self->workspace = g_object_ref (workspace);
   self->project = g_object_ref (project);
-  self->shown = g_object_ref (shown);
+  n_shown = g_list_model_get_n_items (shown);
+  for (guint i = 0; i < n_shown; i++)
+    {
+      g_autoptr(CalqueRecord) item = g_list_model_get_item (shown, i);
+
+      g_strv_builder_add (shown_ids, calque_record_get_id (item));
+    }
+  self->shown = g_strv_builder_end (shown_ids);
   self->selected = selected != NULL ? g_object_ref (selected) : NULL;
 
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
@@ -407,8 +410,8 @@ calque_assign_dialog_new (GtkWindow       *parent,
   /* Which items. */
   adw_preferences_group_set_title (items_group, _("Items"));
   shown_title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The %u item shown in the list",
-                                              "The %u items shown in the list", g_list_model_get_n_items (shown)),
-                                 g_list_model_get_n_items (shown));
+                                              "The %u items shown in the list", n_shown),
+                                 n_shown);
   /* By hand: the item selected in the list; by rule: many. */
   if (self->selected != NULL)
     {
