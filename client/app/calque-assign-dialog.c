@@ -50,7 +50,11 @@ static void
 toast (CalqueAssignDialog *self,
        const char         *text)
 {
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+  /* A toast's title is markup (libadwaita 1.2 has no switch for it), and
+   * the texts shown quote names and error messages. */
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (escaped));
 }
 
 static GStrv
@@ -93,13 +97,15 @@ add_person (CalqueAssignDialog *self,
             const char         *annotator,
             gboolean            checked)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *check = gtk_check_button_new ();
+  GtkWidget *row;
+  GtkWidget *check;
 
   for (guint i = 0; i < self->people->len; i++)
     if (g_strcmp0 (g_object_get_data (self->people->pdata[i], "annotator"), annotator) == 0)
       return self->people->pdata[i];
 
+  row = adw_action_row_new ();
+  check = gtk_check_button_new ();
   /* A name is text: the row's title would read markup in it. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), annotator);
@@ -187,6 +193,7 @@ unassign_clicked_cb (CalqueAssignDialog *self)
   g_auto(GStrv) people = checked_people (self);
   g_auto(GStrv) items = chosen_items (self);
   CalqueAssignReport total = { 0 };
+  gboolean failed = FALSE;
 
   for (guint i = 0; people[i] != NULL; i++)
     {
@@ -197,12 +204,17 @@ unassign_clicked_cb (CalqueAssignDialog *self)
                                   (const char * const *) items, people[i], FALSE, &counts, &error))
         {
           toast (self, error->message);
-          return;
+          failed = TRUE;
+          break;
         }
       total.tasks += counts.tasks;
       total.items += counts.items;
       total.skipped += counts.skipped;
     }
+  /* The annotators done before the failure keep their changes, saved:
+   * say so, and let the window show and send them. */
+  if (failed && total.tasks == 0)
+    return;
   report (self, _("Unassigned"), &total);
 }
 
@@ -215,6 +227,7 @@ reassign_clicked_cb (CalqueAssignDialog *self)
   g_auto(GStrv) items = chosen_items (self);
   g_autofree char *to = g_strstrip (g_strdup (gtk_editable_get_text (self->reassign_to)));
   CalqueAssignReport total = { 0 };
+  gboolean failed = FALSE;
 
   if (*to == '\0' || people[0] == NULL)
     {
@@ -232,12 +245,16 @@ reassign_clicked_cb (CalqueAssignDialog *self)
                                   (const char * const *) items, people[i], to, FALSE, &counts, &error))
         {
           toast (self, error->message);
-          return;
+          failed = TRUE;
+          break;
         }
       total.tasks += counts.tasks;
       total.items += counts.items;
       total.skipped += counts.skipped;
     }
+  /* As for unassigning: what was moved before a failure stays moved. */
+  if (failed && total.tasks == 0)
+    return;
   add_person (self, to, FALSE);
   report (self, _("Reassigned"), &total);
 }
