@@ -22,7 +22,10 @@ struct _CalqueAssignDialog
 
   CalqueWorkspace    *workspace;
   CalqueRecord       *project;
-  GListModel         *shown;
+  /* The ids of the items the list showed when the dialog opened: the
+   * dialog is not modal, and the window's list follows the filter and
+   * the project chosen, so it cannot be read again at click time. */
+  GStrv               shown;
   CalqueRecord       *selected;      /* nullable */
 
   AdwToastOverlay    *toasts;
@@ -47,7 +50,11 @@ static void
 toast (CalqueAssignDialog *self,
        const char         *text)
 {
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+  /* A toast's title is markup (libadwaita 1.2 has no switch for it), and
+   * the texts shown quote names and error messages. */
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (escaped));
 }
 
 static GStrv
@@ -66,24 +73,15 @@ checked_people (CalqueAssignDialog *self)
 static GStrv
 chosen_items (CalqueAssignDialog *self)
 {
-  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
-  guint n;
-
   if (self->selected_check != NULL && gtk_check_button_get_active (self->selected_check))
     {
-      g_strv_builder_add (ids, calque_record_get_id (self->selected));
-      return g_strv_builder_end (ids);
+      const char *ids[] = { calque_record_get_id (self->selected), NULL };
+
+      return g_strdupv ((char **) ids);
     }
   if (!gtk_check_button_get_active (self->shown_check))
     return NULL;
-  n = g_list_model_get_n_items (self->shown);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(CalqueRecord) item = g_list_model_get_item (self->shown, i);
-
-      g_strv_builder_add (ids, calque_record_get_id (item));
-    }
-  return g_strv_builder_end (ids);
+  return g_strdupv (self->shown);
 }
 
 static void
@@ -99,13 +97,15 @@ add_person (CalqueAssignDialog *self,
             const char         *annotator,
             gboolean            checked)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *check = gtk_check_button_new ();
+  GtkWidget *row;
+  GtkWidget *check;
 
   for (guint i = 0; i < self->people->len; i++)
     if (g_strcmp0 (g_object_get_data (self->people->pdata[i], "annotator"), annotator) == 0)
       return self->people->pdata[i];
 
+  row = adw_action_row_new ();
+  check = gtk_check_button_new ();
   /* A name is text: the row's title would read markup in it. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), annotator);
@@ -193,6 +193,7 @@ unassign_clicked_cb (CalqueAssignDialog *self)
   g_auto(GStrv) people = checked_people (self);
   g_auto(GStrv) items = chosen_items (self);
   CalqueAssignReport total = { 0 };
+  gboolean failed = FALSE;
 
   for (guint i = 0; people[i] != NULL; i++)
     {
@@ -203,12 +204,17 @@ unassign_clicked_cb (CalqueAssignDialog *self)
                                   (const char * const *) items, people[i], FALSE, &counts, &error))
         {
           toast (self, error->message);
-          return;
+          failed = TRUE;
+          break;
         }
       total.tasks += counts.tasks;
       total.items += counts.items;
       total.skipped += counts.skipped;
     }
+  /* The annotators done before the failure keep their changes, saved:
+   * say so, and let the window show and send them. */
+  if (failed && total.tasks == 0)
+    return;
   report (self, _("Unassigned"), &total);
 }
 
@@ -221,6 +227,7 @@ reassign_clicked_cb (CalqueAssignDialog *self)
   g_auto(GStrv) items = chosen_items (self);
   g_autofree char *to = g_strstrip (g_strdup (gtk_editable_get_text (self->reassign_to)));
   CalqueAssignReport total = { 0 };
+  gboolean failed = FALSE;
 
   if (*to == '\0' || people[0] == NULL)
     {
@@ -238,12 +245,16 @@ reassign_clicked_cb (CalqueAssignDialog *self)
                                   (const char * const *) items, people[i], to, FALSE, &counts, &error))
         {
           toast (self, error->message);
-          return;
+          failed = TRUE;
+          break;
         }
       total.tasks += counts.tasks;
       total.items += counts.items;
       total.skipped += counts.skipped;
     }
+  /* As for unassigning: what was moved before a failure stays moved. */
+  if (failed && total.tasks == 0)
+    return;
   add_person (self, to, FALSE);
   report (self, _("Reassigned"), &total);
 }
@@ -335,7 +346,7 @@ calque_assign_dialog_dispose (GObject *object)
 
   g_clear_object (&self->workspace);
   g_clear_object (&self->project);
-  g_clear_object (&self->shown);
+  g_clear_pointer (&self->shown, g_strfreev);
   g_clear_object (&self->selected);
   g_clear_pointer (&self->people, g_ptr_array_unref);
 
@@ -389,12 +400,21 @@ calque_assign_dialog_new (GtkWindow       *parent,
   GtkWidget *add_button = gtk_button_new_from_icon_name ("list-add-symbolic");
   GtkWidget *unassign_button = gtk_button_new_with_mnemonic (_("_Unassign Tasks Not Started"));
   GtkWidget *title = adw_window_title_new (_("Assign Items"), calque_record_get_string (project, "name"));
+  g_autoptr(GStrvBuilder) shown_ids = g_strv_builder_new ();
   g_autofree char *shown_title = NULL;
+  guint n_shown;
 
   g_return_val_if_fail (CALQUE_IS_WORKSPACE (workspace), NULL);
   self->workspace = g_object_ref (workspace);
   self->project = g_object_ref (project);
-  self->shown = g_object_ref (shown);
+  n_shown = g_list_model_get_n_items (shown);
+  for (guint i = 0; i < n_shown; i++)
+    {
+      g_autoptr(CalqueRecord) item = g_list_model_get_item (shown, i);
+
+      g_strv_builder_add (shown_ids, calque_record_get_id (item));
+    }
+  self->shown = g_strv_builder_end (shown_ids);
   self->selected = selected != NULL ? g_object_ref (selected) : NULL;
 
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
@@ -407,8 +427,8 @@ calque_assign_dialog_new (GtkWindow       *parent,
   /* Which items. */
   adw_preferences_group_set_title (items_group, _("Items"));
   shown_title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The %u item shown in the list",
-                                              "The %u items shown in the list", g_list_model_get_n_items (shown)),
-                                 g_list_model_get_n_items (shown));
+                                              "The %u items shown in the list", n_shown),
+                                 n_shown);
   /* By hand: the item selected in the list; by rule: many. */
   if (self->selected != NULL)
     {

@@ -17,7 +17,8 @@ G_BEGIN_DECLS
 #define CALQUE_TYPE_ASSIGN_DIALOG (calque_assign_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (CalqueAssignDialog, calque_assign_dialog, CALQUE, ASSIGN_DIALOG, AdwWindow)
 
-/* @shown: the items the list shows (CalqueRecord), as the filter left them;
+/* @shown: the items the list shows (CalqueRecord), as the filter left them,
+ * read once here: the dialog keeps their ids, not the live list;
  * @selected: the item selected in the list, or NULL. */
 CalqueAssignDialog *calque_assign_dialog_new     (GtkWindow       *parent,
                                                   CalqueWorkspace *workspace,

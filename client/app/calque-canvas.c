@@ -123,8 +123,11 @@ sync_layer_rows (CalqueCanvas *self,
                                                           color_of (self, annotation)))
         calque_shape_layer_remove (self->layer, annotation_id);
       else
+        /* From the row in hand: a lookup by id per row would make
+         * opening an item of thousands quadratic. */
         calque_shape_layer_set_prediction (self->layer, annotation_id,
-                                           calque_item_annotations_is_prediction (self->annotations, annotation_id));
+                                           calque_item_annotations_record_is_prediction (self->annotations,
+                                                                                         annotation));
     }
 
   g_hash_table_iter_init (&iter, self->shown);

@@ -2,7 +2,7 @@
  *
  * The queue comes from calque_review_queue(), which computes the agreement
  * report of the whole project: seconds on a large one, so it is read in a
- * thread, on a second CalqueStore of the same file (as the agreement
+ * thread (calque_project_job_run()), on a second CalqueStore of the same file (as the agreement
  * window does, for the same reasons: the workspace's store is for the main
  * thread only, and WAL gives the thread a consistent snapshot).
  *
@@ -32,6 +32,7 @@
 
 #include "calque-audio-view.h"
 #include "calque-canvas.h"
+#include "calque-project-job.h"
 #include "calque-review-window.h"
 #include "calque-review.h"
 #include "calque-text-view.h"
@@ -48,11 +49,9 @@ struct _CalqueReviewWindow
   CalqueWorkspace        *workspace;
   char                   *project_id;
   char                   *reviewer;
-  char                   *media;          /* the project's type: "image", "text", "audio" */
 
   GCancellable           *cancellable;    /* the queue being read, or NULL */
   GPtrArray              *queue;          /* CalqueReviewQueueEntry, as shown */
-  char                   *wanted;         /* the item to show once the queue is read */
 
   char                   *item_id;        /* the item shown, or NULL */
   CalqueReviewComparison *comparison;
@@ -77,7 +76,6 @@ struct _CalqueReviewWindow
   GtkSpinButton          *iou_spin;
   GtkWidget              *merge_button;
   GtkWidget              *reject_button;
-  GtkWidget              *reject_dialog;  /* weak */
 };
 
 struct _Pane
@@ -223,44 +221,14 @@ legend_entry_new (guint32     rgba,
 
 /* --- the queue ------------------------------------------------------------------------ */
 
-typedef struct {
-  char                   *filename;
-  char                   *project_id;
-} Reading;
-
-static void
-reading_free (Reading *reading)
+/* Runs in the worker thread (calque-project-job.h). */
+static gpointer
+read_queue_job (CalqueStore   *store,
+                CalqueRecord  *project,
+                gconstpointer  options,
+                GError       **error)
 {
-  g_free (reading->filename);
-  g_free (reading->project_id);
-  g_free (reading);
-}
-
-static void
-read_queue_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  Reading *reading = task_data;
-  g_autoptr(CalqueStore) store = NULL;
-  g_autoptr(CalqueRecord) project = NULL;
-  GPtrArray *queue;
-  GError *error = NULL;
-
-  if (!(store = calque_store_open (reading->filename, &error))
-      || !(project = calque_store_get (store, reading->project_id, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (g_task_return_error_if_cancelled (task))
-    return;
-  queue = calque_review_queue (store, project, NULL, &error);
-  if (queue == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, queue, (GDestroyNotify) g_ptr_array_unref);
+  return calque_review_queue (store, project, NULL, error);
 }
 
 static GtkWidget *
@@ -310,7 +278,6 @@ static void
 show_queue (CalqueReviewWindow *self,
             GPtrArray          *queue)
 {
-  g_autofree char *wanted = g_steal_pointer (&self->wanted);
   GtkListBoxRow *row;
   GtkWidget *child;
 
@@ -324,7 +291,7 @@ show_queue (CalqueReviewWindow *self,
   gtk_stack_set_visible_child_name (self->queue_stack, queue->len > 0 ? "queue" : "empty");
   /* The item shown stays if it still waits; else the next one, lowest
    * agreement first. */
-  row = find_row (self, wanted != NULL ? wanted : self->item_id);
+  row = find_row (self, self->item_id);
   if (row == NULL)
     row = gtk_list_box_get_row_at_index (self->queue_list, 0);
   if (row != NULL)
@@ -342,7 +309,7 @@ queue_read_cb (GObject      *source_object,
   g_autoptr(GPtrArray) queue = NULL;
   g_autoptr(GError) error = NULL;
 
-  queue = g_task_propagate_pointer (G_TASK (result), &error);
+  queue = calque_project_job_finish (result, &error);
   /* A newer reading took its place, or the window closed. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -363,24 +330,17 @@ queue_read_cb (GObject      *source_object,
 static void
 read_queue (CalqueReviewWindow *self)
 {
-  g_autoptr(GTask) task = NULL;
-  Reading *reading = g_new0 (Reading, 1);
-
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
-  reading->filename = g_strdup (calque_store_get_filename (get_store (self)));
-  reading->project_id = g_strdup (self->project_id);
   gtk_widget_set_visible (self->spinner, TRUE);
   gtk_spinner_start (GTK_SPINNER (self->spinner));
 
-  task = g_task_new (self, self->cancellable, queue_read_cb, NULL);
-  g_task_set_source_tag (task, read_queue);
-  g_task_set_name (task, "calque-review-queue");
-  g_task_set_task_data (task, reading, (GDestroyNotify) reading_free);
-  g_task_run_in_thread (task, read_queue_thread);
+  calque_project_job_run (self, self->workspace, self->project_id, read_queue_job, NULL, 0,
+                          (GDestroyNotify) g_ptr_array_unref, "calque-review-queue", self->cancellable,
+                          queue_read_cb);
 }
 
 static void
@@ -1078,7 +1038,6 @@ reject_activated_cb (GtkWidget  *widget,
   g_signal_connect (gtk_text_view_get_buffer (GTK_TEXT_VIEW (text)), "changed",
                     G_CALLBACK (reject_comment_changed_cb), dialog);
   g_signal_connect_object (dialog, "response", G_CALLBACK (reject_response_cb), self, 0);
-  g_set_weak_pointer (&self->reject_dialog, dialog);
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (text);
 }
@@ -1134,7 +1093,6 @@ calque_review_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   if (self->panes_box != NULL)
     clear_panes (self);
-  g_clear_weak_pointer (&self->reject_dialog);
   g_clear_pointer (&self->comparison, calque_review_comparison_free);
   g_clear_object (&self->workspace);
 
@@ -1148,8 +1106,6 @@ calque_review_window_finalize (GObject *object)
 
   g_free (self->project_id);
   g_free (self->reviewer);
-  g_free (self->media);
-  g_free (self->wanted);
   g_free (self->item_id);
   g_clear_pointer (&self->queue, g_ptr_array_unref);
   g_clear_pointer (&self->panes, g_ptr_array_unref);
@@ -1405,7 +1361,6 @@ calque_review_window_new (GtkWindow       *parent,
   self = g_object_new (CALQUE_TYPE_REVIEW_WINDOW, "transient-for", parent, NULL);
   self->workspace = g_object_ref (workspace);
   self->project_id = g_strdup (calque_record_get_id (project));
-  self->media = g_strdup (calque_record_get_string (project, "type"));
   self->reviewer = g_strdup (reviewer);
 
   name = calque_record_get_string (project, "name");

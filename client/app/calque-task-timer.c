@@ -229,25 +229,41 @@ calque_task_timer_flush (CalqueTaskTimer  *self,
                          GError          **error)
 {
   g_autoptr(CalqueRecord) task = NULL;
+  gint64 now;
   gint64 ms;
 
   g_return_val_if_fail (CALQUE_IS_TASK_TIMER (self), FALSE);
 
   if (self->task == NULL)
     return TRUE;
-  ms = calque_active_time_take_ms (self->active, now_ms ());
+  /* Peeked, and taken only once saved: a failed save keeps the time for
+   * the next flush, which the caller (leaving the item, handing it in)
+   * refused to go on without. */
+  now = now_ms ();
+  ms = calque_active_time_peek_ms (self->active, now);
   /* Handed in: the minute after the last input before that does not
    * count on. */
   if (ms <= 0 || !counting (self))
-    return TRUE;
+    {
+      calque_active_time_take_ms (self->active, now);
+      return TRUE;
+    }
 
   /* The stored task, not ours: a sync may have brought a newer state. */
   task = calque_store_get (self->store, calque_record_get_id (self->task), error);
   if (task == NULL)
     return FALSE;
+  /* Taken back (unassigned) meanwhile: the server refuses changes to a
+   * deleted task, and the time spent on it no longer counts. */
+  if (calque_record_get_deleted (task))
+    {
+      calque_active_time_take_ms (self->active, now);
+      return TRUE;
+    }
   calque_record_set_int (task, "active_ms", calque_record_get_int (task, "active_ms", 0) + ms);
   if (!calque_store_save (self->store, task, error))
     return FALSE;
+  calque_active_time_take_ms (self->active, now);
   g_set_object (&self->task, task);
   g_signal_emit (self, signals[SAVED], 0, task);
   return TRUE;

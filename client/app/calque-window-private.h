@@ -82,6 +82,9 @@ struct _CalqueWindow
 
 /* The workspace changed under the window: the dashboard counts again. */
 void _calque_window_workspace_changed  (CalqueWindow    *self);
+/* Another window or dialog wrote tasks, reviews or items: the list shows
+ * them, and the sync sends them. */
+void _calque_window_saved_elsewhere    (CalqueWindow    *self);
 
 /* calque-window-sync.c: signing in, the sync state, live updates, and
  * what the server refused. */

@@ -26,17 +26,6 @@ review_item_activated_cb (CalqueWindow       *self,
   gtk_window_present (GTK_WINDOW (self));
 }
 
-/* Tasks and reviews changed: the list shows them, and the sync sends them. */
-static void
-review_decided_cb (CalqueWindow *self)
-{
-  CalqueSyncManager *sync = calque_window_get_sync_manager (self);
-
-  calque_window_reload (self);
-  if (sync != NULL)
-    calque_sync_manager_saved (sync);
-}
-
 void
 _calque_window_review_activated (GSimpleAction *action,
                                  GVariant      *parameter,
@@ -64,7 +53,7 @@ _calque_window_review_activated (GSimpleAction *action,
   reviewer = _calque_window_dup_person (self);
   review = calque_review_window_new (GTK_WINDOW (self), self->workspace, project, reviewer);
   g_signal_connect_object (review, "item-activated", G_CALLBACK (review_item_activated_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (review, "decided", G_CALLBACK (review_decided_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (review, "decided", G_CALLBACK (_calque_window_saved_elsewhere), self, G_CONNECT_SWAPPED);
   g_set_weak_pointer (&self->review_window, GTK_WIDGET (review));
   gtk_window_present (GTK_WINDOW (review));
 }

@@ -684,17 +684,6 @@ export_activated_cb (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* New tasks: the list shows them, and the sync sends them. */
-static void
-assigned_cb (CalqueWindow *self)
-{
-  CalqueSyncManager *sync = calque_window_get_sync_manager (self);
-
-  calque_window_reload (self);
-  if (sync != NULL)
-    calque_sync_manager_saved (sync);
-}
-
 static void
 assign_activated_cb (GSimpleAction *action,
                      GVariant      *parameter,
@@ -712,7 +701,7 @@ assign_activated_cb (GSimpleAction *action,
   dialog = calque_assign_dialog_new (GTK_WINDOW (self), self->workspace, project,
                                      G_LIST_MODEL (self->filtered_items),
                                      gtk_single_selection_get_selected_item (self->item_selection));
-  g_signal_connect_object (dialog, "assigned", G_CALLBACK (assigned_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "assigned", G_CALLBACK (_calque_window_saved_elsewhere), self, G_CONNECT_SWAPPED);
   /* It speaks of this window's list: it goes with it. */
   gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
   g_set_weak_pointer (&self->assign_dialog, GTK_WIDGET (dialog));
@@ -744,7 +733,7 @@ import_annotations_activated_cb (GSimpleAction *action,
   dialog = calque_import_dialog_new (GTK_WINDOW (self), self->workspace, project);
   /* New annotations, items and labels: as after assigning, the list shows
    * them and the sync sends them. */
-  g_signal_connect_object (dialog, "imported", G_CALLBACK (assigned_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "imported", G_CALLBACK (_calque_window_saved_elsewhere), self, G_CONNECT_SWAPPED);
   g_set_weak_pointer (&self->import_dialog, GTK_WIDGET (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -1140,6 +1129,16 @@ _calque_window_workspace_changed (CalqueWindow *self)
 {
   if (self->dashboard_window != NULL)
     calque_dashboard_window_changed (CALQUE_DASHBOARD_WINDOW (self->dashboard_window));
+}
+
+void
+_calque_window_saved_elsewhere (CalqueWindow *self)
+{
+  CalqueSyncManager *sync = calque_window_get_sync_manager (self);
+
+  calque_window_reload (self);
+  if (sync != NULL)
+    calque_sync_manager_saved (sync);
 }
 
 CalqueWorkspace *

@@ -815,6 +815,16 @@ calque_item_annotations_is_prediction (CalqueItemAnnotations *self,
          && is_prediction (self, g_ptr_array_index (self->annotations, position));
 }
 
+gboolean
+calque_item_annotations_record_is_prediction (CalqueItemAnnotations *self,
+                                              CalqueRecord          *record)
+{
+  g_return_val_if_fail (CALQUE_IS_ITEM_ANNOTATIONS (self), FALSE);
+  g_return_val_if_fail (CALQUE_IS_RECORD (record), FALSE);
+
+  return is_prediction (self, record);
+}
+
 char *
 calque_item_annotations_accept (CalqueItemAnnotations  *self,
                                 const char             *id,

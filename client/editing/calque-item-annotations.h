@@ -97,6 +97,10 @@ gboolean               calque_item_annotations_remove       (CalqueItemAnnotatio
  */
 gboolean               calque_item_annotations_is_prediction (CalqueItemAnnotations *self,
                                                              const char            *id);
+/* The same for a record in hand (one of the model's rows): no lookup, for
+ * views that walk every row. */
+gboolean               calque_item_annotations_record_is_prediction (CalqueItemAnnotations *self,
+                                                                    CalqueRecord          *record);
 /* The id of the author's annotation made from prediction @id, or NULL. */
 char                  *calque_item_annotations_accept       (CalqueItemAnnotations *self,
                                                              const char            *id,

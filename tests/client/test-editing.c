@@ -379,6 +379,8 @@ test_predictions (Fixture       *f,
   g_signal_connect (f->annotations, "replaced", G_CALLBACK (replaced_cb), &replaced);
   g_assert_cmpuint (n_annotations (f), ==, 3);
   g_assert_true (calque_item_annotations_is_prediction (f->annotations, first));
+  g_assert_true (calque_item_annotations_record_is_prediction (f->annotations,
+                                                               calque_item_annotations_lookup (f->annotations, first)));
 
   /* Accept: a copy of amelie's, without the model's score. */
   own = calque_item_annotations_accept (f->annotations, first, &error);
@@ -396,6 +398,7 @@ test_predictions (Fixture       *f,
     /* The prediction's id now finds amelie's version. */
     g_assert_true (calque_item_annotations_lookup (f->annotations, first) == mine);
     g_assert_false (calque_item_annotations_is_prediction (f->annotations, first));
+    g_assert_false (calque_item_annotations_record_is_prediction (f->annotations, mine));
   }
 
   /* Fix: moving the prediction's id moves amelie's version, not the
